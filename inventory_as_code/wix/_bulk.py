@@ -1,0 +1,181 @@
+"""Splitting bulk work at the Wix limits and reading per-item results.
+
+A bulk call answers 200 even when some of its items failed; the failures are
+in ``results[].itemMetadata`` (matched to the request by ``originalIndex``)
+and counted in ``bulkActionMetadata``. :func:`run_bulk` sends one call per
+chunk and returns one :class:`BulkItemResult` per input item, in input order,
+with one of four statuses, so a caller can report exactly what was applied,
+what failed and why, what may or may not have happened, and what was never
+tried.
+
+When a whole call fails (a request-level error, or retries exhausted), the
+run stops: that chunk's items take the error (``UNKNOWN`` when the outcome
+is unknown) and later chunks are ``NOT_ATTEMPTED``. Going on after, say, an
+authentication error would only repeat it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from inventory_as_code.wix._exceptions import OutcomeUnknownError, WixAPIError, WixError
+
+JSON = dict[str, Any]
+
+
+class ItemStatus(enum.Enum):
+    APPLIED = "applied"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    NOT_ATTEMPTED = "not_attempted"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    code: str
+    description: str
+    data: JSON = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkItemResult:
+    index: int
+    status: ItemStatus
+    id: str | None = None
+    error: ItemError | None = None
+    item: JSON | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is ItemStatus.APPLIED
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    items: tuple[BulkItemResult, ...]
+    calls: int
+    error: WixError | None = None
+    # Raw per-call extras, e.g. ``inventoryResults`` of products-with-inventory calls.
+    extras: tuple[JSON, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(r.ok for r in self.items)
+
+    def with_status(self, status: ItemStatus) -> list[BulkItemResult]:
+        return [r for r in self.items if r.status is status]
+
+    @property
+    def applied(self) -> list[BulkItemResult]:
+        return self.with_status(ItemStatus.APPLIED)
+
+    @property
+    def failed(self) -> list[BulkItemResult]:
+        return self.with_status(ItemStatus.FAILED)
+
+
+def chunk_by_count(count: int, size: int) -> list[range]:
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def chunk_by_weight(weights: Sequence[int], max_items: int, max_weight: int) -> list[range]:
+    """Consecutive chunks of at most ``max_items`` entries and ``max_weight`` total weight.
+
+    Greedy in input order, which is optimal for consecutive chunks: a chunk is
+    closed only when the next entry would break a limit. Used for products
+    (100 products and 1,000 variants per call).
+    """
+    chunks: list[range] = []
+    start = 0
+    total = 0
+    for index, weight in enumerate(weights):
+        if weight > max_weight:
+            raise ValueError(f"entry {index} alone weighs {weight}, over the limit of {max_weight}")
+        if index > start and (index - start >= max_items or total + weight > max_weight):
+            chunks.append(range(start, index))
+            start, total = index, 0
+        total += weight
+    if start < len(weights):
+        chunks.append(range(start, len(weights)))
+    return chunks
+
+
+def parse_results(results_block: JSON, chunk: range) -> list[BulkItemResult]:
+    """Turn one bulk response's ``results`` into per-item results for ``chunk``."""
+    by_index: dict[int, BulkItemResult] = {}
+    for position, raw in enumerate(results_block.get("results") or []):
+        meta = raw.get("itemMetadata") or {}
+        local = meta.get("originalIndex", position)
+        if not isinstance(local, int) or not 0 <= local < len(chunk):
+            continue
+        error = meta.get("error")
+        success = bool(meta.get("success", error is None))
+        by_index[local] = BulkItemResult(
+            index=chunk[local],
+            status=ItemStatus.APPLIED if success else ItemStatus.FAILED,
+            id=meta.get("id"),
+            error=None
+            if success
+            else ItemError(
+                code=str((error or {}).get("code") or "UNKNOWN_ERROR"),
+                description=str((error or {}).get("description") or ""),
+                data=dict((error or {}).get("data") or {}),
+            ),
+            item=raw.get("item"),
+        )
+    items = []
+    for local, index in enumerate(chunk):
+        result = by_index.get(local)
+        if result is None:
+            # Beyond Wix's threshold for detailed reporting failures come
+            # without an entry ("undetailedFailures").
+            result = BulkItemResult(
+                index=index,
+                status=ItemStatus.FAILED,
+                error=ItemError(
+                    code="UNDETAILED_FAILURE",
+                    description="Wix reported no result for this item (an undetailed failure)",
+                ),
+            )
+        items.append(result)
+    return items
+
+
+def run_bulk(
+    chunks: Sequence[range],
+    send: Callable[[range], JSON],
+    results_of: Callable[[JSON], JSON] = lambda response: response,
+    extras_of: Callable[[JSON], JSON | None] = lambda response: None,
+) -> BulkResult:
+    """Send one call per chunk; ``send`` builds and posts the body for a chunk."""
+    items: list[BulkItemResult] = []
+    extras: list[JSON] = []
+    calls = 0
+    for position, chunk in enumerate(chunks):
+        calls += 1
+        try:
+            response = send(chunk)
+        except WixError as exc:
+            status = (
+                ItemStatus.UNKNOWN if isinstance(exc, OutcomeUnknownError) else ItemStatus.FAILED
+            )
+            code = (exc.code if isinstance(exc, WixAPIError) else None) or type(exc).__name__
+            items.extend(
+                BulkItemResult(
+                    index=i, status=status, error=ItemError(code=code, description=str(exc))
+                )
+                for i in chunk
+            )
+            for later in chunks[position + 1 :]:
+                items.extend(
+                    BulkItemResult(index=i, status=ItemStatus.NOT_ATTEMPTED) for i in later
+                )
+            return BulkResult(items=tuple(items), calls=calls, error=exc, extras=tuple(extras))
+        items.extend(parse_results(results_of(response), chunk))
+        extra = extras_of(response)
+        if extra is not None:
+            extras.append(extra)
+    return BulkResult(items=tuple(items), calls=calls, extras=tuple(extras))

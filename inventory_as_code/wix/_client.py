@@ -1,0 +1,310 @@
+"""The HTTP core of the Wix client: auth, rate limit, retries, counting.
+
+Every request goes through :meth:`WixClient.call` with an :class:`Endpoint`
+that names it (for the request counts) and says how safe it is to resend:
+
+* ``SAFE``: reads. Retried on 429, 5xx and any connection failure.
+* ``GUARDED``: writes whose repetition fails harmlessly, because they carry the
+  revision the caller read (a second attempt gets 409 / REVISION_MISMATCH) or
+  create something unique (ITEM_ALREADY_EXISTS, DUPLICATE_SLUG_ERROR).
+  Retried like reads; the caller reconciles the harmless failure.
+* ``UNSAFE``: writes that would apply twice (increment, decrement, creating a
+  location, whose name is not unique). Resent only when the request surely
+  never reached the server (connection refused) or was refused unapplied (429).
+  Otherwise the caller gets :class:`OutcomeUnknownError` and must re-read.
+
+The API key lives only in the request headers of the underlying
+``httpx.Client`` (whose repr masks ``Authorization``); it is never logged,
+never part of an exception, and the client's own repr leaves it out.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from inventory_as_code import __version__
+from inventory_as_code.wix._exceptions import (
+    OutcomeUnknownError,
+    RateLimitError,
+    WixAPIError,
+    WixConfigError,
+    WixTransportError,
+    api_error_for,
+)
+from inventory_as_code.wix._ratelimit import DEFAULT_BURST, DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
+from inventory_as_code.wix._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from inventory_as_code.wix._stats import RequestStats
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://www.wixapis.com"
+DEFAULT_TIMEOUT = 30.0
+
+
+class Idempotency(enum.Enum):
+    SAFE = "safe"
+    GUARDED = "guarded"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One Wix REST method: a stable name, the HTTP method and a path template."""
+
+    name: str
+    method: str
+    path: str
+    idempotency: Idempotency
+
+    def format_path(self, params: Mapping[str, str] | None) -> str:
+        if not params:
+            return self.path
+        return self.path.format(**{k: quote(str(v), safe="") for k, v in params.items()})
+
+
+def check_base_url(base_url: str) -> str:
+    """Accept https anywhere, plain http only on loopback (an emulator)."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WixConfigError(
+            f"WIX_API_BASE_URL {base_url!r} is not an http(s) URL; "
+            f"use {DEFAULT_BASE_URL} or http://127.0.0.1:PORT for a local emulator."
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise WixConfigError(
+            f"refusing plain http to {parts.hostname}: credentials would travel unencrypted. "
+            "Use https, or a loopback address (127.0.0.1, localhost, ::1) for a local emulator."
+        )
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class WixClient:
+    """A Wix REST client for one site, authenticated with an API key."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        site_id: str,
+        base_url: str = DEFAULT_BASE_URL,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
+        burst: int = DEFAULT_BURST,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not api_key:
+            raise WixConfigError("no Wix API key: set WIX_API_KEY")
+        if not site_id:
+            raise WixConfigError("no Wix site id: set WIX_SITE_ID")
+        self.base_url = check_base_url(base_url)
+        self.site_id = site_id
+        self.stats = RequestStats()
+        self.retry = retry or RetryPolicy()
+        self.limiter = RateLimiter(requests_per_minute, burst=burst, sleep=sleep, clock=clock)
+        self._sleep = sleep
+        self._redact_values = (api_key,)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+            headers={
+                "Authorization": api_key,
+                "wix-site-id": site_id,
+                "User-Agent": f"inventory-as-code/{__version__}",
+                "Accept": "application/json",
+            },
+        )
+        # Late import: the endpoint modules import this one for Endpoint.
+        from inventory_as_code.wix._catalog import CatalogAPI, VariantsAPI
+        from inventory_as_code.wix._inventory import InventoryAPI
+        from inventory_as_code.wix._locations import LocationsAPI
+        from inventory_as_code.wix._products import ProductsAPI
+
+        self.catalog = CatalogAPI(self)
+        self.inventory = InventoryAPI(self)
+        self.products = ProductsAPI(self)
+        self.variants = VariantsAPI(self)
+        self.locations = LocationsAPI(self)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **kwargs: Any) -> WixClient:
+        """Build a client from WIX_API_KEY, WIX_SITE_ID and WIX_API_BASE_URL."""
+        env = os.environ if env is None else env
+        return cls(
+            api_key=env.get("WIX_API_KEY", ""),
+            site_id=env.get("WIX_SITE_ID", ""),
+            base_url=env.get("WIX_API_BASE_URL") or DEFAULT_BASE_URL,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return f"WixClient(site_id={self.site_id!r}, base_url={self.base_url!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> WixClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        params: Any = None,
+        idempotency: Idempotency | None = None,
+    ) -> Any:
+        """Send one request (retrying as its idempotency allows) and return the JSON body."""
+        safety = idempotency or endpoint.idempotency
+        path = endpoint.format_path(path_params)
+        method = endpoint.method
+        content = None if json_body is None else json.dumps(json_body, separators=(",", ":"))
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        attempt = 0
+        while True:
+            attempt += 1
+            self.stats.record_wait(self.limiter.acquire())
+            self.stats.record_request(endpoint.name)
+            started = time.monotonic()
+            try:
+                response = self._http.request(
+                    method, path, content=content, params=params, headers=headers
+                )
+            except httpx.TransportError as exc:
+                delay = self._after_transport_error(exc, safety, method, path, attempt)
+                self.stats.record_retry(throttled=False)
+                self._sleep(delay)
+                continue
+            logger.debug(
+                "%s %s -> %s in %.0f ms (attempt %d)",
+                method,
+                path,
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+                attempt,
+            )
+            if response.status_code == 200:
+                return self._decode(response, method, path)
+            delay = self._after_error_status(response, safety, method, path, attempt)
+            self.stats.record_retry(throttled=response.status_code == 429)
+            self._sleep(delay)
+
+    def _after_transport_error(
+        self, exc: httpx.TransportError, safety: Idempotency, method: str, path: str, attempt: int
+    ) -> float:
+        """Return the delay before the next attempt, or raise."""
+        # Only these mean the request never left: anything else may have been
+        # received and applied by the server.
+        never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if safety is Idempotency.UNSAFE and not never_sent:
+            raise OutcomeUnknownError(
+                f"{method} {path}: no answer ({reason}). The request may have been applied; "
+                "it is not resent. Re-read the affected objects to learn what happened.",
+                method=method,
+                path=path,
+                attempts=attempt,
+            ) from None
+        if attempt >= self.retry.max_attempts:
+            raise WixTransportError(
+                f"{method} {path}: no answer after {attempt} attempts ({reason}). "
+                f"Check the network and {self.base_url}.",
+                method=method,
+                path=path,
+                attempts=attempt,
+            ) from None
+        logger.info("%s %s: %s; retrying (attempt %d)", method, path, reason, attempt)
+        return self.retry.backoff(attempt)
+
+    def _after_error_status(
+        self, response: httpx.Response, safety: Idempotency, method: str, path: str, attempt: int
+    ) -> float:
+        status = response.status_code
+        error = api_error_for(
+            method=method,
+            path=path,
+            status=status,
+            body=self._redacted_body(response),
+            request_id=response.headers.get("x-wix-request-id"),
+        )
+        if status not in RETRYABLE_STATUSES:
+            raise error
+        if status != 429 and safety is Idempotency.UNSAFE:
+            # A 5xx after the request arrived: it may have been half applied.
+            raise OutcomeUnknownError(
+                f"{method} {path}: Wix answered HTTP {status}; the request may have been "
+                "applied and is not resent. Re-read the affected objects.",
+                method=method,
+                path=path,
+                attempts=attempt,
+            ) from error
+        if attempt >= self.retry.max_attempts:
+            raise error
+        if status == 429:
+            delay = self.retry.throttled(
+                attempt, parse_retry_after(response.headers.get("Retry-After"))
+            )
+            self.limiter.pause(delay)
+            logger.warning("%s %s: throttled by Wix (429); waiting %.1f s", method, path, delay)
+            return 0.0
+        logger.info("%s %s: HTTP %d; retrying (attempt %d)", method, path, status, attempt)
+        return self.retry.backoff(attempt)
+
+    def _decode(self, response: httpx.Response, method: str, path: str) -> Any:
+        try:
+            return response.json() if response.content else {}
+        except ValueError:
+            raise WixAPIError(
+                method=method,
+                path=path,
+                status=response.status_code,
+                body={"message": "the server answered 200 with a body that is not JSON"},
+                request_id=response.headers.get("x-wix-request-id"),
+            ) from None
+
+    def _redacted_body(self, response: httpx.Response) -> Any:
+        text = response.text
+        for secret in self._redact_values:
+            if secret and secret in text:
+                text = text.replace(secret, "[redacted]")
+        try:
+            return json.loads(text) if text else None
+        except ValueError:
+            return {"message": text[:500]}
+
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "Endpoint",
+    "Idempotency",
+    "RateLimitError",
+    "WixClient",
+    "check_base_url",
+]

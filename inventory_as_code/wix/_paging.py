@@ -1,0 +1,75 @@
+"""Paging through Wix query results.
+
+Cursor paging (Catalog V3): the first request carries filter, sort and
+``cursorPaging.limit``; every later one carries only the cursor (Wix: the
+cursor already holds filter and sort). Iteration stops exactly when a page
+has no ``pagingMetadata.cursors.next``. A server that hands back a cursor it
+already gave is a loop, not a catalogue, and is reported as such.
+
+Offset paging (Wix Locations API): ``paging.offset`` advances by the page
+size until ``hasNext`` is false (or, without ``hasNext``, a short page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from inventory_as_code.wix._exceptions import WixError
+
+JSON = dict[str, Any]
+
+
+def cursor_pages(
+    send: Callable[[JSON], JSON],
+    *,
+    envelope: str,
+    items_key: str,
+    limit: int,
+    filter: Mapping[str, Any] | None = None,
+    sort: Sequence[Mapping[str, str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Iterator[list[JSON]]:
+    """Yield each page's items; ``send`` posts one request body and returns the JSON."""
+    spec: JSON = {"cursorPaging": {"limit": limit}}
+    if filter:
+        spec["filter"] = dict(filter)
+    if sort:
+        spec["sort"] = [dict(s) for s in sort]
+    seen: set[str] = set()
+    while True:
+        body: JSON = {envelope: spec}
+        if extra:
+            body.update(extra)
+        page = send(body)
+        yield list(page.get(items_key) or [])
+        metadata = page.get("pagingMetadata") or {}
+        cursor = (metadata.get("cursors") or {}).get("next")
+        if not cursor:
+            return
+        if cursor in seen:
+            raise WixError(f"the server returned the same {items_key} page cursor twice")
+        seen.add(cursor)
+        spec = {"cursorPaging": {"limit": limit, "cursor": cursor}}
+
+
+def offset_pages(
+    send: Callable[[JSON], JSON],
+    *,
+    envelope: str,
+    items_key: str,
+    limit: int,
+    filter: Mapping[str, Any] | None = None,
+) -> Iterator[list[JSON]]:
+    offset = 0
+    while True:
+        spec: JSON = {"paging": {"limit": limit, "offset": offset}}
+        if filter:
+            spec["filter"] = dict(filter)
+        page = send({envelope: spec})
+        items = list(page.get(items_key) or [])
+        yield items
+        has_next = (page.get("pagingMetadata") or {}).get("hasNext")
+        if has_next is False or (has_next is None and len(items) < limit) or not items:
+            return
+        offset += len(items)

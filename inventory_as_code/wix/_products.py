@@ -1,0 +1,278 @@
+"""Products V3: products with their options and variants.
+
+Query and Search never return variants (read them with the read-only
+variants API or Get Product). Bulk calls carry at most 100 products and
+1,000 variants in total; the split honours both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, chunk_by_weight, run_bulk
+from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._limits import PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS, PRODUCTS_PAGE
+from inventory_as_code.wix._paging import cursor_pages
+from inventory_as_code.wix._types import Product
+
+if TYPE_CHECKING:
+    from inventory_as_code.wix._client import WixClient
+
+SAFE, GUARDED, UNSAFE = Idempotency.SAFE, Idempotency.GUARDED, Idempotency.UNSAFE
+_BASE = "/stores/v3/products"
+_BULK = "/stores/v3/bulk/products"
+
+# Creates are GUARDED only when every product names its slug (a repeat then
+# fails with DUPLICATE_SLUG_ERROR); see ``_create_safety``.
+CREATE = Endpoint("products.create", "POST", _BASE, GUARDED)
+CREATE_WITH_INVENTORY = Endpoint(
+    "products.create-with-inventory", "POST", "/stores/v3/products-with-inventory", GUARDED
+)
+UPDATE = Endpoint("products.update", "PATCH", _BASE + "/{id}", GUARDED)
+UPDATE_WITH_INVENTORY = Endpoint(
+    "products.update-with-inventory", "PATCH", "/stores/v3/products-with-inventory/{id}", GUARDED
+)
+DELETE = Endpoint("products.delete", "DELETE", _BASE + "/{id}", GUARDED)
+GET = Endpoint("products.get", "GET", _BASE + "/{id}", SAFE)
+GET_BY_SLUG = Endpoint("products.get-by-slug", "GET", _BASE + "/slug/{slug}", SAFE)
+QUERY = Endpoint("products.query", "POST", _BASE + "/query", SAFE)
+SEARCH = Endpoint("products.search", "POST", _BASE + "/search", SAFE)
+COUNT = Endpoint("products.count", "POST", _BASE + "/count", SAFE)
+BULK_CREATE = Endpoint("products.bulk-create", "POST", _BULK + "/create", GUARDED)
+BULK_CREATE_WITH_INVENTORY = Endpoint(
+    "products.bulk-create-with-inventory",
+    "POST",
+    "/stores/v3/bulk/products-with-inventory/create",
+    GUARDED,
+)
+BULK_UPDATE = Endpoint("products.bulk-update", "POST", _BULK + "/update", GUARDED)
+BULK_UPDATE_WITH_INVENTORY = Endpoint(
+    "products.bulk-update-with-inventory",
+    "POST",
+    "/stores/v3/bulk/products-with-inventory/update",
+    GUARDED,
+)
+BULK_DELETE = Endpoint("products.bulk-delete", "POST", _BULK + "/delete", GUARDED)
+
+# Without this token variants carry only option/choice ids.
+DEFAULT_FIELDS = ("VARIANT_OPTION_CHOICE_NAMES",)
+
+
+def variant_count(product: Mapping[str, Any]) -> int:
+    return len((product.get("variantsInfo") or {}).get("variants") or [])
+
+
+def _create_safety(products: Sequence[Mapping[str, Any]]) -> Idempotency:
+    return GUARDED if all(p.get("slug") for p in products) else UNSAFE
+
+
+def _product_chunks(products: Sequence[Mapping[str, Any]]) -> list[range]:
+    return chunk_by_weight(
+        [max(1, variant_count(p)) for p in products], PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS
+    )
+
+
+class ProductsAPI:
+    def __init__(self, client: WixClient) -> None:
+        self._client = client
+
+    # --- reads -----------------------------------------------------------
+
+    def get(self, product_id: str, *, fields: Sequence[str] = DEFAULT_FIELDS) -> Product:
+        body = self._client.call(
+            GET, path_params={"id": product_id}, params=[("fields", f) for f in fields]
+        )
+        return cast(Product, body["product"])
+
+    def get_by_slug(self, slug: str, *, fields: Sequence[str] = DEFAULT_FIELDS) -> Product:
+        body = self._client.call(
+            GET_BY_SLUG, path_params={"slug": slug}, params=[("fields", f) for f in fields]
+        )
+        return cast(Product, body["product"])
+
+    def query_pages(
+        self,
+        filter: Mapping[str, Any] | None = None,
+        *,
+        sort: Sequence[Mapping[str, str]] | None = None,
+        fields: Sequence[str] = (),
+        limit: int = PRODUCTS_PAGE,
+    ) -> Iterator[list[Product]]:
+        """Products without variants, 100 per page."""
+        pages = cursor_pages(
+            lambda body: self._client.call(QUERY, json_body=body),
+            envelope="query",
+            items_key="products",
+            limit=limit,
+            filter=filter,
+            sort=sort,
+            extra={"fields": list(fields)} if fields else None,
+        )
+        return cast(Iterator[list[Product]], pages)
+
+    def query(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> Iterator[Product]:
+        for page in self.query_pages(filter, **kwargs):
+            yield from page
+
+    def search(
+        self,
+        filter: Mapping[str, Any] | None = None,
+        *,
+        sort: Sequence[Mapping[str, str]] | None = None,
+        fields: Sequence[str] = (),
+        limit: int = PRODUCTS_PAGE,
+    ) -> Iterator[Product]:
+        pages = cursor_pages(
+            lambda body: self._client.call(SEARCH, json_body=body),
+            envelope="search",
+            items_key="products",
+            limit=limit,
+            filter=filter,
+            sort=sort,
+            extra={"fields": list(fields)} if fields else None,
+        )
+        for page in pages:
+            yield from cast(list[Product], page)
+
+    def count(self, filter: Mapping[str, Any] | None = None) -> int:
+        body = self._client.call(COUNT, json_body={"filter": dict(filter)} if filter else {})
+        return int(body.get("count", 0))
+
+    # --- single writes ---------------------------------------------------
+
+    def create(self, product: Product, *, fields: Sequence[str] = DEFAULT_FIELDS) -> Product:
+        body = self._client.call(
+            CREATE,
+            json_body={"product": product, "fields": list(fields)},
+            idempotency=_create_safety([product]),
+        )
+        return cast(Product, body["product"])
+
+    def create_with_inventory(
+        self,
+        product: Product,
+        *,
+        fields: Sequence[str] = DEFAULT_FIELDS,
+        return_entity: bool = False,
+    ) -> dict[str, Any]:
+        """Returns ``{"product": ..., "inventoryResults": ...}`` as Wix sends it."""
+        return cast(
+            dict[str, Any],
+            self._client.call(
+                CREATE_WITH_INVENTORY,
+                json_body={
+                    "product": product,
+                    "fields": list(fields),
+                    "returnEntity": return_entity,
+                },
+                idempotency=_create_safety([product]),
+            ),
+        )
+
+    def update(self, product: Product, *, fields: Sequence[str] = DEFAULT_FIELDS) -> Product:
+        """Partial update; ``product`` needs ``id`` and the current ``revision``.
+
+        ``options`` and ``variantsInfo.variants`` are replaced whole and must be
+        sent together; a variant left out is removed.
+        """
+        body = self._client.call(
+            UPDATE,
+            path_params={"id": product["id"]},
+            json_body={"product": product, "fields": list(fields)},
+        )
+        return cast(Product, body["product"])
+
+    def update_with_inventory(
+        self,
+        product: Product,
+        *,
+        fields: Sequence[str] = DEFAULT_FIELDS,
+        return_entity: bool = False,
+    ) -> dict[str, Any]:
+        return cast(
+            dict[str, Any],
+            self._client.call(
+                UPDATE_WITH_INVENTORY,
+                path_params={"id": product["id"]},
+                json_body={
+                    "product": product,
+                    "fields": list(fields),
+                    "returnEntity": return_entity,
+                },
+            ),
+        )
+
+    def delete(self, product_id: str) -> None:
+        self._client.call(DELETE, path_params={"id": product_id})
+
+    # --- bulk writes -----------------------------------------------------
+
+    def bulk_create(
+        self,
+        products: Sequence[Product],
+        *,
+        with_inventory: bool = False,
+        return_entity: bool = False,
+        fields: Sequence[str] = (),
+    ) -> BulkResult:
+        """Create products, 100 products / 1,000 variants per call.
+
+        With ``with_inventory`` each variant's ``inventoryItem`` becomes a stock
+        item at the default location; the raw ``inventoryResults`` of every
+        call are in ``BulkResult.extras``.
+        """
+        endpoint = BULK_CREATE_WITH_INVENTORY if with_inventory else BULK_CREATE
+        safety = _create_safety(products)
+
+        def send(chunk: range) -> dict[str, Any]:
+            body = {
+                "products": [products[i] for i in chunk],
+                "returnEntity": return_entity,
+                "fields": list(fields),
+            }
+            return cast(
+                dict[str, Any], self._client.call(endpoint, json_body=body, idempotency=safety)
+            )
+
+        return self._run(_product_chunks(products), send, with_inventory)
+
+    def bulk_update(
+        self,
+        products: Sequence[Product],
+        *,
+        with_inventory: bool = False,
+        return_entity: bool = False,
+        fields: Sequence[str] = (),
+    ) -> BulkResult:
+        """Update products (each with ``id`` and current ``revision``), same limits as create."""
+        endpoint = BULK_UPDATE_WITH_INVENTORY if with_inventory else BULK_UPDATE
+
+        def send(chunk: range) -> dict[str, Any]:
+            body = {
+                "products": [{"product": products[i]} for i in chunk],
+                "returnEntity": return_entity,
+                "fields": list(fields),
+            }
+            return cast(dict[str, Any], self._client.call(endpoint, json_body=body))
+
+        return self._run(_product_chunks(products), send, with_inventory)
+
+    def bulk_delete(self, product_ids: Sequence[str]) -> BulkResult:
+        return run_bulk(
+            chunk_by_count(len(product_ids), PRODUCTS_BULK),
+            lambda chunk: self._client.call(
+                BULK_DELETE, json_body={"productIds": [product_ids[i] for i in chunk]}
+            ),
+        )
+
+    @staticmethod
+    def _run(chunks: list[range], send: Any, with_inventory: bool) -> BulkResult:
+        if not with_inventory:
+            return run_bulk(chunks, send)
+        return run_bulk(
+            chunks,
+            send,
+            results_of=lambda response: response.get("productResults") or {},
+            extras_of=lambda response: response.get("inventoryResults") or {},
+        )
