@@ -1,0 +1,44 @@
+"""A local Wix-compatible emulator of the Wix Stores Catalog V3 and Locations APIs.
+
+Written from the API reference in ``shared/wix-api`` (never from the project's
+Wix client) so a client bug cannot hide behind the same bug here. One engine,
+:class:`Emulator`, reachable three ways: ``Emulator.handle()`` in Python,
+:class:`EmulatorTransport` for ``httpx.Client(transport=...)`` in process, and
+:func:`serve` over a loopback socket (``inventory-as-code emulator serve``).
+
+Module map (private modules are underscored):
+
+* ``_engine``: request pipeline (auth, rate limit, faults, transaction, log)
+* ``_routes``: route table (method + path -> stable route name and handler)
+* ``_inventory`` / ``_inventory_model``: Inventory Items V3
+* ``_products`` / ``_product_model`` / ``_product_options`` / ``_product_render``:
+  Products V3 (handlers, input rules, options/customizations, derived output)
+* ``_catalog``: product rows and the variant index shared by the above
+* ``_variants``: Read-Only Variants V3 (lagging projection)
+* ``_locations``: sites, Wix Locations, Stores Locations V3
+* ``_filters`` / ``_paging``: query language, cursors, keyset paging
+* ``_faults``: fault rules, rate limiter; ``_admin``: ``/_emulator`` API
+* ``_bulk``: per-item bulk results; ``_errors``: Wix error bodies
+* ``_context``: request context, GET ``.r``/flattened decoding; ``_util``: helpers
+* ``_seed``: seed documents; ``_db``: SQLite schema and transactions
+* ``transport`` / ``server`` / ``cli``: the three public ways in
+"""
+
+from __future__ import annotations
+
+from inventory_as_code.emulator._engine import Emulator, EmulatorResponse
+from inventory_as_code.emulator._faults import FaultConfig, FaultRule
+from inventory_as_code.emulator._seed import load_seed_file
+from inventory_as_code.emulator.server import EmulatorServer, serve
+from inventory_as_code.emulator.transport import EmulatorTransport
+
+__all__ = [
+    "Emulator",
+    "EmulatorResponse",
+    "EmulatorServer",
+    "EmulatorTransport",
+    "FaultConfig",
+    "FaultRule",
+    "load_seed_file",
+    "serve",
+]

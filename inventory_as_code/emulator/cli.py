@@ -1,0 +1,122 @@
+"""``inventory-as-code emulator serve``: the emulator as a local HTTP server.
+
+Export: ``emulator_group`` (a click group named ``emulator``); the main CLI
+registers it. Exit codes: 0 on Ctrl-C, 2 on bad options (click's usage
+errors), 1 when the server cannot start.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from inventory_as_code.emulator._engine import Emulator
+from inventory_as_code.emulator._faults import FaultConfig, FaultRule
+from inventory_as_code.emulator._seed import load_seed_file
+from inventory_as_code.emulator.server import EmulatorServer, is_loopback
+
+logger = logging.getLogger(__name__)
+
+
+def _rules(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> list[FaultRule]:
+    try:
+        return [FaultRule.parse(v) for v in values]
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
+
+
+@click.group("emulator")
+def emulator_group() -> None:
+    """Local Wix-compatible emulator (Stores Catalog V3 + Locations)."""
+
+
+@emulator_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port (0 = any free port).")
+@click.option(
+    "--db",
+    "db_path",
+    default=":memory:",
+    show_default=True,
+    help="SQLite file (state survives restarts).",
+)
+@click.option("--latency-ms", default=0.0, type=float, help="Latency added to every API request.")
+@click.option(
+    "--rate-limit",
+    type=int,
+    default=None,
+    help="Requests per minute per site (Wix: 200); 429 beyond.",
+)
+@click.option(
+    "--retry-after/--no-retry-after", default=False, help="Send Retry-After on 429 answers."
+)
+@click.option(
+    "--fail",
+    "rules",
+    multiple=True,
+    callback=_rules,
+    metavar="RULE",
+    help="Fault rule '[METHOD ]PATH_GLOB:ACTION[:nth=N,times=N|inf,site=ID]'; "
+    "ACTION = status code | drop-before | drop-after | delay=SECONDS. Repeatable.",
+)
+@click.option(
+    "--variants-lag", default=0.0, type=float, help="Seconds the read-only variants view lags."
+)
+@click.option(
+    "--seed",
+    "seed_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Seed file (JSON/YAML).",
+)
+@click.option(
+    "--api-key", default=None, help="Accept only this Authorization value (default: any non-empty)."
+)
+def serve_command(
+    host: str,
+    port: int,
+    db_path: str,
+    latency_ms: float,
+    rate_limit: int | None,
+    retry_after: bool,
+    rules: list[FaultRule],
+    variants_lag: float,
+    seed_file: str | None,
+    api_key: str | None,
+) -> None:
+    """Serve the emulator until Ctrl-C."""
+    if not is_loopback(host):
+        raise click.BadParameter(f"{host!r} is not a loopback address", param_hint="--host")
+    faults = FaultConfig(
+        latency_ms=latency_ms,
+        rate_limit_per_minute=rate_limit,
+        retry_after=retry_after,
+        variants_lag_s=variants_lag,
+        rules=rules,
+    )
+    emulator = Emulator(db_path, faults=faults, api_key=api_key)
+    try:
+        if seed_file:
+            summary = emulator.seed(load_seed_file(seed_file))
+            click.echo(
+                f"Seeded site {summary['siteId']}: {summary['products']} products, "
+                f"{summary['inventoryItems']} inventory items"
+            )
+        server = EmulatorServer(emulator, host, port)
+    except (OSError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"Wix emulator listening on {server.url}")
+    click.echo("Use these environment variables:")
+    click.echo(f"  export WIX_API_BASE_URL={server.url}")
+    click.echo(f"  export WIX_API_KEY={api_key or 'anything'}")
+    click.echo("  export WIX_SITE_ID=emulated-site   # any id; a new id is a fresh store")
+    click.echo("Press Ctrl-C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\nStopping the emulator.")
+    finally:
+        server.shutdown()
+        emulator.close()
