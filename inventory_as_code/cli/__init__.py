@@ -2,7 +2,8 @@
 
 Each command lives in its own module and is registered on the ``main`` group
 here. Commands open what they need, call one library function and turn the
-library's exceptions into a clean message and a documented exit code.
+library's exceptions into a clean message and a documented exit code (see
+``_common``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,20 @@ from __future__ import annotations
 import click
 
 from inventory_as_code import __version__
+from inventory_as_code.cli.status import status_command
+from inventory_as_code.emulator.cli import emulator_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="inventory-as-code")
 def main() -> None:
-    """Wix Stores inventory as code: plan and apply your catalog from YAML."""
+    """Wix Stores inventory as code: plan and apply your catalog from YAML.
+
+    With no Wix credentials every command runs against an embedded local
+    store in .inventory-as-code/ (an emulator of the Wix API), so you can try
+    everything without a Wix account.
+    """
+
+
+main.add_command(status_command)
+main.add_command(emulator_group)

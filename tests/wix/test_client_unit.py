@@ -323,7 +323,9 @@ def test_cursor_paging_stops_exactly_when_there_is_no_next_cursor() -> None:
 
 def test_a_repeated_cursor_is_reported_not_looped() -> None:
     def loop(request: httpx.Request) -> httpx.Response:
-        return ok({"inventoryItems": [{"id": "x"}], "pagingMetadata": {"cursors": {"next": "same"}}})
+        return ok(
+            {"inventoryItems": [{"id": "x"}], "pagingMetadata": {"cursors": {"next": "same"}}}
+        )
 
     client, _ = make_client(Script(loop))
     with pytest.raises(Exception, match="same inventoryItems page cursor twice"):
@@ -468,7 +470,9 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 
 def test_logs_never_contain_the_key(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    client, _ = make_client(Script(error(503), httpx.ReadError("x"), ok({"catalogVersion": "V3_CATALOG"})))
+    client, _ = make_client(
+        Script(error(503), httpx.ReadError("x"), ok({"catalogVersion": "V3_CATALOG"}))
+    )
     client.catalog.version()
     assert caplog.records
     assert KEY not in caplog.text

@@ -1,0 +1,128 @@
+"""The live store as read from Wix, normalised for diffing.
+
+Wix JSON is turned into these frozen types once, right after reading, so the
+planner compares plain values on both sides: prices as canonical decimal
+strings, variants keyed by their choice names in option order, inventory
+items keyed by (product, variant, location). Every object keeps its Wix id
+and the revision it was read at, so a plan can record what it observed and
+``apply`` can refuse to overwrite anything that moved since.
+
+``raw`` keeps the Wix JSON of products and variants: when a product's
+variants are updated, Wix needs the whole array back, including the fields
+this tool does not manage, and those are carried along from ``raw``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Tracking = Literal["quantity", "in_stock"]
+VariantKey = tuple[str, ...]  # choice names in the product's option order; () = default variant
+
+
+@dataclass(frozen=True, slots=True)
+class LiveLocation:
+    id: str  # stores location id: what inventory items point at
+    name: str
+    is_default: bool
+    revision: str
+    wix_location_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveBusinessLocation:
+    """A Wix location that is not (yet) an inventory location."""
+
+    id: str
+    name: str
+    revision: str
+    archived: bool
+    location_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveOption:
+    id: str | None
+    name: str
+    choices: tuple[str, ...]
+    render_type: str = "TEXT_CHOICES"
+    choice_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LiveVariant:
+    id: str
+    key: VariantKey
+    sku: str | None
+    price: str | None
+    compare_at_price: str | None
+    visible: bool
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveProduct:
+    id: str
+    slug: str
+    name: str
+    revision: str
+    product_type: str
+    visible: bool
+    options: tuple[LiveOption, ...]
+    variants: tuple[LiveVariant, ...]
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def variant(self, key: VariantKey) -> LiveVariant | None:
+        for variant in self.variants:
+            if variant.key == key:
+                return variant
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class LivePreorder:
+    enabled: bool
+    message: str | None
+    limit: int | None
+    counter: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveInventoryItem:
+    id: str
+    revision: str
+    product_id: str
+    variant_id: str
+    location_id: str
+    tracking: Tracking
+    quantity: int | None
+    in_stock: bool | None
+    preorder: LivePreorder
+
+
+@dataclass(frozen=True, slots=True)
+class ReadStats:
+    """What reading the store cost, for the plan's report."""
+
+    calls: int
+    calls_by_endpoint: Mapping[str, int]
+    fallback_product_reads: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStore:
+    locations: tuple[LiveLocation, ...]
+    business_locations: tuple[LiveBusinessLocation, ...]
+    products: Mapping[str, LiveProduct]  # by slug
+    inventory: Mapping[tuple[str, str, str], LiveInventoryItem]  # (product, variant, location) ids
+    stats: ReadStats | None = None
+
+    @property
+    def default_location(self) -> LiveLocation | None:
+        return next((loc for loc in self.locations if loc.is_default), None)
+
+    def location_named(self, name: str) -> LiveLocation | None:
+        return next((loc for loc in self.locations if loc.name == name), None)

@@ -1,0 +1,227 @@
+"""The plan: plain, sorted, frozen data.
+
+A plan is what reviewers approve and what ``apply`` executes, so it is a
+value: an empty plan is ``Plan(changes=())``, never ``None``; changes are
+sorted by (kind order, address) when the plan is built; renderers (text,
+JSON, Markdown) only read it. Each change records the id and revision of the
+live object it was computed from (``observed``), so ``apply`` can tell
+whether the object moved since. ``reason`` points at the YAML lines that
+produced the change; it is for people, and ``apply`` never reads it.
+
+``to_dict`` / ``from_dict`` give the saved-plan form (``plan --out``); the
+checksum covers everything but itself.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT_VERSION = 1
+
+
+class Action(enum.Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    # Quantity <-> in-stock: its own kind of change because it discards data
+    # (the count, preorder limits); counted with updates in the summary.
+    SWITCH_TRACKING = "switch_tracking"
+    DELETE = "delete"
+
+
+class Kind(enum.Enum):
+    LOCATION = "location"
+    PRODUCT = "product"
+    VARIANT = "variant"
+    STOCK = "stock"
+
+    @property
+    def order(self) -> int:
+        return list(Kind).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    file: str
+    line: int
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """The live object a change was computed from, as it was read."""
+
+    id: str
+    revision: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: Kind
+    action: Action
+    address: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    fields: tuple[FieldChange, ...] = ()
+    observed: Observed | None = None
+    reason: tuple[Origin, ...] = ()
+    # Identity parts (slug, variant key, location name) so apply needs no parsing.
+    keys: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.kind.order, self.address)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something a reviewer should know that is not a change (e.g. unmanaged objects)."""
+
+    code: str
+    message: str
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GuardRail:
+    code: str
+    message: str
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    create: int
+    update: int
+    delete: int
+    switch_tracking: int
+
+    @property
+    def total(self) -> int:
+        return self.create + self.update + self.delete
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    changes: tuple[Change, ...] = ()
+    notes: tuple[Note, ...] = ()
+    guard_rails: tuple[GuardRail, ...] = ()
+    site: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def summary(self) -> Summary:
+        counts = {action: 0 for action in Action}
+        for change in self.changes:
+            counts[change.action] += 1
+        return Summary(
+            create=counts[Action.CREATE],
+            update=counts[Action.UPDATE] + counts[Action.SWITCH_TRACKING],
+            delete=counts[Action.DELETE],
+            switch_tracking=counts[Action.SWITCH_TRACKING],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        body = {
+            "format_version": FORMAT_VERSION,
+            "site": self.site,
+            "metadata": dict(self.metadata),
+            "summary": {
+                "create": self.summary.create,
+                "update": self.summary.update,
+                "delete": self.summary.delete,
+                "switch_tracking": self.summary.switch_tracking,
+            },
+            "changes": [_change_to_dict(c) for c in self.changes],
+            "notes": [
+                {"code": n.code, "message": n.message, "address": n.address} for n in self.notes
+            ],
+            "guard_rails": [
+                {"code": g.code, "message": g.message, "addresses": list(g.addresses)}
+                for g in self.guard_rails
+            ],
+        }
+        body["checksum"] = checksum(body)
+        return body
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        return cls(
+            changes=tuple(_change_from_dict(c) for c in data.get("changes", [])),
+            notes=tuple(Note(**n) for n in data.get("notes", [])),
+            guard_rails=tuple(
+                GuardRail(g["code"], g["message"], tuple(g.get("addresses", ())))
+                for g in data.get("guard_rails", [])
+            ),
+            site=str(data.get("site", "")),
+            metadata=dict(data.get("metadata", {})),
+        )
+
+
+def checksum(body: Mapping[str, Any]) -> str:
+    payload = {k: v for k, v in body.items() if k != "checksum"}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _change_to_dict(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "address": change.address,
+        "kind": change.kind.value,
+        "action": change.action.value,
+        "before": None if change.before is None else dict(change.before),
+        "after": None if change.after is None else dict(change.after),
+        "fields": [{"field": f.field, "before": f.before, "after": f.after} for f in change.fields],
+        "keys": dict(change.keys),
+        "reason": [{"file": o.file, "line": o.line, "column": o.column} for o in change.reason],
+    }
+    if change.observed is not None:
+        out["observed"] = {
+            "id": change.observed.id,
+            "revision": change.observed.revision,
+            "values": dict(change.observed.values),
+        }
+    return out
+
+
+def _change_from_dict(data: Mapping[str, Any]) -> Change:
+    observed = data.get("observed")
+    return Change(
+        kind=Kind(data["kind"]),
+        action=Action(data["action"]),
+        address=str(data["address"]),
+        before=data.get("before"),
+        after=data.get("after"),
+        fields=tuple(
+            FieldChange(f["field"], f["before"], f["after"]) for f in data.get("fields", [])
+        ),
+        observed=None
+        if observed is None
+        else Observed(
+            str(observed["id"]), str(observed["revision"]), dict(observed.get("values", {}))
+        ),
+        reason=tuple(
+            Origin(o["file"], int(o["line"]), int(o.get("column", 0)))
+            for o in data.get("reason", [])
+        ),
+        keys=dict(data.get("keys", {})),
+    )

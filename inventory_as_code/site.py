@@ -1,0 +1,178 @@
+"""Which store a command talks to, and the client for it.
+
+In order:
+
+1. ``--site local``: the embedded local store (below).
+2. ``--site NAME``: a site of the project config ``inventory-as-code.toml``,
+   whose entry names the environment variables holding its credentials
+   (credentials never live in files of the project)::
+
+       [sites.production]
+       api_key_env = "WIX_PROD_API_KEY"
+       site_id_env = "WIX_PROD_SITE_ID"   # or: site_id = "..." (not a secret)
+       requests_per_minute = 150           # optional
+
+3. No ``--site`` but ``WIX_API_KEY`` / ``WIX_SITE_ID`` set: that site
+   (``WIX_API_BASE_URL`` points it at an emulator server).
+4. Nothing chosen: the embedded local store, an emulator engine in process
+   with its SQLite file in ``<project>/.inventory-as-code/local.db``, so a
+   newcomer can try everything without a Wix account. Except in CI
+   (``CI=true``), where planning against a throwaway local store by accident
+   would approve nothing real: there the site must be chosen explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inventory_as_code.errors import InventoryAsCodeError
+from inventory_as_code.wix import WixClient
+from inventory_as_code.wix._client import DEFAULT_BASE_URL
+
+PROJECT_CONFIG = "inventory-as-code.toml"
+LOCAL_SITE = "local"
+LOCAL_DIR = ".inventory-as-code"
+LOCAL_SITE_ID = "local-site"
+
+
+class SiteError(InventoryAsCodeError):
+    """The site to talk to cannot be determined or is misconfigured."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    name: str
+    api_key_env: str = "WIX_API_KEY"
+    site_id_env: str = "WIX_SITE_ID"
+    site_id: str | None = None
+    base_url_env: str = "WIX_API_BASE_URL"
+    base_url: str | None = None
+    requests_per_minute: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a command runs, for the first line of its output."""
+
+    name: str
+    site_id: str
+    embedded: bool
+    description: str
+
+
+def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
+    path = project_dir / PROJECT_CONFIG
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SiteError(f"{path}: not valid TOML: {exc}") from None
+    sites = data.get("sites", {})
+    if not isinstance(sites, dict):
+        raise SiteError(f"{path}: [sites] must be a table of named sites")
+    allowed = set(SiteSettings.__dataclass_fields__) - {"name"}
+    out = {}
+    for name, raw in sites.items():
+        if not isinstance(raw, dict):
+            raise SiteError(f"{path}: [sites.{name}] must be a table")
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise SiteError(
+                f"{path}: [sites.{name}] has unknown key(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
+        for secretish in ("api_key", "key", "token"):
+            if secretish in raw:
+                raise SiteError(f"{path}: never put credentials in the project; use api_key_env")
+        out[name] = SiteSettings(name=name, **raw)
+    return out
+
+
+def resolve_site(
+    project_dir: Path, site: str | None, env: Mapping[str, str] | None = None
+) -> SiteSettings | None:
+    """The chosen site's settings, or None for the embedded local store."""
+    env = os.environ if env is None else env
+    if site == LOCAL_SITE:
+        return None
+    sites = load_sites(project_dir)
+    if site is not None:
+        if site not in sites:
+            known = ", ".join(sorted(sites)) or "none"
+            raise SiteError(
+                f"unknown site {site!r}: {PROJECT_CONFIG} defines {known}. "
+                f"Add [sites.{site}] there, or use --site {LOCAL_SITE} for the embedded "
+                "local store."
+            )
+        return sites[site]
+    if env.get("WIX_API_KEY") or env.get("WIX_SITE_ID"):
+        return SiteSettings(name="env")
+    if env.get("CI", "").lower() in ("true", "1", "yes"):
+        raise SiteError(
+            "no Wix site chosen and CI=true: refusing to use the embedded local store in CI. "
+            "Set WIX_API_KEY and WIX_SITE_ID, pass --site NAME, or pass --site local explicitly."
+        )
+    return None
+
+
+def connect(
+    project_dir: Path,
+    site: str | None = None,
+    env: Mapping[str, str] | None = None,
+    **client_options: Any,
+) -> tuple[WixClient, Target]:
+    """Build the client for the chosen site (see the module docstring)."""
+    env = os.environ if env is None else env
+    settings = resolve_site(project_dir, site, env)
+    if settings is None:
+        return _embedded(project_dir, **client_options)
+    api_key = env.get(settings.api_key_env, "")
+    site_id = settings.site_id or env.get(settings.site_id_env, "")
+    wanted = ((settings.api_key_env, api_key), (settings.site_id_env, site_id))
+    missing = [name for name, value in wanted if not value]
+    if missing:
+        raise SiteError(
+            f"site {settings.name!r}: set {' and '.join(missing)} "
+            "(an API key from the Wix API Keys Manager and the site's id)"
+        )
+    base_url = settings.base_url or env.get(settings.base_url_env) or DEFAULT_BASE_URL
+    if settings.requests_per_minute is not None:
+        client_options.setdefault("requests_per_minute", settings.requests_per_minute)
+    client = WixClient(api_key=api_key, site_id=site_id, base_url=base_url, **client_options)
+    where = "Wix" if base_url == DEFAULT_BASE_URL else base_url
+    return client, Target(
+        name=settings.name,
+        site_id=site_id,
+        embedded=False,
+        description=f"site {site_id} on {where}",
+    )
+
+
+def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Target]:
+    from inventory_as_code.emulator import Emulator, EmulatorTransport
+
+    folder = project_dir / LOCAL_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "local.db"
+    emulator = Emulator(db)
+    client_options.setdefault("requests_per_minute", 1_000_000)  # nothing to protect locally
+    client = WixClient(
+        api_key="embedded",
+        site_id=LOCAL_SITE_ID,
+        base_url="http://localhost",
+        transport=EmulatorTransport(emulator),
+        **client_options,
+    )
+    shown = os.path.relpath(db) if db.is_relative_to(Path.cwd()) else str(db)
+    return client, Target(
+        name=LOCAL_SITE,
+        site_id=LOCAL_SITE_ID,
+        embedded=True,
+        description=f"the embedded local store ({shown}); no Wix site is touched",
+    )
