@@ -11,6 +11,7 @@ In order:
        api_key_env = "WIX_PROD_API_KEY"
        site_id_env = "WIX_PROD_SITE_ID"   # or: site_id = "..." (not a secret)
        requests_per_minute = 150           # optional
+       guard_rails = { max_touched_share = 0.2 }   # optional, overrides [guard_rails]
 
 3. No ``--site`` but ``WIX_API_KEY`` / ``WIX_SITE_ID`` set: that site
    (``WIX_API_BASE_URL`` points it at an emulator server).
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from inventory_as_code.errors import InventoryAsCodeError
+from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._client import DEFAULT_BASE_URL
 
@@ -53,6 +55,7 @@ class SiteSettings:
     base_url_env: str = "WIX_API_BASE_URL"
     base_url: str | None = None
     requests_per_minute: float | None = None
+    guard_rails: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +69,8 @@ class Target:
 
 
 def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
+    data = load_project_config(project_dir)
     path = project_dir / PROJECT_CONFIG
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SiteError(f"{path}: not valid TOML: {exc}") from None
     sites = data.get("sites", {})
     if not isinstance(sites, dict):
         raise SiteError(f"{path}: [sites] must be a table of named sites")
@@ -81,17 +79,50 @@ def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
     for name, raw in sites.items():
         if not isinstance(raw, dict):
             raise SiteError(f"{path}: [sites.{name}] must be a table")
+        for secretish in ("api_key", "key", "token", "secret"):
+            if secretish in raw:
+                raise SiteError(
+                    f"{path}: [sites.{name}] has {secretish!r}: never put credentials in the "
+                    "project; name the environment variable that holds it with api_key_env"
+                )
         unknown = sorted(set(raw) - allowed)
         if unknown:
             raise SiteError(
                 f"{path}: [sites.{name}] has unknown key(s) {', '.join(unknown)}; "
                 f"allowed: {', '.join(sorted(allowed))}"
             )
-        for secretish in ("api_key", "key", "token"):
-            if secretish in raw:
-                raise SiteError(f"{path}: never put credentials in the project; use api_key_env")
         out[name] = SiteSettings(name=name, **raw)
     return out
+
+
+def load_project_config(project_dir: Path) -> dict[str, Any]:
+    """The parsed ``inventory-as-code.toml`` of a project ({} when there is none)."""
+    path = project_dir / PROJECT_CONFIG
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SiteError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_guard_rails(project_dir: Path, site: SiteSettings | None) -> GuardRailSettings:
+    """``[guard_rails]`` of the project, overridden by ``[sites.NAME.guard_rails]``."""
+    data = load_project_config(project_dir)
+    merged: dict[str, Any] = dict(data.get("guard_rails", {}) or {})
+    if site is not None:
+        merged.update(site.guard_rails or {})
+    allowed = set(GuardRailSettings.__dataclass_fields__)
+    unknown = sorted(set(merged) - allowed)
+    if unknown:
+        raise SiteError(
+            f"{project_dir / PROJECT_CONFIG}: unknown guard rail setting(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+    try:
+        return GuardRailSettings(**merged)
+    except TypeError as exc:
+        raise SiteError(f"{project_dir / PROJECT_CONFIG}: [guard_rails]: {exc}") from None
 
 
 def resolve_site(

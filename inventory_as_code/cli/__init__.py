@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from inventory_as_code import __version__
+from inventory_as_code.cli.plan import plan_command
 from inventory_as_code.cli.status import status_command
 from inventory_as_code.emulator.cli import emulator_group
 
@@ -26,5 +27,6 @@ def main() -> None:
     """
 
 
+main.add_command(plan_command)
 main.add_command(status_command)
 main.add_command(emulator_group)

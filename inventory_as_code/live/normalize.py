@@ -15,7 +15,7 @@ from inventory_as_code.live.model import (
     LiveVariant,
     VariantKey,
 )
-from inventory_as_code.money import normalize_money
+from inventory_as_code.model import normalize_money
 
 
 def location_from_wix(raw: Mapping[str, Any]) -> LiveLocation:
@@ -84,6 +84,16 @@ def _names_from_ids(
     return None, None
 
 
+def _money(amount: Any) -> str | None:
+    """Canonical amount; Wix's text as it is if it is not one we can normalise."""
+    if amount is None:
+        return None
+    try:
+        return normalize_money(str(amount))
+    except ValueError:
+        return str(amount)
+
+
 def variant_from_wix(
     raw: Mapping[str, Any], options: Sequence[LiveOption], *, choices_key: str = "choices"
 ) -> LiveVariant:
@@ -94,8 +104,8 @@ def variant_from_wix(
         id=str(raw.get("id") or raw.get("variantId")),
         key=variant_key(raw.get(choices_key) or [], options),
         sku=raw.get("sku"),
-        price=normalize_money(actual) if actual is not None else None,
-        compare_at_price=normalize_money(compare_at) if compare_at is not None else None,
+        price=_money(actual),
+        compare_at_price=_money(compare_at),
         visible=bool(raw.get("visible", True)),
         raw=raw,
     )

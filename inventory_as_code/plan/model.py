@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from inventory_as_code.model import Origin
+
 FORMAT_VERSION = 1
 
 
@@ -42,16 +44,6 @@ class Kind(enum.Enum):
     @property
     def order(self) -> int:
         return list(Kind).index(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    file: str
-    line: int
-    column: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,165 @@
+"""`inventory-as-code plan`: what apply would change. Changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from inventory_as_code.cli._common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    handle_errors,
+    make_console,
+    site_option,
+)
+from inventory_as_code.cli._progress import read_progress
+from inventory_as_code.config import load_project
+from inventory_as_code.errors import ConfigError
+from inventory_as_code.live import LiveStore, read_live_store
+from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.planner import PlanOptions, build_plan
+from inventory_as_code.plan.render_markdown import render_markdown
+from inventory_as_code.plan.render_text import render_text
+from inventory_as_code.plan.saved import plan_metadata, write_plan_file
+from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
+from inventory_as_code.wix import WixClient
+from inventory_as_code.wix._exceptions import WixError
+
+
+class CatalogVersionError(WixError):
+    pass
+
+
+def require_catalog_v3(client: WixClient) -> None:
+    version = client.catalog.version()
+    if version == "V3_CATALOG":
+        return
+    if version == "V1_CATALOG":
+        raise CatalogVersionError(
+            "this site runs Wix Stores Catalog V1; inventory-as-code works with Catalog V3 "
+            "only (products, variants and inventory items V3). Wix moves sites to V3; until "
+            "then, manage this store in the Wix dashboard."
+        )
+    raise CatalogVersionError(
+        f"this site has no Wix Stores catalog ({version}); add Wix Stores to the site first."
+    )
+
+
+def make_plan(
+    project: Path,
+    site: str | None,
+    targets: tuple[str, ...],
+    *,
+    announce: bool = True,
+    to_stderr: bool = False,
+) -> tuple[Plan, WixClient, Target, LiveStore]:
+    """Load, connect, read and plan: shared by `plan` and `apply DIR`."""
+    err = make_console(stderr=True)
+    out = err if to_stderr else make_console()
+    try:
+        desired = load_project(project)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            err.print(str(problem))
+        err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
+        raise SystemExit(EXIT_ERROR) from None
+    settings = resolve_site(project, site)
+    client, target = connect(project, site)
+    if announce:
+        out.print(f"Using {target.description}.")
+    require_catalog_v3(client)
+    with read_progress(err) as progress:
+        live = read_live_store(client, progress=progress)
+    stats = live.stats
+    if stats is not None:
+        out.print(
+            f"Read {len(live.locations)} location(s), {len(live.products)} product(s), "
+            f"{sum(len(p.variants) for p in live.products.values())} variant(s), "
+            f"{len(live.inventory)} stock item(s) in {stats.calls} API call(s) "
+            f"({stats.seconds:.1f} s).",
+            style="dim",
+        )
+    options = PlanOptions(
+        guard_rails=load_guard_rails(project, settings),
+        targets=targets,
+        site=target.site_id,
+        metadata=plan_metadata(
+            project,
+            {
+                "embedded": target.embedded,
+                "read_calls": stats.calls if stats else None,
+                "targets": list(targets),
+            },
+        ),
+    )
+    return build_plan(desired, live, options), client, target, live
+
+
+@click.command("plan")
+@click.argument(
+    "project", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@site_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, markdown for a pull-request comment.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Save the plan for `apply FILE` (holds the site id, revisions, a checksum; no secrets).",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Plan only these objects, e.g. --target 'product[\"organic-tee\"]'. Repeatable.",
+)
+@handle_errors
+def plan_command(
+    project: Path,
+    site: str | None,
+    fmt: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    targets: tuple[str, ...],
+) -> None:
+    """Show what `apply` would change in the live store. Changes nothing.
+
+    PROJECT is a folder of YAML files (default: the current folder).
+
+    \b
+    Examples:
+      inventory-as-code plan examples/corner-bookshop
+      inventory-as-code plan --site production --out plan.json
+      inventory-as-code plan --format markdown > comment.md
+    """
+    plan, client, _, _ = make_plan(project, site, targets, to_stderr=fmt != "text")
+    client.close()
+    stdout = make_console()
+    if fmt == "json":
+        click.echo(json.dumps(plan.to_dict(), indent=2))
+    elif fmt == "markdown":
+        click.echo(render_markdown(plan, title=f"inventory-as-code plan for site `{plan.site}`"))
+    else:
+        stdout.print(render_text(plan), end="")
+    if out is not None:
+        write_plan_file(plan, out)
+        make_console(stderr=fmt != "text").print(
+            f"Saved the plan to {out}; apply it with: inventory-as-code apply {out}"
+        )
+    if detailed_exitcode:
+        raise SystemExit(EXIT_OK if plan.empty else EXIT_CHANGES)

@@ -1,0 +1,223 @@
+"""Assembling the whole project: merging files, then building the model.
+
+Files are merged as one document. ``locations``, ``defaults`` and ``prune``
+describe the store as a whole, so each may appear in one file only (a second
+block is reported with both places); products are spread freely over files,
+and a slug defined twice is reported with both places.
+
+Building happens in dependency order: locations first (stock refers to them
+by name), then store defaults and location-level stock, then the products. The
+builders read only values the schema accepted, so the order of checks never
+turns a mistake into a crash.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from inventory_as_code.config.context import Context, DocView
+from inventory_as_code.config.document import Document
+from inventory_as_code.config.problems import ProblemCollector, did_you_mean
+from inventory_as_code.config.products import ProductBuilder
+from inventory_as_code.config.stock import DEFAULTS, LOCATION, parse_block
+from inventory_as_code.model import (
+    Address,
+    DesiredState,
+    FrozenMap,
+    Location,
+    Origin,
+    Product,
+    Prune,
+)
+
+SECTIONS = ("locations", "defaults", "prune")
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    try:
+        return frozenset(zoneinfo.available_timezones())
+    except Exception:  # pragma: no cover - no tz database on this machine: skip the check
+        return frozenset()
+
+
+class ProjectBuilder:
+    """Collects documents with :meth:`add`, then builds the model with :meth:`build`."""
+
+    def __init__(self, problems: ProblemCollector) -> None:
+        self.ctx = Context(problems)
+        self.files: list[str] = []
+        self.sections: dict[str, tuple[DocView, Any]] = {}
+        # A second locations block is an error, but its names are still known to the
+        # products, so one misplaced block does not make every stock entry look wrong.
+        self.extra_locations: list[tuple[DocView, Any]] = []
+        self.products: dict[str, tuple[DocView, Any]] = {}
+
+    def add(self, doc: Document) -> None:
+        self.files.append(doc.file)
+        view = DocView(doc)
+        for section in SECTIONS:
+            if section not in doc.data:
+                continue
+            if section in self.sections:
+                first = self.sections[section][0]
+                self.ctx.report(
+                    view.key_at(doc.data, section),
+                    (section,),
+                    f"{section} is already defined in {first.key_at(first.doc.data, section)}; "
+                    f"a project has one {section} block.",
+                    "move these entries into that block and remove this one.",
+                )
+                if section == "locations":
+                    self.extra_locations.append((view, doc.data[section]))
+                continue
+            self.sections[section] = (view, doc.data[section])
+        products = doc.data.get("products")
+        if not isinstance(products, dict):
+            return
+        for slug, data in products.items():
+            if slug in self.products:
+                first = self.products[slug][0]
+                self.ctx.report(
+                    view.key_at(products, slug),
+                    ("products", slug),
+                    f'product "{slug}" is already defined in '
+                    f"{first.key_at(first.doc.data['products'], slug)}.",
+                    "slugs are unique in a store: rename one of them or remove the duplicate.",
+                )
+                continue
+            self.products[slug] = (view, data)
+
+    def build(self) -> DesiredState:
+        locations = self._locations()
+        self._defaults()
+        builder = ProductBuilder(self.ctx)
+        products: dict[str, Product] = {}
+        for slug in sorted(self.products):
+            view, data = self.products[slug]
+            product = builder.build(view, slug, data)
+            if product is not None:
+                products[slug] = product
+        return DesiredState(
+            locations=FrozenMap({name: locations[name] for name in sorted(locations)}),
+            products=FrozenMap(products),
+            prune=self._prune(),
+            files=tuple(self.files),
+        )
+
+    def _locations(self) -> dict[str, Location]:
+        ctx = self.ctx
+        if "locations" not in self.sections:
+            return {}
+        out: dict[str, Location] = {}
+        defaults: list[str] = []
+        for view, block in [self.sections["locations"], *self.extra_locations]:
+            if isinstance(block, dict):
+                self._location_block(view, block, out, defaults)
+        ctx.location_names = sorted(out)
+        view = self.sections["locations"][0]
+        if out and not defaults:
+            ctx.report(
+                view.key_at(view.doc.data, "locations"),
+                ("locations",),
+                "no location is marked as the store's default location.",
+                "add default: true to the location Wix created with the store "
+                "(the one online orders take stock from).",
+            )
+        return out
+
+    def _location_block(
+        self, view: DocView, block: dict[str, Any], out: dict[str, Location], defaults: list[str]
+    ) -> None:
+        ctx = self.ctx
+        for name, data in block.items():
+            if not 1 <= len(name) <= 150 or not isinstance(data, (dict, type(None))):
+                continue
+            data = data or {}
+            path = ("locations", name)
+            if name in out:
+                ctx.report(
+                    view.key_at(block, name),
+                    path,
+                    f'location "{name}" is already declared in {out[name].origins["name"]}.',
+                    "declare each location once.",
+                )
+                continue
+            origins = {"name": view.key_at(block, name)}
+            is_default = data.get("default") is True
+            if "default" in data:
+                origins["is_default"] = view.at(data, "default")
+            if is_default:
+                defaults.append(name)
+                if len(defaults) > 1:
+                    ctx.report(
+                        view.at(data, "default"),
+                        (*path, "default"),
+                        f'"{defaults[0]}" is already the default location; '
+                        "a store has exactly one.",
+                        "keep default: true on one location only.",
+                    )
+            time_zone = data.get("time_zone") if isinstance(data.get("time_zone"), str) else None
+            if time_zone is not None:
+                origins["time_zone"] = view.at(data, "time_zone")
+                zones = _time_zones()
+                if zones and time_zone not in zones:
+                    ctx.report(
+                        origins["time_zone"],
+                        (*path, "time_zone"),
+                        f'unknown time zone "{time_zone}"{did_you_mean(time_zone, zones)}',
+                        "use an IANA time zone name such as Europe/Berlin or America/New_York.",
+                    )
+                    time_zone = None
+            address = self._address(view, data)
+            if address is not None:
+                origins["address"] = view.at(data, "address")
+            ctx.location_layers[name] = (
+                parse_block(
+                    data, "stock", LOCATION, view.at, view.key_at, ctx.report, (*path, "stock")
+                )
+                if "stock" in data
+                else {}
+            )
+            out[name] = Location(name, is_default, address, time_zone, FrozenMap(origins))
+
+    @staticmethod
+    def _address(view: DocView, data: dict[str, Any]) -> Address | None:
+        raw = data.get("address")
+        if not isinstance(raw, dict):
+            return None
+        fields = {}
+        for name in ("street", "city", "postal_code", "subdivision", "country"):
+            fields[name] = view.text(raw, name) if name in raw else None
+        return Address(**fields)
+
+    def _defaults(self) -> None:
+        if "defaults" not in self.sections:
+            return
+        view, block = self.sections["defaults"]
+        if isinstance(block, dict) and isinstance(block.get("stock"), dict):
+            self.ctx.defaults_layer = parse_block(
+                block,
+                "stock",
+                DEFAULTS,
+                view.at,
+                view.key_at,
+                self.ctx.report,
+                ("defaults", "stock"),
+            )
+
+    def _prune(self) -> Prune:
+        if "prune" not in self.sections:
+            return Prune()
+        view, block = self.sections["prune"]
+        if not isinstance(block, dict):
+            return Prune()
+        values: dict[str, bool] = {}
+        origins: dict[str, Origin] = {}
+        for kind in ("locations", "products", "variants", "inventory"):
+            if isinstance(block.get(kind), bool):
+                values[kind] = block[kind]
+                origins[kind] = view.at(block, kind)
+        return Prune(**values, origins=FrozenMap(origins))

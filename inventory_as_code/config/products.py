@@ -1,0 +1,392 @@
+"""Building one :class:`~inventory_as_code.model.Product` from its YAML mapping.
+
+Per product: read the options, decide which variants exist (every
+combination, minus ``exclude``, or only the listed ones), then give each
+variant its SKU (its own, or the product's template filled in), prices
+(variant over product) and its stock at every declared location (the four
+inheritance levels, see :mod:`~inventory_as_code.config.stock`).
+
+Stock is resolved once per (product, location) and shared by every variant
+that adds nothing of its own there, which keeps a 50,000-variant catalog fast.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from inventory_as_code.config.context import Context, DocView
+from inventory_as_code.config.problems import PathPart, did_you_mean, listing
+from inventory_as_code.config.stock import PRODUCT, VARIANT, Layer, merge, parse_block, resolve
+from inventory_as_code.config.variants import (
+    MAX_SKU,
+    MAX_VARIANTS,
+    OptionSpec,
+    SkuTemplate,
+    VariantKeyError,
+    all_combinations,
+    combination_count,
+    order_key,
+    parse_variant_key,
+)
+from inventory_as_code.model import (
+    FrozenMap,
+    Option,
+    Origin,
+    Product,
+    ProductType,
+    StockEntry,
+    Variant,
+    variant_label,
+)
+
+Path = tuple[PathPart, ...]
+
+
+class ProductBuilder:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def build(self, view: DocView, slug: str, data: Any) -> Product | None:
+        if not isinstance(data, dict):
+            return None  # the schema reported it
+        path: Path = ("products", slug)
+        origins: dict[str, Origin] = {"slug": view.key_at(view.doc.data["products"], slug)}
+        name = view.text(data, "name") if "name" in data else None
+        if name is not None and not 1 <= len(name) <= 80:
+            name = None
+        product_type = (
+            ProductType(data["type"]) if data.get("type") in ("physical", "digital") else None
+        )
+        visible = data["visible"] if isinstance(data.get("visible"), bool) else None
+        for field_name, value in (("name", name), ("type", product_type), ("visible", visible)):
+            if value is not None:
+                origins[field_name] = view.at(data, field_name)
+        options = self._options(view, data, path)
+        if options is None:
+            return None
+        keys = self._variant_keys(view, data, path, options)
+        if keys is None:
+            return None
+        variants = self._variants(view, slug, data, path, options, keys, product_type)
+        return Product(
+            slug=slug,
+            name=name,
+            product_type=product_type,
+            visible=visible,
+            options=tuple(
+                Option(o.name, o.choices, FrozenMap({"name": view.key_at(data["options"], o.name)}))
+                for o in options
+            ),
+            variants=tuple(variants),
+            origins=FrozenMap(origins),
+        )
+
+    def _options(self, view: DocView, data: dict[str, Any], path: Path) -> list[OptionSpec] | None:
+        """The product's options; None when they are invalid (skip the product's variant rules)."""
+        raw = data.get("options")
+        if raw is None:
+            return []
+        if not isinstance(raw, dict) or len(raw) > 6:
+            return None
+        specs: list[OptionSpec] = []
+        for name, choices in raw.items():
+            if not isinstance(choices, list) or not 1 <= len(choices) <= 1000:
+                return None
+            if not 1 <= len(name) <= 50:
+                return None
+            names: list[str] = []
+            seen: dict[str, int] = {}
+            for index in range(len(choices)):
+                text = view.text(choices, index)
+                if text is None or not 1 <= len(text) <= 50:
+                    return None
+                where = view.at(choices, index)
+                choice_path = (*path, "options", name, index)
+                if text != text.strip():
+                    self.ctx.report(
+                        where,
+                        choice_path,
+                        f'choice "{text}" starts or ends with spaces.',
+                        "remove the spaces (or quote the intended text exactly).",
+                    )
+                    return None
+                if text in seen:
+                    self.ctx.report(
+                        where,
+                        choice_path,
+                        f'choice "{text}" is listed twice in option {name}.',
+                        "remove the second one.",
+                    )
+                    continue
+                seen[text] = index
+                names.append(text)
+            specs.append(OptionSpec(name, tuple(names)))
+        return specs
+
+    def _variant_keys(
+        self, view: DocView, data: dict[str, Any], path: Path, options: list[OptionSpec]
+    ) -> list[tuple[tuple[str, ...], str | None]] | None:
+        """(key, the YAML key under variants or None) for every variant, in option order."""
+        report = self.ctx.report
+        listed_raw: dict[str, Any] = (
+            data["variants"] if isinstance(data.get("variants"), dict) else {}
+        )
+        exclude_raw: list[Any] = data["exclude"] if isinstance(data.get("exclude"), list) else []
+        listed_mode = data.get("combinations") == "listed"
+        if not options:
+            for field_name in ("variants", "exclude", "combinations"):
+                if field_name in data:
+                    report(
+                        view.key_at(data, field_name),
+                        (*path, field_name),
+                        f"{field_name} given, but the product has no options, "
+                        "so it has exactly one "
+                        "variant.",
+                        "put sku, price and stock on the product itself, or add options.",
+                    )
+            return [((), None)]
+        listed: dict[tuple[str, ...], str] = {}
+        for raw_key in listed_raw:
+            key = self._parse(view, listed_raw, raw_key, options, (*path, "variants", raw_key))
+            if key is None:
+                continue
+            if key in listed:
+                report(
+                    view.key_at(listed_raw, raw_key),
+                    (*path, "variants", raw_key),
+                    f'"{raw_key}" is the same variant as "{listed[key]}".',
+                    "merge the two entries into one.",
+                )
+                continue
+            listed[key] = raw_key
+        excluded: set[tuple[str, ...]] = set()
+        for index, raw_key in enumerate(exclude_raw):
+            if isinstance(raw_key, str):
+                key = self._parse(view, exclude_raw, index, options, (*path, "exclude", index))
+                if key is not None:
+                    excluded.add(key)
+        if listed_mode:
+            if "exclude" in data:
+                report(
+                    view.key_at(data, "exclude"),
+                    (*path, "exclude"),
+                    "exclude has no effect with combinations: listed.",
+                    "remove exclude; with combinations: listed only the keys under variants exist.",
+                )
+            if not listed:
+                report(
+                    view.at(data, "combinations"),
+                    (*path, "combinations"),
+                    "combinations: listed, but no variants are listed.",
+                    "list the variants that exist under variants:, or use combinations: all.",
+                )
+                return None
+            order = order_key(options)
+            keys = sorted(listed, key=(lambda k: order[k]) if order else (lambda k: k))
+            return [(key, listed[key]) for key in keys]
+        total = combination_count(options) - len(excluded)
+        if total > MAX_VARIANTS:
+            counts = " x ".join(str(len(o.choices)) for o in options)
+            report(
+                view.key_at(data, "options"),
+                (*path, "options"),
+                f"these options make {total:,} variants ({counts}); Wix allows at most "
+                f"{MAX_VARIANTS} per product.",
+                "remove choices, split the product, or use combinations: listed.",
+            )
+            return None
+        for key, raw_key in listed.items():
+            if key in excluded:
+                report(
+                    view.key_at(listed_raw, raw_key),
+                    (*path, "variants", raw_key),
+                    f'variant "{raw_key}" is also in exclude, so it would not exist.',
+                    "remove it from exclude or from variants.",
+                )
+        keys = [key for key in all_combinations(options) if key not in excluded]
+        if not keys:
+            report(
+                view.key_at(data, "exclude"),
+                (*path, "exclude"),
+                "every combination is excluded, so the product would have no variants.",
+                "remove entries from exclude.",
+            )
+            return None
+        return [(key, listed.get(key)) for key in keys]
+
+    def _parse(
+        self, view: DocView, container: Any, slot: PathPart, options: list[OptionSpec], path: Path
+    ) -> tuple[str, ...] | None:
+        text = slot if isinstance(container, dict) else container[slot]
+        assert isinstance(text, str)
+        try:
+            return parse_variant_key(text, options)
+        except VariantKeyError as exc:
+            where = (
+                view.key_at(container, slot)
+                if isinstance(container, dict)
+                else view.at(container, slot)
+            )
+            self.ctx.report(where, path, exc.message, exc.hint)
+            return None
+
+    def _stock_layers(
+        self, view: DocView, container: Any, level: int, path: Path
+    ) -> dict[str, Layer]:
+        """Layers by location name from a ``stock:`` mapping (unknown locations reported)."""
+        stock = container.get("stock") if isinstance(container, dict) else None
+        if not isinstance(stock, dict):
+            return {}
+        layers: dict[str, Layer] = {}
+        known = self.ctx.location_names
+        for location, _value in stock.items():
+            block_path = (*path, "stock", location)
+            if location not in self.ctx.location_layers:
+                declared = (
+                    f"declared locations are {listing(known)}"
+                    if known
+                    else "no locations are declared"
+                )
+                self.ctx.report(
+                    view.key_at(stock, location),
+                    block_path,
+                    f'unknown location "{location}"{did_you_mean(location, known, inline=True)}; '
+                    f"{declared}.",
+                    "correct the name, or add the location under locations:.",
+                )
+                continue
+            layers[location] = parse_block(
+                stock, location, level, view.at, view.key_at, self.ctx.report, block_path
+            )
+        return layers
+
+    def _variants(
+        self,
+        view: DocView,
+        slug: str,
+        data: dict[str, Any],
+        path: Path,
+        options: list[OptionSpec],
+        keys: list[tuple[tuple[str, ...], str | None]],
+        product_type: ProductType | None,
+    ) -> list[Variant]:
+        ctx = self.ctx
+        digital = None if product_type is None else product_type is ProductType.DIGITAL
+        template = self._template(view, data, path, options, len(keys))
+        price = ctx.money(view, data, "price", (*path, "price"))
+        compare = ctx.money(view, data, "compare_at_price", (*path, "compare_at_price"))
+        product_layers = self._stock_layers(view, data, PRODUCT, path)
+        bases = {
+            name: merge(ctx.defaults_layer, ctx.location_layers[name], product_layers.get(name))
+            for name in ctx.location_names
+        }
+        shared: dict[str, StockEntry | None] = {}
+        listed: dict[str, Any] = data["variants"] if isinstance(data.get("variants"), dict) else {}
+        out: list[Variant] = []
+        for key, raw_key in keys:
+            vdata = listed.get(raw_key) if raw_key is not None else None
+            vpath: Path = (*path, "variants", raw_key) if raw_key is not None else path
+            label = variant_label(key)
+            origins: dict[str, Origin] = {}
+            sku = self._sku(view, data, vdata, key, template, vpath, origins)
+            v_price, v_compare = price, compare
+            if price is not None:
+                origins["price"] = view.at(data, "price")
+            if compare is not None:
+                origins["compare_at_price"] = view.at(data, "compare_at_price")
+            visible = None
+            if isinstance(vdata, dict):
+                if "price" in vdata:
+                    v_price = ctx.money(view, vdata, "price", (*vpath, "price"))
+                    origins["price"] = view.at(vdata, "price")
+                if "compare_at_price" in vdata:
+                    v_compare = ctx.money(
+                        view, vdata, "compare_at_price", (*vpath, "compare_at_price")
+                    )
+                    origins["compare_at_price"] = view.at(vdata, "compare_at_price")
+                if isinstance(vdata.get("visible"), bool):
+                    visible = vdata["visible"]
+                    origins["visible"] = view.at(vdata, "visible")
+            if (
+                v_price is not None
+                and v_compare is not None
+                and Decimal(v_compare) < Decimal(v_price)
+            ):
+                ctx.report(
+                    origins["compare_at_price"],
+                    (*vpath, "compare_at_price"),
+                    f"compare-at price {v_compare}{f' of variant {label}' if key else ''} is below "
+                    f"the price {v_price}.",
+                    "the compare-at price is the old, higher price; raise it or remove it.",
+                )
+            variant_layers = self._stock_layers(view, vdata, VARIANT, vpath) if vdata else {}
+            stock: dict[str, StockEntry] = {}
+            for location in ctx.location_names:
+                layer = variant_layers.get(location)
+                where = f'{slug} {label} at "{location}"' if key else f'{slug} at "{location}"'
+                if layer is None:
+                    if location not in shared:
+                        shared[location] = resolve(
+                            bases[location], digital, where, (*path, "stock", location), ctx.report
+                        )
+                    entry = shared[location]
+                else:
+                    entry = resolve(
+                        merge(bases[location], layer),
+                        digital,
+                        where,
+                        (*vpath, "stock", location),
+                        ctx.report,
+                    )
+                if entry is not None:
+                    stock[location] = entry
+            if sku is not None:
+                ctx.register_sku(sku, origins["sku"], vpath)
+            out.append(
+                Variant(key, sku, v_price, v_compare, visible, FrozenMap(stock), FrozenMap(origins))
+            )
+        return out
+
+    def _template(
+        self, view: DocView, data: dict[str, Any], path: Path, options: list[OptionSpec], count: int
+    ) -> SkuTemplate | None:
+        text = view.text(data, "sku") if "sku" in data else None
+        if not text:
+            return None
+        template = SkuTemplate(text, options)
+        problems = template.problems(count)
+        for message, hint in problems:
+            self.ctx.report(view.at(data, "sku"), (*path, "sku"), message, hint)
+        return None if problems else template
+
+    def _sku(
+        self,
+        view: DocView,
+        data: dict[str, Any],
+        vdata: Any,
+        key: tuple[str, ...],
+        template: SkuTemplate | None,
+        vpath: Path,
+        origins: dict[str, Origin],
+    ) -> str | None:
+        if isinstance(vdata, dict) and "sku" in vdata:
+            sku = view.text(vdata, "sku")
+            if sku is None or not 1 <= len(sku) <= MAX_SKU:
+                return None  # the schema reported it
+            origins["sku"] = view.at(vdata, "sku")
+            return sku
+        if template is None:
+            return None
+        sku = template.fill(key)
+        origins["sku"] = view.at(data, "sku")
+        if not 1 <= len(sku) <= MAX_SKU:
+            self.ctx.report(
+                origins["sku"],
+                (*vpath, "sku"),
+                f'the SKU of variant {variant_label(key)} would be "{sku}", {len(sku)} characters; '
+                f"Wix allows at most {MAX_SKU}.",
+                "shorten the template or the choice names, or give the variant its own sku.",
+            )
+            return None
+        return sku

@@ -1,0 +1,222 @@
+"""Structural validation of each file against the published JSON Schema.
+
+The schema (``schemas/desired-state.schema.json``, draft 2020-12) is the single
+description of the file structure: editors use it for completion and checks,
+and the loader runs it on every file before the semantic rules. Each file is a
+self-contained partial document, so the schema applies per file; rules that
+need the whole project (unique SKUs, known locations, ...) live in
+:mod:`inventory_as_code.config.rules`.
+
+jsonschema's own messages are written for schema authors ("'prce' was
+unexpected"), so every error is translated here into a message for a store
+operator, with a fix. Two private keywords in the schema help: ``x-name`` names
+what a pattern describes ("a valid slug") and ``x-hint`` says how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+
+from inventory_as_code.config.compiled import Check, SchemaCompiler
+from inventory_as_code.config.document import Document
+from inventory_as_code.config.problems import (
+    PathPart,
+    ProblemCollector,
+    did_you_mean,
+    format_path,
+    quote,
+    suggest,
+)
+
+SCHEMA_FILE = "desired-state.schema.json"
+
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "null": "nothing",
+}
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The desired-state JSON Schema shipped with the package."""
+    text = resources.files("inventory_as_code").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validators() -> tuple[Check, Check, Draft202012Validator, Draft202012Validator]:
+    schema = load_schema()
+    compiler = SchemaCompiler(schema)
+    product_schema = {"$ref": "#/$defs/product", "$defs": schema["$defs"]}
+    return (
+        compiler.compile(schema),
+        compiler.compile_ref("#/$defs/product"),
+        Draft202012Validator(schema),
+        Draft202012Validator(product_schema),
+    )
+
+
+def check_document(doc: Document, problems: ProblemCollector) -> set[tuple[PathPart, ...]]:
+    """Report every schema violation in ``doc``; return the paths that had one.
+
+    The compiled check answers for the whole file first (the common, valid
+    case costs little); when it fails, jsonschema produces the errors of the
+    top level and of each failing product only.
+    """
+    document_ok, product_ok, top_validator, product_validator = _validators()
+    if document_ok(doc.data):
+        return set()
+    bad: set[tuple[PathPart, ...]] = set()
+    products = doc.data.get("products")
+    top = doc.data
+    if isinstance(products, dict):
+        # Products are checked one by one below; stand-ins keep their keys (slugs) checked here.
+        top = {**doc.data, "products": {slug: {} for slug in products}}
+    for error in top_validator.iter_errors(top):
+        bad.add(tuple(error.absolute_path))
+        _report(error, tuple(error.absolute_path), doc, problems)
+    if isinstance(products, dict):
+        for slug, product in products.items():
+            if product_ok(product):
+                continue
+            for error in product_validator.iter_errors(product):
+                path = ("products", slug, *error.absolute_path)
+                bad.add(path)
+                _report(error, path, doc, problems)
+    return bad
+
+
+def _report(
+    error: ValidationError, path: tuple[PathPart, ...], doc: Document, problems: ProblemCollector
+) -> None:
+    keyword = error.validator
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance = error.instance
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(schema.get("properties", {}))
+        for key in instance:
+            if key not in allowed:
+                _unknown_key(str(key), allowed, path, doc, problems)
+        return
+    if "propertyNames" in error.relative_schema_path:
+        # jsonschema reports a bad key with the parent's path and the key as instance.
+        key_path = (*path, str(instance))
+        line, column = doc.locate(key_path, key=True)
+        message, hint = _describe(keyword, instance, schema, error.validator_value)
+        problems.add(doc.file, line, column, format_path(key_path), message, hint)
+        return
+    line, column = doc.locate(path)
+    message, hint = _describe(keyword, instance, schema, error.validator_value)
+    problems.add(doc.file, line, column, format_path(path), message, hint)
+
+
+def _unknown_key(
+    key: str,
+    allowed: Sequence[str],
+    path: tuple[PathPart, ...],
+    doc: Document,
+    problems: ProblemCollector,
+) -> None:
+    key_path = (*path, key)
+    line, column = doc.locate(key_path, key=True)
+    if key == "managed" and path[-2:] == ("defaults", "stock"):
+        message = 'unknown key "managed": store-wide defaults never manage stock by themselves.'
+        hint = "put managed: on a location's stock, a product's or a variant's stock instead."
+    else:
+        message = f'unknown key "{key}"{did_you_mean(key, allowed)}'
+        match = suggest(key, allowed)
+        hint = (
+            f'rename it to "{match}".'
+            if match
+            else f"remove it; the keys allowed here are {', '.join(allowed)}."
+        )
+    problems.add(doc.file, line, column, format_path(key_path), message, hint)
+
+
+def _describe(
+    keyword: str, instance: Any, schema: Mapping[str, Any], expected: Any
+) -> tuple[str, str]:
+    """(message, hint) for one schema error."""
+    hint = str(schema.get("x-hint", ""))
+    if keyword == "type":
+        return _type_message(instance, expected)
+    if keyword == "enum":
+        choices = [str(c) for c in expected]
+        text = str(instance) if isinstance(instance, str) else quote(instance)
+        message = f"{quote(instance)} is not allowed here{did_you_mean(text, choices)}"
+        return message, f"use one of: {', '.join(choices)}."
+    if keyword == "pattern":
+        what = str(schema.get("x-name", "in the expected format"))
+        return f"{quote(instance)} is not {what}.", hint
+    if keyword in ("minimum", "maximum"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        side = "below the minimum" if keyword == "minimum" else "above the maximum"
+        return (
+            f"{quote(instance)} is {side} {expected}.",
+            hint or f"use a value from {low} to {high}.",
+        )
+    if keyword == "minLength":
+        return "must not be empty.", "write a value or remove the key."
+    if keyword == "maxLength":
+        return (
+            f"the text is {len(instance)} characters long; at most {expected} are allowed.",
+            hint or "shorten it.",
+        )
+    if keyword == "minItems":
+        return "the list is empty.", "list at least one entry."
+    if keyword in ("maxItems", "maxProperties"):
+        count = len(instance)
+        if keyword == "maxProperties" and expected == 6:
+            return (
+                f"has {count} options; Wix allows at most 6 per product.",
+                "combine options, or split the product.",
+            )
+        return f"has {count} entries; Wix allows at most {expected}.", "split or shorten it."
+    return f"invalid value {quote(instance)} ({keyword}).", hint  # pragma: no cover - safety net
+
+
+def _type_message(instance: Any, expected: Any) -> tuple[str, str]:
+    wanted = [expected] if isinstance(expected, str) else list(expected)
+    words = [_TYPE_WORDS.get(w, w) for w in wanted if not (w == "number" and "integer" in wanted)]
+    expected_text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    got = _kind(instance)
+    message = f"expected {expected_text}, got {got}."
+    if instance is None:
+        return message, "write a value after the colon, or remove the key."
+    if "string" in wanted and isinstance(instance, bool):
+        return (
+            message,
+            "YAML reads yes/no/on/off/true/false as true or false; put the text in quotes.",
+        )
+    if wanted == ["integer"] and isinstance(instance, float):
+        return message, "write a whole number, without decimals."
+    if "string" in wanted and isinstance(instance, (dict, list)):
+        return message, 'if the text contains ": " or starts with [ or {, put it in quotes.'
+    return message, f"write {expected_text} here."
+
+
+def _kind(instance: Any) -> str:
+    if instance is None:
+        return "nothing"
+    if isinstance(instance, bool):
+        return f"{str(instance).lower()}"
+    if isinstance(instance, (int, float)):
+        return f"the number {quote(instance)}"
+    if isinstance(instance, str):
+        return f"the text {quote(instance)}"
+    if isinstance(instance, dict):
+        return "a mapping"
+    return "a list"

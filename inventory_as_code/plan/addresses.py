@@ -1,0 +1,50 @@
+"""Addresses: the stable names of plan objects, Terraform style.
+
+    location["Pop-up Berlin"]
+    product["organic-tee"]
+    variant["organic-tee"]["S/Black"]
+    stock["organic-tee"]["S/Black"]["Main warehouse"]
+
+Quoted parts make any slug, choice or location name unambiguous; ``--target``
+accepts an address or a prefix of one (``product["organic-tee"]`` also
+selects that product's variants and stock).
+"""
+
+from __future__ import annotations
+
+import json
+
+from inventory_as_code.model import variant_label
+
+
+def _part(text: str) -> str:
+    return "[" + json.dumps(text, ensure_ascii=False) + "]"
+
+
+def location_address(name: str) -> str:
+    return "location" + _part(name)
+
+
+def product_address(slug: str) -> str:
+    return "product" + _part(slug)
+
+
+def variant_address(slug: str, key: tuple[str, ...]) -> str:
+    return "variant" + _part(slug) + _part(variant_label(key))
+
+
+def stock_address(slug: str, key: tuple[str, ...], location: str) -> str:
+    return "stock" + _part(slug) + _part(variant_label(key)) + _part(location)
+
+
+def matches_target(address: str, target: str) -> bool:
+    """True when ``target`` names this object, or the product/location it belongs to."""
+    if address == target or address.startswith(target):
+        return True
+    # product["x"] also selects variant["x"]... and stock["x"]...
+    if target.startswith("product["):
+        tail = target[len("product") :]
+        return address.startswith("variant" + tail) or address.startswith("stock" + tail)
+    if target.startswith("location["):
+        return address.endswith(target[len("location") :])
+    return False

@@ -1,0 +1,145 @@
+"""Guard rails: checks on the plan data, before anything is applied.
+
+A tripped rail does not change the plan; it is recorded in it, shown by
+every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
+
+* ``PREORDER_LIMIT_BELOW_COUNTER``: a preorder limit below the preorders
+  already taken.
+* ``TRACKING_SWITCH_WITH_STOCK``: switching the tracking method of an item
+  that has stock on hand (the count or the flag is discarded).
+* ``VARIANTS_REPLACED``: a product's set of options changes, so every one of
+  its variants (and their stock) is deleted and created anew.
+* ``OUT_OF_STOCK_SHARE``: more than a share of the managed stock items go
+  from available to unavailable.
+* ``TOUCHED_SHARE``: more than a share of the managed stock items change.
+
+The two share rails apply only from ``min_items`` affected items up, so a
+small store is not blocked for changing three of its five items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inventory_as_code.live.model import LiveStore
+from inventory_as_code.model import DesiredState
+from inventory_as_code.plan.model import Action, Change, GuardRail, Kind
+
+
+@dataclass(frozen=True, slots=True)
+class GuardRailSettings:
+    max_out_of_stock_share: float = 0.25
+    max_touched_share: float = 0.5
+    min_items: int = 10
+
+
+def available(values: dict[str, Any] | None) -> bool:
+    if not values:
+        return False
+    if values.get("tracking") == "in_stock":
+        return bool(values.get("in_stock"))
+    return (values.get("quantity") or 0) > 0
+
+
+def check_guard_rails(
+    changes: list[Change], live: LiveStore, desired: DesiredState, settings: GuardRailSettings
+) -> list[GuardRail]:
+    rails: list[GuardRail] = []
+    stock = [c for c in changes if c.kind is Kind.STOCK and c.observed is not None]
+
+    below = [
+        c.address
+        for c in stock
+        if c.after
+        and (c.after.get("preorder") or {}).get("limit") is not None
+        and c.after["preorder"]["limit"]
+        < (c.observed.values.get("preorder") or {}).get("counter", 0)  # type: ignore[union-attr]
+    ]
+    if below:
+        rails.append(
+            GuardRail(
+                "PREORDER_LIMIT_BELOW_COUNTER",
+                f"{len(below)} preorder limit(s) would be set below the preorders already taken.",
+                tuple(below),
+            )
+        )
+
+    switches = [
+        c.address
+        for c in stock
+        if c.action is Action.SWITCH_TRACKING and available(dict(c.observed.values))  # type: ignore[union-attr]
+    ]
+    if switches:
+        rails.append(
+            GuardRail(
+                "TRACKING_SWITCH_WITH_STOCK",
+                f"{len(switches)} item(s) switch tracking method while they have stock on hand; "
+                "the current count or in-stock flag is discarded.",
+                tuple(switches),
+            )
+        )
+
+    replaced = sorted(
+        {
+            c.keys.get("slug", "")
+            for c in changes
+            if c.kind is Kind.VARIANT and c.action is Action.DELETE
+        }
+        & {
+            slug
+            for slug in desired.products
+            if slug in live.products and _options_renamed(slug, live, desired)
+        }
+    )
+    if replaced:
+        rails.append(
+            GuardRail(
+                "VARIANTS_REPLACED",
+                f"{len(replaced)} product(s) change their set of options: all their variants and "
+                "stock are deleted and created again.",
+                tuple(f'product["{slug}"]' for slug in replaced),
+            )
+        )
+
+    managed = _managed_item_count(live, desired)
+    if managed:
+        going_out = [
+            c.address
+            for c in stock
+            if c.action is not Action.DELETE
+            and available(dict(c.observed.values))  # type: ignore[union-attr]
+            and not available({**dict(c.observed.values), **dict(c.after or {})})  # type: ignore[union-attr]
+        ]
+        share = len(going_out) / managed
+        if len(going_out) >= settings.min_items and share > settings.max_out_of_stock_share:
+            rails.append(
+                GuardRail(
+                    "OUT_OF_STOCK_SHARE",
+                    f"{len(going_out)} of {managed} managed stock items ({share:.0%}) go out of "
+                    f"stock; the limit is {settings.max_out_of_stock_share:.0%}.",
+                    tuple(going_out),
+                )
+            )
+        touched = [c.address for c in stock]
+        share = len(touched) / managed
+        if len(touched) >= settings.min_items and share > settings.max_touched_share:
+            rails.append(
+                GuardRail(
+                    "TOUCHED_SHARE",
+                    f"{len(touched)} of {managed} managed stock items ({share:.0%}) change; "
+                    f"the limit is {settings.max_touched_share:.0%}.",
+                )
+            )
+    return rails
+
+
+def _options_renamed(slug: str, live: LiveStore, desired: DesiredState) -> bool:
+    return [o.name for o in desired.products[slug].options] != [
+        o.name for o in live.products[slug].options
+    ]
+
+
+def _managed_item_count(live: LiveStore, desired: DesiredState) -> int:
+    managed_ids = {live.products[s].id for s in desired.products if s in live.products}
+    return sum(1 for (product_id, _, _) in live.inventory if product_id in managed_ids)

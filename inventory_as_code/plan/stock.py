@@ -1,0 +1,273 @@
+"""Planning stock: one inventory item per (product, variant, location).
+
+* No live item: create it with the YAML's values (a missing count is 0 and a
+  missing flag is false: new stock starts unavailable rather than selling
+  what may not exist).
+* Tracking method differs: a ``switch_tracking`` change of its own, because
+  Wix discards the count (or the flag) and the preorder limit.
+* Same method, quantity tracking, by policy:
+  ``set`` proposes the YAML number whenever live differs; ``initial``
+  proposes nothing (sales own the count; the drift is counted in a note);
+  ``at_least`` proposes a raise when live is below the number, never a cut.
+* In-stock flag and preorder settings are applied as written.
+
+Every update records the live values it saw (``observed.values``) so apply
+can tell a sale that happened after the plan from the plan itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from inventory_as_code.live.model import LiveInventoryItem, LiveLocation, LiveProduct, LiveStore
+from inventory_as_code.model import DesiredState, Origin, Policy, Product, StockEntry, Tracking
+from inventory_as_code.plan.addresses import stock_address
+from inventory_as_code.plan.diffing import field_changes
+from inventory_as_code.plan.model import Action, Change, Kind, Note, Observed
+
+
+def live_values(item: LiveInventoryItem) -> dict[str, Any]:
+    """Everything apply compares to detect that an item moved since the plan."""
+    values: dict[str, Any] = {"tracking": item.tracking}
+    if item.tracking == "quantity":
+        values["quantity"] = item.quantity
+    else:
+        values["in_stock"] = item.in_stock
+    values["preorder"] = {
+        "enabled": item.preorder.enabled,
+        "message": item.preorder.message,
+        "limit": item.preorder.limit,
+        "counter": item.preorder.counter,
+    }
+    return values
+
+
+def create_values(entry: StockEntry) -> dict[str, Any]:
+    tracking = entry.tracking or (
+        Tracking.IN_STOCK
+        if entry.in_stock is not None and entry.quantity is None
+        else Tracking.QUANTITY
+    )
+    values: dict[str, Any] = {"tracking": str(tracking)}
+    if tracking == Tracking.QUANTITY:
+        values["quantity"] = entry.quantity if entry.quantity is not None else 0
+    else:
+        values["in_stock"] = bool(entry.in_stock)
+    preorder = _preorder_values(entry)
+    if preorder:
+        values["preorder"] = preorder
+    return values
+
+
+def _preorder_values(entry: StockEntry) -> dict[str, Any]:
+    if entry.preorder is None:
+        return {}
+    return {
+        name: getattr(entry.preorder, name)
+        for name in ("enabled", "message", "limit")
+        if getattr(entry.preorder, name) is not None
+    }
+
+
+def _reason(entry: StockEntry, names: list[str]) -> tuple[Origin, ...]:
+    found = {entry.origins[n] for n in names if n in entry.origins}
+    if entry.preorder is not None:
+        found |= {
+            entry.preorder.origins[n.split(".")[1]]
+            for n in names
+            if n.startswith("preorder.") and n.split(".")[1] in entry.preorder.origins
+        }
+    return tuple(sorted(found))
+
+
+class StockPlanner:
+    def __init__(
+        self,
+        desired: DesiredState,
+        live: LiveStore,
+        location_of: Mapping[str, LiveLocation | None],
+    ) -> None:
+        self.desired = desired
+        self.live = live
+        self.location_of = location_of
+        self.initial_drift = 0
+        self.unmanaged_items = 0
+        self._prune: list[Change] = []
+        self._items_of: dict[str, list[LiveInventoryItem]] = defaultdict(list)
+        for item in live.inventory.values():
+            self._items_of[item.product_id].append(item)
+
+    def plan_product(self, product: Product, live: LiveProduct | None) -> list[Change]:
+        same_options = live is not None and [o.name for o in product.options] == [
+            o.name for o in live.options
+        ]
+        changes = []
+        wanted: set[tuple[str, str]] = set()  # (variant id, location id) the YAML manages
+        for variant in product.variants:
+            live_variant = live.variant(variant.key) if live is not None and same_options else None
+            for location_name, entry in variant.stock.items():
+                location = self.location_of.get(location_name)
+                keys: dict[str, Any] = {
+                    "slug": product.slug,
+                    "variant": list(variant.key),
+                    "location": location_name,
+                    "policy": str(entry.policy),
+                }
+                item = None
+                if live is not None and live_variant is not None and location is not None:
+                    keys.update(
+                        product_id=live.id, variant_id=live_variant.id, location_id=location.id
+                    )
+                    item = self.live.inventory.get((live.id, live_variant.id, location.id))
+                    wanted.add((live_variant.id, location.id))
+                address = stock_address(product.slug, variant.key, location_name)
+                change = self._plan_item(address, entry, item, keys)
+                if change is not None:
+                    changes.append(change)
+        if live is not None:
+            self._plan_leftovers(product, live, wanted)
+        return changes
+
+    def _plan_item(
+        self,
+        address: str,
+        entry: StockEntry,
+        item: LiveInventoryItem | None,
+        keys: dict[str, Any],
+    ) -> Change | None:
+        if item is None:
+            return Change(
+                kind=Kind.STOCK,
+                action=Action.CREATE,
+                address=address,
+                before=None,
+                after=create_values(entry),
+                reason=_reason(entry, ["quantity", "in_stock", "tracking"]),
+                keys=keys,
+            )
+        observed = Observed(item.id, item.revision, live_values(item))
+        keys = {**keys, "inventory_item_id": item.id}
+        if entry.tracking is not None and str(entry.tracking) != item.tracking:
+            return self._switch(address, entry, item, observed, keys)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        if item.tracking == "quantity" and entry.quantity is not None and item.quantity is not None:
+            differs = item.quantity != entry.quantity
+            raise_only = entry.policy == Policy.AT_LEAST and item.quantity < entry.quantity
+            if (entry.policy == Policy.SET and differs) or raise_only:
+                before["quantity"], after["quantity"] = item.quantity, entry.quantity
+            elif entry.policy == Policy.INITIAL and differs:
+                self.initial_drift += 1
+        elif (
+            item.tracking == "in_stock"
+            and entry.in_stock is not None
+            and item.in_stock != entry.in_stock
+        ):
+            before["in_stock"], after["in_stock"] = item.in_stock, entry.in_stock
+        wanted_preorder = _preorder_values(entry)
+        live_preorder = live_values(item)["preorder"]
+        for name, value in wanted_preorder.items():
+            if live_preorder.get(name) != value:
+                before.setdefault("preorder", {})[name] = live_preorder.get(name)
+                after.setdefault("preorder", {})[name] = value
+        if before == after:
+            return None
+        fields = field_changes(before, after)
+        return Change(
+            kind=Kind.STOCK,
+            action=Action.UPDATE,
+            address=address,
+            before=before,
+            after=after,
+            fields=fields,
+            observed=observed,
+            reason=_reason(entry, [f.field for f in fields]),
+            keys=keys,
+        )
+
+    @staticmethod
+    def _switch(
+        address: str,
+        entry: StockEntry,
+        item: LiveInventoryItem,
+        observed: Observed,
+        keys: dict[str, Any],
+    ) -> Change:
+        before = {k: v for k, v in live_values(item).items() if k != "preorder"}
+        after = create_values(entry)
+        method_fields = {k: v for k, v in after.items() if k != "preorder"}
+        return Change(
+            kind=Kind.STOCK,
+            action=Action.SWITCH_TRACKING,
+            address=address,
+            before=before,
+            after=after,
+            fields=field_changes(before, method_fields),
+            observed=observed,
+            reason=_reason(entry, ["tracking"]),
+            keys=keys,
+        )
+
+    def _plan_leftovers(
+        self, product: Product, live: LiveProduct, wanted: set[tuple[str, str]]
+    ) -> None:
+        """Live items of a managed product that the YAML does not mention."""
+        managed_locations = {loc.id: name for name, loc in self.location_of.items() if loc}
+        key_of = {v.id: v.key for v in live.variants}
+        for item in self._items_of.get(live.id, ()):
+            if (item.variant_id, item.location_id) in wanted:
+                continue
+            location_name = managed_locations.get(item.location_id)
+            variant_key = key_of.get(item.variant_id)
+            if location_name is None or variant_key is None:
+                self.unmanaged_items += 1  # at a location (or of a variant) the YAML ignores
+                continue
+            if product.variant(variant_key) is None:
+                # Goes with its variant: deleted by prune.variants, else unmanaged.
+                self.unmanaged_items += 0 if self.desired.prune.variants else 1
+                continue
+            if not self.desired.prune.inventory:
+                self.unmanaged_items += 1
+                continue
+            self._prune.append(
+                Change(
+                    kind=Kind.STOCK,
+                    action=Action.DELETE,
+                    address=stock_address(product.slug, variant_key, location_name),
+                    before={k: v for k, v in live_values(item).items() if k != "preorder"},
+                    after=None,
+                    observed=Observed(item.id, item.revision, live_values(item)),
+                    reason=tuple(sorted({*self.desired.prune.origins.values()})),
+                    keys={
+                        "slug": product.slug,
+                        "variant": list(variant_key),
+                        "location": location_name,
+                        "inventory_item_id": item.id,
+                    },
+                )
+            )
+
+    def prune_changes(self) -> list[Change]:
+        return self._prune
+
+    def notes(self) -> list[Note]:
+        notes = []
+        if self.initial_drift:
+            notes.append(
+                Note(
+                    "INITIAL_QUANTITY_DRIFT",
+                    f"{self.initial_drift} stock item(s) differ from their YAML quantity but use "
+                    "policy initial: sales own those counts, so no change is proposed.",
+                )
+            )
+        if self.unmanaged_items:
+            notes.append(
+                Note(
+                    "UNMANAGED_STOCK",
+                    f"{self.unmanaged_items} live stock item(s) of managed products are not in "
+                    "the YAML and are left alone.",
+                )
+            )
+        return notes

@@ -1,0 +1,149 @@
+"""Reading the live store: the fewest calls, and the lag fallback."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
+from inventory_as_code.live import read_live_store
+from inventory_as_code.wix import WixClient
+
+SITE = "site-live"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    emu = Emulator(id_seed=3)
+    yield emu
+    emu.close()
+
+
+def client_for(emulator: Emulator) -> WixClient:
+    return WixClient(
+        api_key="k",
+        site_id=SITE,
+        base_url="http://localhost",
+        transport=EmulatorTransport(emulator),
+        requests_per_minute=1_000_000,
+    )
+
+
+def apparel(
+    slug: str, sizes: list[str], colors: list[str], extra_location: str | None
+) -> dict[str, Any]:
+    def option(name: str, choices: list[str]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "optionRenderType": "TEXT_CHOICES",
+            "choicesSettings": {
+                "choices": [{"choiceType": "CHOICE_TEXT", "name": c} for c in choices]
+            },
+        }
+
+    variants = []
+    for size in sizes:
+        for color in colors:
+            variant: dict[str, Any] = {
+                "sku": f"{slug}-{size}-{color}".upper(),
+                "price": {"actualPrice": {"amount": "25"}},
+                "physicalProperties": {},
+                # Wix may list choices in any order; the key must follow the options.
+                "choices": [
+                    {
+                        "optionChoiceNames": {
+                            "optionName": "Color",
+                            "choiceName": color,
+                            "renderType": "TEXT_CHOICES",
+                        }
+                    },
+                    {
+                        "optionChoiceNames": {
+                            "optionName": "Size",
+                            "choiceName": size,
+                            "renderType": "TEXT_CHOICES",
+                        }
+                    },
+                ],
+                "inventoryItem": {"quantity": 4},
+            }
+            if extra_location:
+                variant["inventoryItems"] = [{"location": extra_location, "inStock": True}]
+            variants.append(variant)
+    return {
+        "name": slug.title(),
+        "slug": slug,
+        "productType": "PHYSICAL",
+        "physicalProperties": {},
+        "options": [option("Size", sizes), option("Color", colors)],
+        "variantsInfo": {"variants": variants},
+    }
+
+
+def test_reads_normalise_keys_prices_and_tracking(emulator: Emulator) -> None:
+    emulator.seed(
+        {
+            "locations": [{"name": "Pop-up Berlin"}],
+            "products": [apparel("tee", ["S", "M"], ["Black"], "Pop-up Berlin")],
+        },
+        site_id=SITE,
+    )
+    store = read_live_store(client_for(emulator))
+    tee = store.products["tee"]
+    assert [o.name for o in tee.options] == ["Size", "Color"]
+    assert [v.key for v in tee.variants] == [("M", "Black"), ("S", "Black")]
+    assert {v.price for v in tee.variants} == {"25.00"}
+    default = store.default_location
+    popup = store.location_named("Pop-up Berlin")
+    assert default is not None and popup is not None and not popup.is_default
+    small = tee.variant(("S", "Black"))
+    assert small is not None
+    at_default = store.inventory[(tee.id, small.id, default.id)]
+    assert (at_default.tracking, at_default.quantity, at_default.in_stock) == ("quantity", 4, None)
+    at_popup = store.inventory[(tee.id, small.id, popup.id)]
+    assert (at_popup.tracking, at_popup.quantity, at_popup.in_stock) == ("in_stock", None, True)
+
+
+def test_read_calls_match_the_page_formula(emulator: Emulator) -> None:
+    products = [
+        apparel(f"p{n:04d}", ["S", "M", "L", "XL", "XXL"], ["Black"], "Warehouse")
+        for n in range(2000)
+    ]
+    emulator.seed({"locations": [{"name": "Warehouse"}], "products": products}, site_id=SITE)
+    client = client_for(emulator)
+    store = read_live_store(client)
+    p, v, i, loc = 2000, 10_000, 20_000, 2
+    assert (len(store.products), sum(len(x.variants) for x in store.products.values())) == (p, v)
+    assert len(store.inventory) == i
+    lower_bound = (
+        math.ceil(p / 100) + math.ceil(v / 1000) + math.ceil(i / 1000) + math.ceil(loc / 100)
+    )
+    assert store.stats is not None
+    # + 1 Wix business locations page; no fallback reads on a settled store.
+    assert store.stats.calls == lower_bound + 1
+    assert store.stats.fallback_product_reads == 0
+
+
+def test_lagging_variants_fall_back_to_get_product_for_exactly_those(emulator: Emulator) -> None:
+    emulator.seed(
+        {"products": [apparel(f"old{n}", ["S"], ["Red"], None) for n in range(3)]}, site_id=SITE
+    )
+    client = client_for(emulator)
+    emulator.set_faults(FaultConfig(variants_lag_s=3600))
+    # A product created now, and one changed now, are not yet in the variants view.
+    client.products.create(apparel("fresh", ["S", "M"], ["Blue"], None))  # type: ignore[arg-type]
+    old = client.products.get_by_slug("old0")
+    client.products.update({"id": old["id"], "revision": old["revision"], "name": "Renamed"})
+    emulator.clear_requests()
+
+    store = read_live_store(client)
+    assert store.stats is not None
+    assert store.stats.fallback_product_reads == 2
+    gets = [r for r in emulator.requests() if r["route"] == "products.get"]
+    assert len(gets) == 2
+    assert [v.key for v in store.products["fresh"].variants] == [("M", "Blue"), ("S", "Blue")]
+    assert store.products["old0"].name == "Renamed"
+    assert len(store.products["old1"].variants) == 1
