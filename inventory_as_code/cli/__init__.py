@@ -13,6 +13,7 @@ import click
 from inventory_as_code import __version__
 from inventory_as_code.cli.plan import plan_command
 from inventory_as_code.cli.status import status_command
+from inventory_as_code.cli.validate import validate_command
 from inventory_as_code.emulator.cli import emulator_group
 
 
@@ -27,6 +28,7 @@ def main() -> None:
     """
 
 
+main.add_command(validate_command)
 main.add_command(plan_command)
 main.add_command(status_command)
 main.add_command(emulator_group)
