@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from inventory_as_code import __version__
+from inventory_as_code.cli.apply import apply_command
 from inventory_as_code.cli.plan import plan_command
 from inventory_as_code.cli.status import status_command
 from inventory_as_code.cli.validate import validate_command
@@ -30,5 +31,6 @@ def main() -> None:
 
 main.add_command(validate_command)
 main.add_command(plan_command)
+main.add_command(apply_command)
 main.add_command(status_command)
 main.add_command(emulator_group)

@@ -16,36 +16,15 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
-from inventory_as_code.config import load_project
 from inventory_as_code.errors import ConfigError
-from inventory_as_code.live import LiveStore, read_live_store
+from inventory_as_code.live import LiveStore
 from inventory_as_code.plan.model import Plan
-from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.render_markdown import render_markdown
 from inventory_as_code.plan.render_text import render_text
-from inventory_as_code.plan.saved import plan_metadata, write_plan_file
+from inventory_as_code.plan.saved import write_plan_file
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
-from inventory_as_code.wix._exceptions import WixError
-
-
-class CatalogVersionError(WixError):
-    pass
-
-
-def require_catalog_v3(client: WixClient) -> None:
-    version = client.catalog.version()
-    if version == "V3_CATALOG":
-        return
-    if version == "V1_CATALOG":
-        raise CatalogVersionError(
-            "this site runs Wix Stores Catalog V1; inventory-as-code works with Catalog V3 "
-            "only (products, variants and inventory items V3). Wix moves sites to V3; until "
-            "then, manage this store in the Wix dashboard."
-        )
-    raise CatalogVersionError(
-        f"this site has no Wix Stores catalog ({version}); add Wix Stores to the site first."
-    )
+from inventory_as_code.workflow import plan_project
 
 
 def make_plan(
@@ -59,20 +38,27 @@ def make_plan(
     """Load, connect, read and plan: shared by `plan` and `apply DIR`."""
     err = make_console(stderr=True)
     out = err if to_stderr else make_console()
-    try:
-        desired = load_project(project)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            err.print(str(problem))
-        err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
-        raise SystemExit(EXIT_ERROR) from None
     settings = resolve_site(project, site)
     client, target = connect(project, site)
     if announce:
         out.print(f"Using {target.description}.")
-    require_catalog_v3(client)
-    with read_progress(err) as progress:
-        live = read_live_store(client, progress=progress)
+    try:
+        with read_progress(err) as progress:
+            plan, live = plan_project(
+                client,
+                project,
+                site_id=target.site_id,
+                guard_rails=load_guard_rails(project, settings),
+                targets=targets,
+                progress=progress,
+                metadata={"embedded": target.embedded},
+            )
+    except ConfigError as exc:
+        client.close()
+        for problem in exc.problems:
+            err.print(str(problem))
+        err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
+        raise SystemExit(EXIT_ERROR) from None
     stats = live.stats
     if stats is not None:
         out.print(
@@ -82,20 +68,7 @@ def make_plan(
             f"({stats.seconds:.1f} s).",
             style="dim",
         )
-    options = PlanOptions(
-        guard_rails=load_guard_rails(project, settings),
-        targets=targets,
-        site=target.site_id,
-        metadata=plan_metadata(
-            project,
-            {
-                "embedded": target.embedded,
-                "read_calls": stats.calls if stats else None,
-                "targets": list(targets),
-            },
-        ),
-    )
-    return build_plan(desired, live, options), client, target, live
+    return plan, client, target, live
 
 
 @click.command("plan")

@@ -44,8 +44,12 @@ class PlanOptions:
 
 
 def origins_of(obj: Any, names: Iterable[str]) -> tuple[Origin, ...]:
+    names = list(names)
     origins = getattr(obj, "origins", {}) or {}
     found = {origins[n] for n in names if n in origins}
+    if "options" in names and isinstance(obj, Product):
+        # The loader keeps the origin of each option on the Option, not on the product.
+        found |= {o.origins["name"] for o in obj.options if "name" in o.origins}
     return tuple(sorted(found))
 
 

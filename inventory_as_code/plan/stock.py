@@ -126,7 +126,8 @@ class StockPlanner:
                 change = self._plan_item(address, entry, item, keys)
                 if change is not None:
                     changes.append(change)
-        if live is not None:
+        if live is not None and same_options:
+            # With other options every live variant is replaced: its items go with it.
             self._plan_leftovers(product, live, wanted)
         return changes
 
@@ -239,7 +240,9 @@ class StockPlanner:
                     before={k: v for k, v in live_values(item).items() if k != "preorder"},
                     after=None,
                     observed=Observed(item.id, item.revision, live_values(item)),
-                    reason=tuple(sorted({*self.desired.prune.origins.values()})),
+                    reason=tuple(
+                        o for k, o in self.desired.prune.origins.items() if k == "inventory"
+                    ),
                     keys={
                         "slug": product.slug,
                         "variant": list(variant_key),

@@ -1,0 +1,272 @@
+"""Plan -> the list of write calls: a pure step, tested on its own.
+
+Changes are grouped by the endpoint that carries them and cut at that
+endpoint's batch limit, in dependency order:
+
+ 1. ``locations.create``, ``locations.add-type``       one call per location
+ 2. ``products.bulk-create-with-inventory``            new products with their variants and
+                                                       their stock at the default location;
+                                                       100 products / 1,000 variants per call
+ 3. ``products.bulk-update``                           changed products (fields, variants added,
+                                                       changed or removed), whole variant arrays;
+                                                       100 products / 1,000 variants per call
+ 4. ``inventory-items.bulk-create``                    all other new stock, 1,000 per call
+ 5. ``inventory-items.bulk-update``                    stock changes and tracking switches, 1,000
+ 6. ``inventory-items.bulk-increment``                 top-ups (policy at_least), 300 per call
+ 7. ``inventory-items.bulk-delete``                    1,000 per call
+ 8. ``products.bulk-delete``                           100 per call
+ 9. ``locations.archive``                              one call per location
+
+Ids that do not exist yet (a product, variant or location created earlier in
+the same apply) are filled in by the executor when it builds each call's
+body; how many calls there are never depends on them, so this count is the
+lower bound the Wix limits allow for the plan, and the emulator's request
+log must match it.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from inventory_as_code.plan.model import Action, Change, Kind, Plan
+from inventory_as_code.wix._limits import (
+    INVENTORY_ADJUST_BULK,
+    INVENTORY_BULK,
+    PRODUCTS_BULK,
+    PRODUCTS_BULK_VARIANTS,
+)
+
+
+class Step(enum.Enum):
+    LOCATION_CREATE = "locations.create"
+    LOCATION_ENABLE = "locations.add-type"
+    PRODUCT_CREATE = "products.bulk-create-with-inventory"
+    PRODUCT_UPDATE = "products.bulk-update"
+    STOCK_CREATE = "inventory-items.bulk-create"
+    STOCK_UPDATE = "inventory-items.bulk-update"
+    STOCK_INCREMENT = "inventory-items.bulk-increment"
+    STOCK_DELETE = "inventory-items.bulk-delete"
+    PRODUCT_DELETE = "products.bulk-delete"
+    LOCATION_DELETE = "locations.archive"
+
+    @property
+    def endpoint(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class ProductGroup:
+    """All changes one product takes in one products call, and its variant count after it."""
+
+    slug: str
+    changes: tuple[Change, ...]
+    variant_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One write call: its step and the changes it carries."""
+
+    step: Step
+    changes: tuple[Change, ...]
+    groups: tuple[ProductGroup, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.groups) if self.groups else len(self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class CallPlan:
+    batches: tuple[Batch, ...]
+
+    def count_by_endpoint(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for batch in self.batches:
+            counts[batch.step.endpoint] += 1
+        return dict(counts)
+
+    @property
+    def total(self) -> int:
+        return len(self.batches)
+
+
+def is_increment(change: Change) -> bool:
+    """A pure top-up under policy at_least: sent as an increment, never as a set."""
+    return (
+        change.kind is Kind.STOCK
+        and change.action is Action.UPDATE
+        and change.keys.get("policy") == "at_least"
+        and [f.field for f in change.fields] == ["quantity"]
+        and isinstance(change.before, dict | type(None))
+        and (change.after or {}).get("quantity", 0) > (change.before or {}).get("quantity", 0)
+    )
+
+
+def folded_into_product_create(change: Change, new_products: set[str], default: str | None) -> bool:
+    """Stock of a new product at the default location rides on the product create."""
+    return (
+        change.kind is Kind.STOCK
+        and change.action is Action.CREATE
+        and change.keys.get("slug") in new_products
+        and change.keys.get("location") == default
+    )
+
+
+def _chunks(changes: Sequence[Change], size: int, step: Step) -> list[Batch]:
+    return [
+        Batch(step, tuple(changes[start : start + size])) for start in range(0, len(changes), size)
+    ]
+
+
+def pack_products(groups: Sequence[ProductGroup]) -> list[list[ProductGroup]]:
+    """Pack products into calls of at most 100 products and 1,000 variants.
+
+    First-fit decreasing: the biggest products first, each into the first
+    call with room. Order does not matter to Wix within a bulk call, and
+    this reaches max(ceil(P/100), ceil(V/1000)) calls for any realistic mix,
+    where keeping the plan's order could not.
+    """
+    bins: list[list[ProductGroup]] = []
+    loads: list[int] = []
+    for group in sorted(groups, key=lambda g: (-max(1, g.variant_count), g.slug)):
+        weight = max(1, group.variant_count)
+        for index, members in enumerate(bins):
+            if len(members) < PRODUCTS_BULK and loads[index] + weight <= PRODUCTS_BULK_VARIANTS:
+                members.append(group)
+                loads[index] += weight
+                break
+        else:
+            bins.append([group])
+            loads.append(weight)
+    return [sorted(members, key=lambda g: g.slug) for members in bins]
+
+
+def _product_batches(groups: list[ProductGroup], step: Step) -> list[Batch]:
+    return [
+        Batch(step, tuple(c for g in members for c in g.changes), groups=tuple(members))
+        for members in pack_products(groups)
+    ]
+
+
+def compile_plan(
+    plan: Plan, *, default_location: str | None, live_variant_counts: dict[str, int] | None = None
+) -> CallPlan:
+    """The write calls for ``plan``.
+
+    ``default_location`` is the YAML name of the store's default location
+    (stock there rides on product creates). ``live_variant_counts`` gives,
+    per slug of an existing product, how many variants it has live; the
+    variants array of an update is sized from it (kept + added - removed).
+    """
+    live_variant_counts = live_variant_counts or {}
+    by_kind: dict[tuple[Kind, Action], list[Change]] = defaultdict(list)
+    for change in plan.changes:
+        by_kind[(change.kind, change.action)].append(change)
+
+    batches: list[Batch] = []
+    batches += [Batch(Step.LOCATION_CREATE, (c,)) for c in by_kind[(Kind.LOCATION, Action.CREATE)]]
+    batches += [Batch(Step.LOCATION_ENABLE, (c,)) for c in by_kind[(Kind.LOCATION, Action.UPDATE)]]
+
+    new_products = {c.keys["slug"] for c in by_kind[(Kind.PRODUCT, Action.CREATE)]}
+    per_product: dict[str, list[Change]] = defaultdict(list)
+    for change in plan.changes:
+        # Product fields and every variant change (a removed variant is left out
+        # of the array) travel in the product's call; product deletes do not.
+        in_product_call = change.kind is Kind.VARIANT or (
+            change.kind is Kind.PRODUCT and change.action is not Action.DELETE
+        )
+        if in_product_call or folded_into_product_create(change, new_products, default_location):
+            per_product[change.keys["slug"]].append(change)
+
+    creates, updates = [], []
+    for slug, changes in per_product.items():
+        if slug in new_products:
+            count = sum(1 for c in changes if c.kind is Kind.VARIANT)
+            creates.append(ProductGroup(slug, tuple(changes), count))
+            continue
+        added = sum(1 for c in changes if c.kind is Kind.VARIANT and c.action is Action.CREATE)
+        removed = sum(1 for c in changes if c.kind is Kind.VARIANT and c.action is Action.DELETE)
+        count = live_variant_counts.get(slug, 0) + added - removed
+        updates.append(ProductGroup(slug, tuple(changes), count))
+    batches += _product_batches(creates, Step.PRODUCT_CREATE)
+    batches += _product_batches(updates, Step.PRODUCT_UPDATE)
+
+    stock_creates = [
+        c
+        for c in by_kind[(Kind.STOCK, Action.CREATE)]
+        if not folded_into_product_create(c, new_products, default_location)
+    ]
+    batches += _chunks(stock_creates, INVENTORY_BULK, Step.STOCK_CREATE)
+    stock_updates = (
+        by_kind[(Kind.STOCK, Action.UPDATE)] + by_kind[(Kind.STOCK, Action.SWITCH_TRACKING)]
+    )
+    sets = [c for c in stock_updates if not is_increment(c)]
+    raises = [c for c in stock_updates if is_increment(c)]
+    batches += _chunks(sorted(sets, key=lambda c: c.address), INVENTORY_BULK, Step.STOCK_UPDATE)
+    batches += _chunks(raises, INVENTORY_ADJUST_BULK, Step.STOCK_INCREMENT)
+    batches += _chunks(by_kind[(Kind.STOCK, Action.DELETE)], INVENTORY_BULK, Step.STOCK_DELETE)
+    batches += _chunks(by_kind[(Kind.PRODUCT, Action.DELETE)], PRODUCTS_BULK, Step.PRODUCT_DELETE)
+    batches += [Batch(Step.LOCATION_DELETE, (c,)) for c in by_kind[(Kind.LOCATION, Action.DELETE)]]
+    return CallPlan(tuple(batches))
+
+
+def lower_bound(
+    plan: Plan, *, default_location: str | None, live_variant_counts: dict[str, int] | None = None
+) -> int:
+    """The fewest write calls the Wix batch limits allow, counted from the plan alone."""
+    counts: dict[tuple[Kind, Action], int] = defaultdict(int)
+    for change in plan.changes:
+        counts[(change.kind, change.action)] += 1
+    new_products = {
+        c.keys["slug"] for c in plan.changes if c.kind is Kind.PRODUCT and c.action is Action.CREATE
+    }
+    folded = sum(
+        1 for c in plan.changes if folded_into_product_create(c, new_products, default_location)
+    )
+    increments = sum(1 for c in plan.changes if is_increment(c))
+    stock_updates = (
+        counts[(Kind.STOCK, Action.UPDATE)]
+        + counts[(Kind.STOCK, Action.SWITCH_TRACKING)]
+        - increments
+    )
+    created_variants = sum(
+        1
+        for c in plan.changes
+        if c.kind is Kind.VARIANT and c.action is Action.CREATE and c.keys["slug"] in new_products
+    )
+    updated: dict[str, int] = {}
+    for change in plan.changes:
+        slug = str(change.keys.get("slug", ""))
+        if change.kind in (Kind.PRODUCT, Kind.VARIANT) and slug not in new_products:
+            if change.kind is Kind.PRODUCT and change.action is Action.DELETE:
+                continue
+            updated.setdefault(slug, (live_variant_counts or {}).get(slug, 0))
+            if change.kind is Kind.VARIANT and change.action is Action.CREATE:
+                updated[slug] += 1
+            elif change.kind is Kind.VARIANT and change.action is Action.DELETE:
+                updated[slug] -= 1
+
+    def products_calls(products: int, variants: int) -> int:
+        if not products:
+            return 0
+        return max(
+            math.ceil(products / PRODUCTS_BULK), math.ceil(variants / PRODUCTS_BULK_VARIANTS)
+        )
+
+    return (
+        counts[(Kind.LOCATION, Action.CREATE)]
+        + counts[(Kind.LOCATION, Action.UPDATE)]
+        + counts[(Kind.LOCATION, Action.DELETE)]
+        + products_calls(len(new_products), created_variants)
+        + products_calls(len(updated), sum(max(1, v) for v in updated.values()))
+        + math.ceil((counts[(Kind.STOCK, Action.CREATE)] - folded) / INVENTORY_BULK)
+        + math.ceil(stock_updates / INVENTORY_BULK)
+        + math.ceil(increments / INVENTORY_ADJUST_BULK)
+        + math.ceil(counts[(Kind.STOCK, Action.DELETE)] / INVENTORY_BULK)
+        + math.ceil(counts[(Kind.PRODUCT, Action.DELETE)] / PRODUCTS_BULK)
+    )

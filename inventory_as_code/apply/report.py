@@ -1,0 +1,138 @@
+"""What apply did, change by change, and the exit code it earns.
+
+Every change of the plan ends in exactly one status, so nothing hides
+behind a success count:
+
+* ``applied``: Wix confirmed it (or a re-read after a lost answer showed it).
+* ``failed``: Wix refused it; ``code`` and ``message`` say why.
+* ``stale``: the object changed after the plan was made (for example a
+  sale); it was not overwritten. ``message`` says what changed.
+* ``unknown``: the answer was lost and a re-read could not settle it.
+* ``not_attempted``: never sent, because something it depends on failed,
+  or the run stopped.
+
+Exit codes: 0 all applied; 1 nothing applied because of an error;
+3 partly applied; 4 refused (nothing applied because it was stale).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+
+from inventory_as_code.plan.model import Action
+
+
+class Status(enum.Enum):
+    APPLIED = "applied"
+    FAILED = "failed"
+    STALE = "stale"
+    UNKNOWN = "unknown"
+    NOT_ATTEMPTED = "not_attempted"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    address: str
+    action: Action
+    status: Status
+    code: str = ""
+    message: str = ""
+
+
+@dataclass(slots=True)
+class ApplyReport:
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+    planned_write_calls: int = 0
+    seconds: float = 0.0
+
+    def set(self, outcome: Outcome) -> None:
+        self.outcomes[outcome.address] = outcome
+
+    def counts(self) -> Counter[Status]:
+        return Counter(o.status for o in self.outcomes.values())
+
+    @property
+    def exit_code(self) -> int:
+        counts = self.counts()
+        not_applied = sum(n for s, n in counts.items() if s is not Status.APPLIED)
+        if not not_applied:
+            return 0
+        if counts[Status.APPLIED]:
+            return 3
+        only_stale = counts[Status.STALE] == not_applied
+        return 4 if only_stale else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = self.counts()
+        return {
+            "summary": {status.value: counts[status] for status in Status},
+            "exit_code": self.exit_code,
+            "calls": dict(sorted(self.calls.items())),
+            "total_calls": sum(self.calls.values()),
+            "planned_write_calls": self.planned_write_calls,
+            "seconds": round(self.seconds, 3),
+            "outcomes": [
+                {
+                    "address": o.address,
+                    "action": o.action.value,
+                    "status": o.status.value,
+                    **({"code": o.code} if o.code else {}),
+                    **({"message": o.message} if o.message else {}),
+                }
+                for o in sorted(self.outcomes.values(), key=lambda o: o.address)
+            ],
+        }
+
+
+_STYLES = {
+    Status.APPLIED: "green",
+    Status.FAILED: "bold red",
+    Status.STALE: "yellow",
+    Status.UNKNOWN: "bold magenta",
+    Status.NOT_ATTEMPTED: "dim",
+}
+_TITLES = {
+    Status.FAILED: "Failed (Wix refused these):",
+    Status.STALE: "Stale (changed since the plan; not overwritten, plan again):",
+    Status.UNKNOWN: "Unknown (the answer was lost; run plan to see the live state):",
+    Status.NOT_ATTEMPTED: "Not attempted:",
+}
+
+
+def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
+    text = Text()
+    by_status: dict[Status, list[Outcome]] = {s: [] for s in Status}
+    for outcome in sorted(report.outcomes.values(), key=lambda o: o.address):
+        by_status[outcome.status].append(outcome)
+    if list_applied and by_status[Status.APPLIED]:
+        text.append("Applied:\n", style="bold green")
+        for outcome in by_status[Status.APPLIED]:
+            text.append(f"  {outcome.action.value:<15} {outcome.address}\n", style="green")
+    for status, title in _TITLES.items():
+        if not by_status[status]:
+            continue
+        text.append(title + "\n", style=_STYLES[status])
+        for outcome in by_status[status]:
+            line = f"  {outcome.action.value:<15} {outcome.address}"
+            if outcome.code:
+                line += f"  {outcome.code}"
+            if outcome.message:
+                line += f": {outcome.message}"
+            text.append(line + "\n", style=_STYLES[status])
+    counts = report.counts()
+    total_calls = sum(report.calls.values())
+    text.append(
+        f"Apply: {counts[Status.APPLIED]} applied, {counts[Status.FAILED]} failed, "
+        f"{counts[Status.STALE]} stale, {counts[Status.UNKNOWN]} unknown, "
+        f"{counts[Status.NOT_ATTEMPTED]} not attempted. "
+        f"{total_calls} API call(s) ({report.planned_write_calls} write call(s) planned), "
+        f"{report.seconds:.1f} s.\n",
+        style="bold",
+    )
+    return text

@@ -1,0 +1,174 @@
+"""apply against the emulator: from scratch, after edits, with sales in between, under faults."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from inventory_as_code.apply.report import Status
+from inventory_as_code.wix import Adjustment
+from tests.apply.conftest import Shop, copy_example, promised_endpoints
+
+ROUTE_OF_STEP = {
+    "locations.create": "POST /locations/v1/locations",
+    "locations.add-type": "PATCH /locations/v1/locations/{}/add-type",
+    "products.bulk-create-with-inventory": "POST /stores/v3/bulk/products-with-inventory/create",
+    "products.bulk-update": "POST /stores/v3/bulk/products/update",
+    "inventory-items.bulk-create": "POST /stores/v3/bulk/inventory-items/create",
+    "inventory-items.bulk-update": "POST /stores/v3/bulk/inventory-items/update",
+    "inventory-items.bulk-increment": "POST /stores/v3/bulk/inventory-items/increment",
+    "inventory-items.bulk-delete": "POST /stores/v3/bulk/inventory-items/delete",
+    "products.bulk-delete": "POST /stores/v3/bulk/products/delete",
+}
+
+
+def assert_log_matches_promise(shop: Shop, promised: list[str]) -> None:
+    expected = Counter(ROUTE_OF_STEP[step] for step in promised)
+    seen = Counter(
+        "PATCH /locations/v1/locations/{}/add-type" if w.endswith("/add-type") else w
+        for w in shop.writes()
+    )
+    assert seen == expected
+
+
+@pytest.mark.parametrize(
+    "example", ["corner-bookshop", "apparel-multi-location", "preorder-launch"]
+)
+def test_examples_apply_from_scratch_then_plan_is_clean(shop: Shop, example: str) -> None:
+    copy_example(shop, example)
+    plan = shop.plan()
+    assert plan.summary.create > 0
+    promised = promised_endpoints(plan)
+    shop.emulator.clear_requests()
+    report = shop.apply(plan)
+    assert report.exit_code == 0, report.to_dict()["outcomes"]
+    assert report.counts()[Status.APPLIED] == len(plan.changes)
+    assert_log_matches_promise(shop, promised)
+    assert shop.plan().empty
+
+
+SHOP = """
+locations:
+  Main warehouse: {default: true}
+  Pop-up Berlin: {}
+defaults:
+  stock: {policy: set}
+products:
+  tee:
+    name: Tee
+    options: {Size: [S, M, L]}
+    sku: TEE-{Size}
+    price: "20.00"
+    stock:
+      Main warehouse: 10
+      Pop-up Berlin: 3
+  mug:
+    name: Mug
+    sku: MUG
+    price: "9.50"
+    stock:
+      Main warehouse: {quantity: 8, policy: at_least}
+"""
+
+
+def test_edits_apply_with_the_promised_calls_and_converge(shop: Shop) -> None:
+    shop.write("store.yaml", SHOP)
+    assert shop.apply().exit_code == 0
+    # Quantities, a price, a tracking method, preorder settings and a new location.
+    shop.write(
+        "store.yaml",
+        SHOP.replace("Main warehouse: 10", "Main warehouse: 14")
+        .replace('price: "20.00"', 'price: "22.50"')
+        .replace("Pop-up Berlin: 3", "Pop-up Berlin: {in_stock: true}\n      Outlet: 2")
+        .replace("  Pop-up Berlin: {}", "  Pop-up Berlin: {}\n  Outlet: {}")
+        .replace(
+            "quantity: 8, policy: at_least}",
+            "quantity: 8, policy: at_least, preorder: {enabled: true, limit: 40}}",
+        ),
+    )
+    plan = shop.plan()
+    actions = Counter((c.kind.value, c.action.value) for c in plan.changes)
+    assert actions == {
+        ("location", "create"): 1,
+        ("variant", "update"): 3,
+        ("stock", "update"): 4,  # 3 quantities at Main + the mug's preorder
+        ("stock", "switch_tracking"): 3,
+        ("stock", "create"): 3,
+    }
+    promised = promised_endpoints(plan)
+    shop.emulator.clear_requests()
+    report = shop.apply(plan)
+    assert report.exit_code == 0, report.to_dict()["outcomes"]
+    assert_log_matches_promise(shop, promised)
+    assert shop.plan().empty
+
+
+def test_a_sale_between_plan_and_apply_is_kept_and_reported_stale(shop: Shop) -> None:
+    shop.write("store.yaml", SHOP)
+    shop.apply()
+    shop.write("store.yaml", SHOP.replace("Main warehouse: 10", "Main warehouse: 30"))
+    plan = shop.plan()
+    assert plan.summary.update == 3
+    # A sale of 2 of the small tee after the plan was made.
+    small = next(
+        i
+        for i in shop.inventory()
+        if i.get("product", {}).get("variantSku") == "TEE-S" and i["quantity"] == 10
+    )
+    shop.client.inventory.bulk_decrement(
+        [Adjustment(2, inventory_item_id=small["id"])], reason="ORDER"
+    )
+    report = shop.apply(plan)
+    assert report.exit_code == 3
+    stale = [o for o in report.outcomes.values() if o.status is Status.STALE]
+    assert [o.address for o in stale] == ['stock["tee"]["S"]["Main warehouse"]']
+    assert "10 -> 8 (-2)" in stale[0].message
+    assert shop.client.inventory.get(small["id"])["quantity"] == 8  # the sale is kept
+    assert report.counts()[Status.APPLIED] == 2
+    # The next plan proposes the change again, from the new live value.
+    again = shop.plan()
+    assert [(c.address, c.fields[0].before, c.fields[0].after) for c in again.changes] == [
+        ('stock["tee"]["S"]["Main warehouse"]', 8, 30)
+    ]
+
+
+def test_at_least_tops_up_with_increments_and_never_lowers(shop: Shop) -> None:
+    shop.write("store.yaml", SHOP)
+    shop.apply()
+    mug = next(i for i in shop.inventory() if i.get("product", {}).get("variantSku") == "MUG")
+    shop.client.inventory.bulk_decrement([Adjustment(5, inventory_item_id=mug["id"])])
+    plan = shop.plan()
+    assert [c.fields[0] for c in plan.changes][0].before == 3
+    shop.emulator.clear_requests()
+    assert shop.apply(plan).exit_code == 0
+    assert "POST /stores/v3/bulk/inventory-items/increment" in shop.writes()
+    assert shop.client.inventory.get(mug["id"])["quantity"] == 8
+    shop.client.inventory.bulk_increment([Adjustment(10, inventory_item_id=mug["id"])])
+    assert shop.plan().empty  # 18 >= 8: at_least never lowers
+
+
+def test_faults_during_apply_report_what_remains_and_a_second_apply_converges(shop: Shop) -> None:
+    shop.write("store.yaml", SHOP)
+    plan = shop.plan()
+    shop.emulator.add_fault("POST /stores/v3/bulk/inventory-items/create:429:times=3")
+    shop.emulator.add_fault("POST /stores/v3/bulk/products-with-inventory/create:503")
+    first = shop.apply(plan)
+    assert first.exit_code == 0  # retried through the 429 burst and the 503
+    shop.write("store.yaml", SHOP.replace("Main warehouse: 10", "Main warehouse: 12"))
+    plan = shop.plan()
+    # The bulk update is applied by the server, but its answer never arrives.
+    shop.emulator.add_fault("POST /stores/v3/bulk/inventory-items/update:drop-after:times=inf")
+    second = shop.apply(plan)
+    assert second.exit_code in (1, 3)
+    assert all(
+        o.status is not Status.APPLIED
+        for o in second.outcomes.values()
+        if o.address.startswith('stock["tee"]')
+    )
+    shop.emulator.set_faults(None)
+    third = shop.apply()
+    assert third.exit_code == 0
+    assert shop.plan().empty
+    skus = Counter(i.get("product", {}).get("variantSku") for i in shop.inventory())
+    assert skus == {"TEE-S": 2, "TEE-M": 2, "TEE-L": 2, "MUG": 1}  # nothing created twice
