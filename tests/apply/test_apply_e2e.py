@@ -139,7 +139,9 @@ def test_at_least_tops_up_with_increments_and_never_lowers(shop: Shop) -> None:
     mug = next(i for i in shop.inventory() if i.get("product", {}).get("variantSku") == "MUG")
     shop.client.inventory.bulk_decrement([Adjustment(5, inventory_item_id=mug["id"])])
     plan = shop.plan()
-    assert [c.fields[0] for c in plan.changes][0].before == 3
+    assert [(c.address, c.fields[0].before, c.fields[0].after) for c in plan.changes] == [
+        ('stock["mug"]["(default)"]["Main warehouse"]', 3, 8)
+    ]
     shop.emulator.clear_requests()
     assert shop.apply(plan).exit_code == 0
     assert "POST /stores/v3/bulk/inventory-items/increment" in shop.writes()

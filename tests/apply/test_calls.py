@@ -168,13 +168,11 @@ def test_calls_equal_the_lower_bound_and_respect_every_limit(spec: tuple[object,
 def test_order_respects_dependencies() -> None:
     plan = Plan(
         changes=tuple(
-            product_changes("a", 2, new=True, default_stock=True)
-            + [
+            [
+                *product_changes("a", 2, new=True, default_stock=True),
                 stock_change(1, Action.CREATE),
                 stock_change(2, Action.UPDATE),
                 stock_change(3, Action.DELETE),
-            ]
-            + [
                 Change(
                     Kind.LOCATION,
                     Action.CREATE,
@@ -182,7 +180,7 @@ def test_order_respects_dependencies() -> None:
                     None,
                     {"name": "X"},
                     keys={"location": "X"},
-                )
+                ),
             ]
         )
     )
