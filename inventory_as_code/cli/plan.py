@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -56,7 +57,9 @@ def make_plan(
     except ConfigError as exc:
         client.close()
         for problem in exc.problems:
-            err.print(str(problem))
+            # Problems name files relative to the project; show them from here.
+            shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
+            err.print(str(shown))
         err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
         raise SystemExit(EXIT_ERROR) from None
     stats = live.stats

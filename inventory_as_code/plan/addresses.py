@@ -46,5 +46,6 @@ def matches_target(address: str, target: str) -> bool:
         tail = target[len("product") :]
         return address.startswith("variant" + tail) or address.startswith("stock" + tail)
     if target.startswith("location["):
-        return address.endswith(target[len("location") :])
+        # Only stock ends with a location; a variant label may equal a location name.
+        return address.startswith("stock[") and address.endswith(target[len("location") :])
     return False
