@@ -20,6 +20,7 @@ from inventory_as_code.apply.preflight import preflight_stale
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.config import load_project
 from inventory_as_code.live import LiveStore, read_live_store
+from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.plan.model import Kind, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
@@ -56,9 +57,11 @@ def plan_project(
     targets: tuple[str, ...] = (),
     progress: Callable[[str, int], None] | None = None,
     metadata: Mapping[str, Any] | None = None,
+    desired: DesiredState | None = None,
 ) -> tuple[Plan, LiveStore]:
     """Load the YAML (ConfigError on problems), read the live store, build the plan."""
-    desired = load_project(project)
+    if desired is None:
+        desired = load_project(project)
     require_catalog_v3(client)
     live = read_live_store(client, progress=progress)
     stats = live.stats

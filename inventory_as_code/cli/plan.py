@@ -17,6 +17,7 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
+from inventory_as_code.config import load_project
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.plan.model import Plan
@@ -39,29 +40,30 @@ def make_plan(
     """Load, connect, read and plan: shared by `plan` and `apply DIR`."""
     err = make_console(stderr=True)
     out = err if to_stderr else make_console()
-    settings = resolve_site(project, site)
-    client, target = connect(project, site)
-    if announce:
-        out.print(f"Using {target.description}.")
     try:
-        with read_progress(err) as progress:
-            plan, live = plan_project(
-                client,
-                project,
-                site_id=target.site_id,
-                guard_rails=load_guard_rails(project, settings),
-                targets=targets,
-                progress=progress,
-                metadata={"embedded": target.embedded},
-            )
+        desired = load_project(project)  # before any connection: a typo costs nothing
     except ConfigError as exc:
-        client.close()
         for problem in exc.problems:
             # Problems name files relative to the project; show them from here.
             shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
             err.print(str(shown))
         err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
         raise SystemExit(EXIT_ERROR) from None
+    settings = resolve_site(project, site)
+    client, target = connect(project, site)
+    if announce:
+        out.print(f"Using {target.description}.")
+    with read_progress(err) as progress:
+        plan, live = plan_project(
+            client,
+            project,
+            site_id=target.site_id,
+            guard_rails=load_guard_rails(project, settings),
+            targets=targets,
+            progress=progress,
+            metadata={"embedded": target.embedded},
+            desired=desired,
+        )
     stats = live.stats
     if stats is not None:
         out.print(

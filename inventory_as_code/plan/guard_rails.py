@@ -12,6 +12,8 @@ every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
 * ``OUT_OF_STOCK_SHARE``: more than a share of the managed stock items go
   from available to unavailable.
 * ``TOUCHED_SHARE``: more than a share of the managed stock items change.
+* ``VARIANT_WITHOUT_PRICE``: a variant would be created without a price
+  (Wix requires one; it would sell at 0.00).
 
 The two share rails apply only from ``min_items`` affected items up, so a
 small store is not blocked for changing three of its five items.
@@ -102,6 +104,21 @@ def check_guard_rails(
             )
         )
 
+    unpriced = [
+        c.address
+        for c in changes
+        if c.kind is Kind.VARIANT and c.action is Action.CREATE and "price" not in (c.after or {})
+    ]
+    if unpriced:
+        rails.append(
+            GuardRail(
+                "VARIANT_WITHOUT_PRICE",
+                f"{len(unpriced)} new variant(s) have no price in the YAML; Wix needs one, so "
+                "they would be created at 0.00. Add a price (product or variant level).",
+                tuple(unpriced),
+            )
+        )
+
     managed = _managed_item_count(live, desired)
     if managed:
         going_out = [
@@ -129,6 +146,7 @@ def check_guard_rails(
                     "TOUCHED_SHARE",
                     f"{len(touched)} of {managed} managed stock items ({share:.0%}) change; "
                     f"the limit is {settings.max_touched_share:.0%}.",
+                    tuple(touched),
                 )
             )
     return rails

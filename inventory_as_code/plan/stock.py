@@ -196,16 +196,19 @@ class StockPlanner:
         observed: Observed,
         keys: dict[str, Any],
     ) -> Change:
-        before = {k: v for k, v in live_values(item).items() if k != "preorder"}
+        live = live_values(item)
         after = create_values(entry)
-        method_fields = {k: v for k, v in after.items() if k != "preorder"}
+        before = {k: v for k, v in live.items() if k != "preorder"}
+        if "preorder" in after:
+            # Show the preorder settings the switch also changes, next to the method.
+            before["preorder"] = {k: live["preorder"].get(k) for k in after["preorder"]}
         return Change(
             kind=Kind.STOCK,
             action=Action.SWITCH_TRACKING,
             address=address,
             before=before,
             after=after,
-            fields=field_changes(before, method_fields),
+            fields=field_changes(before, after),
             observed=observed,
             reason=_reason(entry, ["tracking"]),
             keys=keys,
