@@ -1,0 +1,70 @@
+"""Export, then prove it: load the written project and plan it against what was read.
+
+The plan of a faithful export is empty. Whatever it still shows is live data
+the format could not express, and is reported, with the notes collected
+while building, instead of being dropped silently. No extra API call is
+made: the plan runs against the live store already in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from inventory_as_code.config import load_project
+from inventory_as_code.errors import ConfigError
+from inventory_as_code.export.build import export_store
+from inventory_as_code.export.write import write_export
+from inventory_as_code.live import read_live_store
+from inventory_as_code.plan.planner import build_plan
+from inventory_as_code.plan.render_text import format_field_change
+from inventory_as_code.wix import WixClient
+from inventory_as_code.workflow import require_catalog_v3
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    files: list[str]
+    products: int
+    variants: int
+    stock_items: int
+    locations: int
+    notes: list[str]
+    residual: list[str]
+    calls: int
+
+
+def export_project(
+    client: WixClient,
+    out: Path,
+    *,
+    policy: str = "initial",
+    force: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> ExportResult:
+    require_catalog_v3(client)
+    live = read_live_store(client, progress=progress)
+    doc = export_store(live, policy=policy)
+    files = write_export(doc, out, force=force)
+    residual: list[str] = []
+    try:
+        desired = load_project(out)
+    except ConfigError as exc:
+        residual = [f"{p}" for p in exc.problems]
+    else:
+        for change in build_plan(desired, live).changes:
+            detail = "; ".join(f"{f.field}: {format_field_change(f)}" for f in change.fields)
+            residual.append(
+                f"{change.action.value} {change.address}" + (f" ({detail})" if detail else "")
+            )
+    return ExportResult(
+        files=files,
+        products=len(live.products),
+        variants=sum(len(p.variants) for p in live.products.values()),
+        stock_items=len(live.inventory),
+        locations=len(live.locations),
+        notes=doc.notes,
+        residual=residual,
+        calls=client.stats.total,
+    )
