@@ -12,6 +12,7 @@ import click
 
 from inventory_as_code import __version__
 from inventory_as_code.cli.apply import apply_command
+from inventory_as_code.cli.completion import completion_command
 from inventory_as_code.cli.export import export_command
 from inventory_as_code.cli.plan import plan_command
 from inventory_as_code.cli.status import status_command
@@ -35,4 +36,5 @@ main.add_command(plan_command)
 main.add_command(apply_command)
 main.add_command(status_command)
 main.add_command(export_command)
+main.add_command(completion_command)
 main.add_command(emulator_group)

@@ -44,7 +44,13 @@ EXIT_OK, EXIT_INVALID = 0, 1
 def validate_command(directory: Path, output_format: str) -> None:
     """Check the YAML desired state in DIR (default: the current folder), offline.
 
-    Exit code 0 when valid, 1 when problems were found.
+    Every problem at once, with file:line:column, what is wrong and how to
+    fix it. Exit code 0 when valid, 1 when problems were found.
+
+    \b
+    Examples:
+      inventory-as-code validate examples/corner-bookshop
+      inventory-as-code validate --format github     # annotations on a pull request
     """
     result = check_project(directory)
     if output_format == "json":

@@ -30,7 +30,12 @@ def _rules(
 
 @click.group("emulator")
 def emulator_group() -> None:
-    """Local Wix-compatible emulator (Stores Catalog V3 + Locations)."""
+    """Local Wix-compatible emulator (Stores Catalog V3 + Locations).
+
+    \b
+    Example:
+      inventory-as-code emulator serve --port 8765 --db shop.db
+    """
 
 
 @emulator_group.command("serve")
@@ -86,7 +91,17 @@ def serve_command(
     seed_file: str | None,
     api_key: str | None,
 ) -> None:
-    """Serve the emulator until Ctrl-C."""
+    """Serve the emulator over HTTP on a loopback address until Ctrl-C.
+
+    Point the tool (or the Wix JS SDK, or curl) at it with WIX_API_BASE_URL.
+    Faults make it behave like a bad day at Wix.
+
+    \b
+    Examples:
+      inventory-as-code emulator serve --port 8765 --db shop.db
+      inventory-as-code emulator serve --rate-limit 200 --latency-ms 150 \\
+          --fail 'POST /stores/v3/bulk/*:503:times=2' --variants-lag 5
+    """
     if not is_loopback(host):
         raise click.BadParameter(f"{host!r} is not a loopback address", param_hint="--host")
     faults = FaultConfig(

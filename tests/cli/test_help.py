@@ -1,0 +1,58 @@
+"""Every command answers --help with an example and is documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from inventory_as_code import __version__
+from inventory_as_code.cli import main
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        path = (*prefix, name)
+        found.append(path)
+        if isinstance(command, click.Group):
+            found += all_commands(command, path)
+    return found
+
+
+COMMANDS = all_commands(main)
+
+
+def test_the_commands_are_the_ones_we_document() -> None:
+    assert {c[0] for c in COMMANDS} == {
+        "validate",
+        "plan",
+        "apply",
+        "status",
+        "export",
+        "emulator",
+        "completion",
+    }
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_help_works_and_shows_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+    assert f"inventory-as-code {' '.join(path)}" in result.output
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
+    assert f"inventory-as-code {' '.join(path)}" in README
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
