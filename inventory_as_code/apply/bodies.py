@@ -194,7 +194,9 @@ def product_update_body(changes: Iterable[Change], live: LiveProduct) -> dict[st
     )
     if not variant_changes and not options_change:
         return body
-    options = dict(after.get("options") or {o.name: list(o.choices) for o in live.options})
+    # An empty mapping is a change too (every option removed), not "keep the live ones".
+    live_options = {o.name: list(o.choices) for o in live.options}
+    options = dict(after.get("options", live_options))
     by_key = {tuple(c.keys["variant"]): c for c in variant_changes}
     removed = {k for k, c in by_key.items() if c.action is Action.DELETE}
     variants = []

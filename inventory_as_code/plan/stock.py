@@ -116,10 +116,13 @@ class StockPlanner:
                     "policy": str(entry.policy),
                 }
                 item = None
+                # Apply needs every id that exists already (the rest it learns as it
+                # creates them): the product's and variant's even where the location is new.
+                if live is not None and live_variant is not None:
+                    keys.update(product_id=live.id, variant_id=live_variant.id)
+                if location is not None:
+                    keys["location_id"] = location.id
                 if live is not None and live_variant is not None and location is not None:
-                    keys.update(
-                        product_id=live.id, variant_id=live_variant.id, location_id=location.id
-                    )
                     item = self.live.inventory.get((live.id, live_variant.id, location.id))
                     wanted.add((live_variant.id, location.id))
                 address = stock_address(product.slug, variant.key, location_name)

@@ -240,6 +240,8 @@ class WixClient:
                 path=path,
                 attempts=attempt,
             ) from None
+        if safety is Idempotency.GUARDED and not never_sent:
+            self.stats.record_resent_write()
         logger.info("%s %s: %s; retrying (attempt %d)", method, path, reason, attempt)
         return self.retry.backoff(attempt)
 
@@ -274,6 +276,8 @@ class WixClient:
             self.limiter.pause(delay)
             logger.warning("%s %s: throttled by Wix (429); waiting %.1f s", method, path, delay)
             return 0.0
+        if safety is Idempotency.GUARDED:
+            self.stats.record_resent_write()  # a 5xx may come after a (partial) write
         logger.info("%s %s: HTTP %d; retrying (attempt %d)", method, path, status, attempt)
         return self.retry.backoff(attempt)
 

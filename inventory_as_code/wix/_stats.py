@@ -18,6 +18,10 @@ class StatsSnapshot:
     retries: int
     throttled: int
     rate_limit_wait_seconds: float
+    # Guarded writes sent again after an attempt that may have been applied
+    # (no answer, or a 5xx): a refusal of the resend ("already exists", stale
+    # revision) may then be the first attempt's own doing.
+    resent_writes: int = 0
 
     @property
     def total(self) -> int:
@@ -31,6 +35,7 @@ class RequestStats:
         self._retries = 0
         self._throttled = 0
         self._waited = 0.0
+        self._resent_writes = 0
 
     def record_request(self, endpoint: str) -> None:
         with self._lock:
@@ -41,6 +46,10 @@ class RequestStats:
             self._retries += 1
             if throttled:
                 self._throttled += 1
+
+    def record_resent_write(self) -> None:
+        with self._lock:
+            self._resent_writes += 1
 
     def record_wait(self, seconds: float) -> None:
         if seconds:
@@ -59,6 +68,7 @@ class RequestStats:
                 retries=self._retries,
                 throttled=self._throttled,
                 rate_limit_wait_seconds=self._waited,
+                resent_writes=self._resent_writes,
             )
 
     def reset(self) -> None:
@@ -67,3 +77,4 @@ class RequestStats:
             self._retries = 0
             self._throttled = 0
             self._waited = 0.0
+            self._resent_writes = 0

@@ -10,7 +10,8 @@ from inventory_as_code.config import check_project, load_project
 from inventory_as_code.model import Policy, Tracking
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-STORES = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
+# Example stores are the folders of examples/ except ci/ (workflow recipes, not a store).
+STORES = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and p.name != "ci")
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 
 
