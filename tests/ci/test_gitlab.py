@@ -1,0 +1,124 @@
+"""The GitLab pipeline and the pre-commit hook, run against an emulator on a loopback socket."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from ._workflows import GITLAB_FILE, REPO, TOOL, command_lines, run_bash
+from .conftest import Runner, rename_product
+
+MARKER = "<!-- inventory-as-code plan -->"
+
+
+def pipeline() -> dict[str, Any]:
+    data = yaml.safe_load(GITLAB_FILE.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def rule_ifs(job: dict[str, Any]) -> list[str]:
+    return [rule["if"] for rule in job["rules"]]
+
+
+def test_pipeline_structure() -> None:
+    ci = pipeline()
+    assert ci["stages"] == ["validate", "plan", "apply"]
+    assert ci["default"]["image"] == "python:3.11-slim"
+    assert ci["default"]["before_script"] == ["pip install ."]
+    assert "pip install inventory-as-code" in GITLAB_FILE.read_text()
+
+    merge_request = '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert merge_request in rule_ifs(ci["validate"])
+    assert rule_ifs(ci["plan"]) == [merge_request]
+    assert set(ci["plan"]["artifacts"]["paths"]) == {"plan.json", "plan.md"}
+
+    apply = ci["apply"]
+    assert rule_ifs(apply) == [
+        '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"'
+    ]
+    assert apply["resource_group"] == "inventory-as-code-production"
+    assert apply["interruptible"] is False
+    assert apply["environment"]["name"] == "production"
+    assert "report.json" in apply["artifacts"]["paths"]
+    assert apply["artifacts"]["when"] == "always"
+
+    assert rule_ifs(ci["drift"]) == ['$CI_PIPELINE_SOURCE == "schedule"']
+    assert "--detailed-exitcode" in "\n".join(ci["drift"]["script"])
+
+
+def test_every_gitlab_command_names_its_site() -> None:
+    lines = [
+        line
+        for job in pipeline().values()
+        if isinstance(job, dict)
+        for entry in job.get("script", [])
+        for line in command_lines(entry)
+    ]
+    assert len(lines) == 5
+    for line in lines:
+        if not line.startswith(f"{TOOL} validate"):
+            assert "--site production" in line, line
+
+
+def gitlab_env(runner: Runner) -> dict[str, str]:
+    variables = {k: v for k, v in pipeline()["variables"].items() if k == "INVENTORY_DIR"}
+    return {
+        **runner.base_env,
+        **variables,
+        "GITLAB_CI": "true",
+        "CI_COMMIT_REF_NAME": "main",
+        "WIX_PROD_API_KEY": runner.secrets["WIX_PROD_API_KEY"],
+        "WIX_PROD_SITE_ID": runner.secrets["WIX_PROD_SITE_ID"],
+    }
+
+
+def run_job(runner: Runner, job: str, *, only_tool_lines: bool = False) -> Any:
+    script = pipeline()[job]["script"]
+    if only_tool_lines:  # the plan job's note needs GitLab (see test_scripts.py)
+        script = [line for entry in script for line in command_lines(entry)]
+    return run_bash("\n".join(script), gitlab_env(runner), runner.repo)
+
+
+def test_merge_request_then_default_branch_then_drift(
+    runner: Runner, wix: Callable[..., Any]
+) -> None:
+    validate = run_job(runner, "validate")
+    assert validate.returncode == 0, validate.stdout
+    plan = run_job(runner, "plan", only_tool_lines=True)
+    assert plan.returncode == 0, plan.stderr
+    assert (runner.repo / "plan.md").read_text().startswith(MARKER)
+    assert json.loads((runner.repo / "plan.json").read_text())["changes"]
+
+    apply = run_job(runner, "apply")
+    assert apply.returncode == 0, apply.stdout + apply.stderr
+    assert "Applied." in apply.stdout
+    assert json.loads((runner.repo / "report.json").read_text())["exit_code"] == 0
+
+    assert run_job(runner, "drift").returncode == 0
+    rename_product(wix(), "fjord-hoodie", "Fjord Hoodie (dashboard)")
+    drift = run_job(runner, "drift")
+    assert drift.returncode == 2
+    assert "ERROR: drift on production" in drift.stdout
+    assert "Fjord Hoodie (dashboard)" in (runner.repo / "drift.md").read_text()
+
+    # The default branch re-applies: a fresh plan inside the resource group.
+    again = run_job(runner, "apply")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert run_job(runner, "drift").returncode == 0
+
+
+def test_pre_commit_hook_runs_validate(runner: Runner) -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    # pre-commit runs `entry` plus the config's args (here none: the current folder).
+    env = {k: v for k, v in runner.base_env.items() if not k.startswith("WIX_")}
+    ok = run_bash(hook["entry"], env, runner.repo)
+    assert ok.returncode == 0 and ok.stdout.startswith("OK:")
+    hoodies = runner.repo / "products" / "hoodies.yaml"
+    hoodies.write_text(hoodies.read_text().replace("type: physical", "type: solid"))
+    broken = run_bash(hook["entry"], env, runner.repo)
+    assert broken.returncode == 1
+    assert "products/hoodies.yaml:" in broken.stdout

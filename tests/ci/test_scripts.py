@@ -1,0 +1,298 @@
+"""The API glue in the workflows, run against stand-ins for GitHub and GitLab.
+
+The github-script steps run under node with fake ``github``/``context``/``core``
+objects (as actions/github-script passes them); the GitLab note script runs
+against a fake GitLab API on a loopback socket.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ._workflows import GITLAB_FILE, TIMEOUT, find_step
+
+MARKER = "<!-- inventory-as-code plan -->"
+
+HARNESS = r"""
+const fs = require('fs');
+const [scriptFile, scenarioFile] = process.argv.slice(2);
+const scenario = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
+const calls = [];
+const result = { calls, outputs: {}, failed: null, logs: [] };
+const core = {
+  info: (m) => result.logs.push(m),
+  warning: (m) => result.logs.push('warning: ' + m),
+  setFailed: (m) => { result.failed = m; },
+  setOutput: (k, v) => { result.outputs[k] = v; },
+};
+const endpoint = (name) => async (params) => {
+  calls.push({ name, params });
+  if (!(name in scenario.responses)) throw new Error('unexpected call ' + name);
+  return { data: scenario.responses[name] };
+};
+const github = {
+  rest: {
+    issues: { listComments: endpoint('listComments'), createComment: endpoint('createComment'),
+              updateComment: endpoint('updateComment') },
+    repos: { listPullRequestsAssociatedWithCommit: endpoint('listPulls') },
+    actions: { listWorkflowRuns: endpoint('listWorkflowRuns'),
+               listWorkflowRunArtifacts: endpoint('listArtifacts') },
+  },
+  // Like octokit's paginate: the items of every page (one page here).
+  paginate: async (fn, params) => (await fn(params)).data,
+};
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+const run = new AsyncFunction('require', 'github', 'context', 'core', 'process',
+                              fs.readFileSync(scriptFile, 'utf8'));
+run(require, github, scenario.context, core, process)
+  .then(() => console.log(JSON.stringify(result)))
+  .catch((e) => { console.error(e); process.exit(1); });
+"""
+
+CONTEXT = {
+    "repo": {"owner": "nordlicht", "repo": "inventory"},
+    "sha": "merge-sha",
+    "runId": 1234,
+    "serverUrl": "https://github.com",
+    "payload": {"pull_request": {"number": 7, "head": {"sha": "head-sha"}}},
+}
+
+
+def run_github_script(
+    tmp_path: Path,
+    workflow: str,
+    job: str,
+    step_id: str,
+    responses: dict[str, Any],
+    env: dict[str, str],
+) -> dict[str, Any]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    step = find_step(workflow, job, step_id)
+    (tmp_path / "script.js").write_text(step.step["with"]["script"], encoding="utf-8")
+    (tmp_path / "harness.js").write_text(HARNESS, encoding="utf-8")
+    (tmp_path / "scenario.json").write_text(
+        json.dumps({"context": CONTEXT, "responses": responses}), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [node, "harness.js", "script.js", "scenario.json"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+# --- plan.yml: one comment, found by its marker ---------------------------------------------
+
+
+def comment(tmp_path: Path, existing: list[dict[str, Any]], outcome: str = "success") -> Any:
+    responses = {"listComments": existing, "createComment": {"id": 99}, "updateComment": {}}
+    return run_github_script(
+        tmp_path, "plan.yml", "plan", "comment", responses, {"PLAN_OUTCOME": outcome}
+    )
+
+
+def test_the_first_plan_creates_the_comment(tmp_path: Path) -> None:
+    (tmp_path / "plan.md").write_text(f"{MARKER}\n### plan\n\n**Plan: 1 to create**\n")
+    result = comment(tmp_path, [{"id": 1, "user": {"type": "User"}, "body": "LGTM"}])
+    (call,) = [c for c in result["calls"] if c["name"] != "listComments"]
+    assert call["name"] == "createComment"
+    assert call["params"]["issue_number"] == 7
+    body = call["params"]["body"]
+    assert body.startswith(MARKER) and "Plan: 1 to create" in body and "head-sha" in body
+
+
+def test_a_later_plan_updates_the_bots_comment_only(tmp_path: Path) -> None:
+    (tmp_path / "plan.md").write_text(f"{MARKER}\n**Plan: 2 to update**\n")
+    existing = [
+        {"id": 1, "user": {"type": "User"}, "body": f"{MARKER}\nquoted by a human"},
+        {"id": 5, "user": {"type": "Bot"}, "body": f"{MARKER}\nold plan"},
+    ]
+    result = comment(tmp_path, existing)
+    (call,) = [c for c in result["calls"] if c["name"] != "listComments"]
+    assert call["name"] == "updateComment" and call["params"]["comment_id"] == 5
+    assert "Plan: 2 to update" in call["params"]["body"]
+
+
+def test_a_failed_plan_replaces_the_old_comment_with_a_warning(tmp_path: Path) -> None:
+    existing = [{"id": 5, "user": {"type": "Bot"}, "body": f"{MARKER}\nold plan"}]
+    result = comment(tmp_path, existing, outcome="failure")
+    body = result["calls"][-1]["params"]["body"]
+    assert body.startswith(MARKER) and "No plan" in body and "old plan" not in body
+
+
+def test_a_huge_plan_is_cut_to_fit_a_comment(tmp_path: Path) -> None:
+    details = "<details>\n```diff\n" + "+ x\n" * 40_000 + "```\n</details>\n"
+    (tmp_path / "plan.md").write_text(f"{MARKER}\n**Plan: 40000 to create**\n\n{details}")
+    body = comment(tmp_path, [])["calls"][-1]["params"]["body"]
+    assert len(body) < 65_536 and "Plan: 40000 to create" in body and "too long" in body
+
+
+# --- apply.yml: which run's artifact is the reviewed plan -------------------------------------
+
+PR = {
+    "number": 7,
+    "merged_at": "2025-01-02T00:00:00Z",
+    "merge_commit_sha": "merge-sha",
+    "head": {"sha": "head-sha"},
+}
+
+
+def run_of(run_id: int, created: str, conclusion: str) -> dict[str, Any]:
+    return {
+        "id": run_id,
+        "created_at": created,
+        "status": "completed",
+        "conclusion": conclusion,
+        "html_url": f"https://github.com/runs/{run_id}",
+    }
+
+
+def find_plan(tmp_path: Path, **responses: Any) -> Any:
+    env = {"PLAN_WORKFLOW": "plan.yml", "PLAN_ARTIFACT": "plan-production"}
+    return run_github_script(tmp_path, "apply.yml", "apply", "find-plan", responses, env)
+
+
+def test_the_last_successful_plan_run_of_the_merged_pull_request_is_chosen(
+    tmp_path: Path,
+) -> None:
+    result = find_plan(
+        tmp_path,
+        listPulls=[PR],
+        listWorkflowRuns=[
+            run_of(10, "2025-01-01T10:00:00Z", "success"),
+            run_of(12, "2025-01-01T12:00:00Z", "failure"),
+            run_of(11, "2025-01-01T11:00:00Z", "success"),
+        ],
+        listArtifacts={"artifacts": [{"name": "plan-production", "expired": False}]},
+    )
+    assert result["failed"] is None
+    assert result["outputs"] == {"run-id": "11", "pr-number": "7"}
+    assert any(log.startswith("warning:") for log in result["logs"])
+    runs_call = next(c for c in result["calls"] if c["name"] == "listWorkflowRuns")
+    assert runs_call["params"]["head_sha"] == "head-sha"
+    assert runs_call["params"]["workflow_id"] == "plan.yml"
+    assert runs_call["params"]["event"] == "pull_request"
+
+
+def test_a_direct_push_has_no_reviewed_plan(tmp_path: Path) -> None:
+    result = find_plan(tmp_path, listPulls=[])
+    assert "not merged from a pull request" in result["failed"]
+    assert result["outputs"] == {}
+
+
+def test_no_successful_plan_means_nothing_is_applied(tmp_path: Path) -> None:
+    result = find_plan(
+        tmp_path, listPulls=[PR], listWorkflowRuns=[run_of(12, "2025-01-01T12:00:00Z", "failure")]
+    )
+    assert "No successful plan.yml run" in result["failed"] and result["outputs"] == {}
+
+
+def test_an_expired_artifact_means_nothing_is_applied(tmp_path: Path) -> None:
+    result = find_plan(
+        tmp_path,
+        listPulls=[PR],
+        listWorkflowRuns=[run_of(10, "2025-01-01T10:00:00Z", "success")],
+        listArtifacts={"artifacts": [{"name": "plan-production", "expired": True}]},
+    )
+    assert "plan-production" in result["failed"] and result["outputs"] == {}
+
+
+# --- GitLab: the merge-request note -----------------------------------------------------------
+
+
+class FakeGitLab(BaseHTTPRequestHandler):
+    notes: list[dict[str, Any]]
+    requests: list[tuple[str, str, str | None]]
+
+    def _reply(self, payload: Any) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self.server.requests.append(("GET", self.path, self.headers.get("PRIVATE-TOKEN")))  # type: ignore[attr-defined]
+        page = int(re.search(r"[?&]page=(\d+)", self.path).group(1))  # type: ignore[union-attr]
+        self._reply(self.server.notes if page == 1 else [])  # type: ignore[attr-defined]
+
+    def _write(self) -> None:
+        data = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append((self.command, self.path, data["body"]))  # type: ignore[attr-defined]
+        if self.command == "POST":
+            self.server.notes.append({"id": 31, "body": data["body"]})  # type: ignore[attr-defined]
+        self._reply({"id": 31})
+
+    do_POST = do_PUT = _write
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def gitlab() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitLab)
+    server.notes = [{"id": 3, "body": "Looks good"}]  # type: ignore[attr-defined]
+    server.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def note_script() -> str:
+    script = yaml.safe_load(GITLAB_FILE.read_text(encoding="utf-8"))["plan"]["script"]
+    (note,) = [entry for entry in script if "python3 - <<'PY'" in entry]
+    return str(note)
+
+
+def test_gitlab_posts_one_note_and_updates_it(tmp_path: Path, gitlab: ThreadingHTTPServer) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CI_API_V4_URL": f"http://127.0.0.1:{gitlab.server_address[1]}/api/v4",
+        "CI_PROJECT_ID": "17",
+        "CI_MERGE_REQUEST_IID": "4",
+        "CI_COMMIT_SHA": "abc123",
+        "CI_JOB_URL": "https://gitlab.example/job/1",
+        "INVENTORY_BOT_TOKEN": "glpat-test",
+    }
+    (tmp_path / "plan.md").write_text(f"{MARKER}\n**Plan: 1 to create**\n")
+    for _ in range(2):
+        result = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", note_script()],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    writes = [r for r in gitlab.requests if r[0] != "GET"]  # type: ignore[attr-defined]
+    assert [(m, p) for m, p, _ in writes] == [
+        ("POST", "/api/v4/projects/17/merge_requests/4/notes"),
+        ("PUT", "/api/v4/projects/17/merge_requests/4/notes/31"),
+    ]
+    assert all(body and body.startswith(MARKER) and "abc123" in body for _, _, body in writes)
+    reads = [r for r in gitlab.requests if r[0] == "GET"]  # type: ignore[attr-defined]
+    assert all(token == "glpat-test" for _, _, token in reads)

@@ -1,0 +1,316 @@
+"""The structure of the example CI files: triggers, permissions, queues, secrets."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from inventory_as_code.site import load_guard_rails, load_sites
+
+from ._workflows import (
+    CI_DIR,
+    GITHUB_DIR,
+    GITLAB_FILE,
+    REPO,
+    TOML_FILE,
+    TOOL,
+    WORKFLOWS,
+    command_lines,
+    load_workflow,
+    logical_lines,
+    steps,
+    triggers,
+)
+from ._workflows import load_sites as toml_sites
+from .test_github_e2e import EXECUTED_STEPS
+
+SECRET_REF = re.compile(r"secrets(\.[A-Za-z_]\w*|\[[^\]]+\])")
+CREDENTIAL_VARS = {"SITE_API_KEY", "SITE_ID_VALUE"} | {
+    site[key] for site in toml_sites().values() for key in ("api_key_env", "site_id_env")
+}
+PRINTERS = re.compile(r"\b(echo|printf|cat|tee|env|printenv|declare -p|export -p)\b")
+
+
+def all_yaml_text() -> dict[str, str]:
+    files = {name: (GITHUB_DIR / name).read_text(encoding="utf-8") for name in WORKFLOWS}
+    files[".gitlab-ci.yml"] = GITLAB_FILE.read_text(encoding="utf-8")
+    return files
+
+
+def test_the_example_folder_holds_exactly_the_four_workflows() -> None:
+    assert sorted(p.name for p in GITHUB_DIR.iterdir()) == sorted(WORKFLOWS)
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_workflow_parses_with_jobs_and_steps(name: str) -> None:
+    workflow = load_workflow(name)
+    assert workflow["name"].startswith("inventory-as-code")
+    assert workflow["jobs"]
+    for job_id, job in workflow["jobs"].items():
+        assert job["runs-on"] == "ubuntu-latest", job_id
+        assert job.get("timeout-minutes"), f"{name}: job {job_id} has no timeout"
+        for step in job["steps"]:
+            assert ("run" in step) != ("uses" in step), step
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step["uses"]
+    assert workflow["defaults"]["run"]["shell"] == "bash"
+
+
+def test_triggers() -> None:
+    assert set(triggers(load_workflow("plan.yml"))) == {"pull_request"}
+    assert triggers(load_workflow("apply.yml")) == {"push": {"branches": ["main"]}}
+    assert set(triggers(load_workflow("drift.yml"))) == {"schedule", "workflow_dispatch"}
+    assert triggers(load_workflow("drift.yml"))["schedule"][0]["cron"]
+    fleet = triggers(load_workflow("fleet.yml"))
+    assert "pull_request" in fleet and fleet["push"] == {"branches": ["main"]}
+
+
+def test_permissions_are_least_privilege() -> None:
+    expected = {
+        "plan.yml": {"contents": "read", "pull-requests": "write"},
+        "apply.yml": {"contents": "read", "actions": "read", "pull-requests": "read"},
+        "drift.yml": {"contents": "read"},
+        "fleet.yml": {"contents": "read"},
+    }
+    for name, permissions in expected.items():
+        workflow = load_workflow(name)
+        assert workflow["permissions"] == permissions, name
+        for job in workflow["jobs"].values():
+            assert "permissions" not in job  # nothing widens them per job
+
+
+def test_concurrency_groups_per_site() -> None:
+    plan = load_workflow("plan.yml")["concurrency"]
+    assert "production" in plan["group"]
+    assert "github.event.pull_request.number" in plan["group"]
+    assert plan["cancel-in-progress"] is True
+
+    apply = load_workflow("apply.yml")["concurrency"]
+    assert apply == {"group": "inventory-as-code-apply-production", "cancel-in-progress": False}
+
+    drift = load_workflow("drift.yml")["concurrency"]
+    assert drift["group"] != apply["group"]  # a waiting apply is never replaced by a check
+
+    fleet = load_workflow("fleet.yml")["jobs"]
+    assert fleet["apply"]["concurrency"] == {
+        # the same queue as apply.yml, site by site
+        "group": "inventory-as-code-apply-${{ matrix.site.name }}",
+        "cancel-in-progress": False,
+    }
+    assert "matrix.site.name" in fleet["plan"]["concurrency"]["group"]
+    assert "apply" not in fleet["plan"]["concurrency"]["group"]
+
+
+def test_apply_runs_in_the_production_environment_and_fleet_is_bounded() -> None:
+    assert load_workflow("apply.yml")["jobs"]["apply"]["environment"] == "production"
+    fleet = load_workflow("fleet.yml")["jobs"]
+    for job_id in ("plan", "apply"):
+        strategy = fleet[job_id]["strategy"]
+        assert 1 <= strategy["max-parallel"] <= 8
+        assert strategy["fail-fast"] is False
+        assert strategy["matrix"]["site"] == "${{ fromJSON(needs.sites.outputs.matrix) }}"
+        assert fleet[job_id]["needs"] == "sites"
+    assert fleet["apply"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert fleet["apply"]["environment"] == "fleet"
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_every_workflow_installs_python_311_and_the_tool(name: str) -> None:
+    text = (GITHUB_DIR / name).read_text(encoding="utf-8")
+    assert "pip install inventory-as-code" in text  # the hint for users' own repositories
+    for job_id, job in load_workflow(name)["jobs"].items():
+        uses = [s.get("uses", "") for s in job["steps"]]
+        assert uses[0].startswith("actions/checkout@") or job_id == "apply", job_id
+        python = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
+        assert python and python[0]["with"]["python-version"] == "3.11", job_id
+        runs_tool = any(command_lines(s.get("run", "")) for s in job["steps"])
+        if runs_tool:
+            assert any(s.get("run") == "pip install ." for s in job["steps"]), job_id
+
+
+def test_plan_workflow_comments_uploads_and_annotates() -> None:
+    job = load_workflow("plan.yml")["jobs"]["plan"]
+    by_id = {s.get("id"): s for s in job["steps"]}
+    assert "--format github" in by_id["validate"]["run"]
+    plan = command_lines(by_id["plan"]["run"])
+    assert plan == [
+        'inventory-as-code plan "$INVENTORY_DIR" --site production --format markdown '
+        "--out plan.json > plan.md"
+    ]
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload"))
+    assert upload["with"]["name"] == "${{ env.PLAN_ARTIFACT }}"
+    assert "plan.json" in upload["with"]["path"]
+    comment = by_id["comment"]
+    assert comment["uses"].startswith("actions/github-script@")
+    assert comment["with"]["github-token"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert "<!-- inventory-as-code plan -->" in comment["with"]["script"]
+    assert comment["if"].startswith("${{ !cancelled()")
+
+
+def test_apply_workflow_downloads_the_reviewed_plan() -> None:
+    workflow = load_workflow("apply.yml")
+    job = workflow["jobs"]["apply"]
+    by_id = {s.get("id"): s for s in job["steps"]}
+    assert next(iter(by_id)) == "once"  # before anything else
+    assert workflow["env"]["PLAN_WORKFLOW"] == "plan.yml"
+    assert workflow["env"]["PLAN_ARTIFACT"] == load_workflow("plan.yml")["env"]["PLAN_ARTIFACT"]
+    download = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/download"))
+    assert download["with"]["run-id"] == "${{ steps.find-plan.outputs.run-id }}"
+    assert download["with"]["github-token"] == "${{ github.token }}"
+    assert command_lines(by_id["apply"]["run"]) == [
+        "inventory-as-code apply reviewed-plan/plan.json --site production "
+        "--report-json report.json || code=$?"
+    ]
+    assert "--force" not in (GITHUB_DIR / "apply.yml").read_text().replace("--force by hand", "")
+    report = next(s for s in job["steps"] if "apply-report-production" in str(s.get("with")))
+    assert "always()" in report["if"]
+
+
+def test_drift_uses_the_detailed_exit_code_and_the_job_summary() -> None:
+    script = load_workflow("drift.yml")["jobs"]["drift"]["steps"][-1]["run"]
+    assert command_lines(script)[0].startswith(
+        'inventory-as-code plan "$INVENTORY_DIR" --site production --format markdown '
+        "--detailed-exitcode"
+    )
+    assert "$GITHUB_STEP_SUMMARY" in script
+
+
+def test_every_step_with_a_tool_command_is_run_by_the_end_to_end_tests() -> None:
+    found = set()
+    for name in WORKFLOWS:
+        for step in steps(name):
+            lines = command_lines(step.script)
+            if lines:
+                assert step.id, f"{name}: a step running {lines[0]!r} needs an id"
+                found.add((name, step.job_id, step.id))
+    assert found == EXECUTED_STEPS
+
+
+def test_every_tool_command_names_its_site_in_ci() -> None:
+    """CI=true refuses the embedded store: every command that talks to Wix passes --site."""
+    for name in WORKFLOWS:
+        for step in steps(name):
+            for line in command_lines(step.script):
+                if line.startswith((f"{TOOL} plan", f"{TOOL} apply")):
+                    assert "--site " in line, line
+                    assert "--auto-approve" not in line and "--force" not in line, line
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+
+def _env_blocks(workflow: dict[str, Any]) -> list[dict[str, str]]:
+    blocks = [workflow.get("env") or {}]
+    for job in workflow["jobs"].values():
+        blocks.append(job.get("env") or {})
+        blocks += [s.get("env") or {} for s in job["steps"]]
+    return blocks
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_secrets_are_only_mapped_into_env_under_the_toml_names(name: str) -> None:
+    workflow = load_workflow(name)
+    names = {site[k] for site in toml_sites().values() for k in ("api_key_env", "site_id_env")}
+    for block in _env_blocks(workflow):
+        for key, value in block.items():
+            for match in SECRET_REF.finditer(str(value)):
+                ref = match.group(1)
+                if ref.startswith("."):
+                    # secrets.NAME lands in the variable NAME that the toml names
+                    assert ref[1:] == key and key in names, (key, value)
+                else:
+                    assert ref in ("[matrix.site.api_key_env]", "[matrix.site.site_id_env]")
+                    assert key in ("SITE_API_KEY", "SITE_ID_VALUE")
+    for step in steps(name):
+        assert not SECRET_REF.search(step.script), f"{name}: secrets used inside a script"
+        for key, value in (step.step.get("with") or {}).items():
+            if SECRET_REF.search(str(value)):
+                assert key == "github-token", (name, key)
+
+
+def _script_texts() -> list[tuple[str, str]]:
+    out = [(f"{name}:{s.job_id}:{s.id}", s.script) for name in WORKFLOWS for s in steps(name)]
+    gitlab = yaml.safe_load(GITLAB_FILE.read_text())
+    for job_id, job in gitlab.items():
+        if isinstance(job, dict):
+            for key in ("before_script", "script"):
+                out += [(f"gitlab:{job_id}", line) for line in job.get(key, [])]
+    return out
+
+
+@pytest.mark.parametrize(("where", "script"), _script_texts())
+def test_scripts_never_print_credentials(where: str, script: str) -> None:
+    assert "set -x" not in script and "set -o xtrace" not in script, where
+    for line in logical_lines(script):
+        used = {
+            var
+            for var in CREDENTIAL_VARS | {"INVENTORY_BOT_TOKEN"}
+            if re.search(rf"\$\{{?{var}\b", line)
+        }
+        if not used:
+            continue
+        assert not PRINTERS.search(line), f"{where}: {line!r} may print a credential"
+        assert line.startswith("export "), f"{where}: {line!r} uses a credential"
+
+
+def test_fleet_exports_credentials_under_the_toml_names() -> None:
+    for job_id in ("plan", "apply"):
+        step = next(s for s in steps("fleet.yml") if s.job_id == job_id and s.id == job_id)
+        lines = logical_lines(step.script)
+        assert lines[0] == 'export "$KEY_ENV=$SITE_API_KEY" "$ID_ENV=$SITE_ID_VALUE"'
+        assert lines[1] == "unset SITE_API_KEY SITE_ID_VALUE"
+
+
+# --- the toml, pre-commit, docs --------------------------------------------------------------
+
+
+def test_the_toml_defines_staging_and_production_for_the_tool() -> None:
+    data = tomllib.loads(TOML_FILE.read_text(encoding="utf-8"))
+    assert set(data["sites"]) == {"staging", "production"}
+    sites = load_sites(CI_DIR)  # the tool's own reader accepts it
+    for name, site in sites.items():
+        assert site.api_key_env.endswith("_API_KEY") and site.site_id_env.endswith("_SITE_ID")
+        assert site.requests_per_minute is not None and site.requests_per_minute < 200, name
+    assert set(data["guard_rails"]) <= {"max_touched_share", "max_out_of_stock_share", "min_items"}
+    assert load_guard_rails(CI_DIR, sites["production"]).max_touched_share == 0.3
+    assert load_guard_rails(CI_DIR, sites["staging"]).max_touched_share == 0.5
+
+
+def test_pre_commit_hook_definition() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = hooks
+    assert hook["id"] == "inventory-as-code-validate"
+    assert hook["entry"] == "inventory-as-code validate"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    assert re.search(hook["files"], "products/tees.yaml")
+    assert re.search(hook["files"], "locations.yml")
+    assert not re.search(hook["files"], "README.md")
+
+
+def test_docs_show_a_pre_commit_config_that_uses_the_hook() -> None:
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n# \.pre-commit-config\.yaml\n(.*?)```", text, re.S)
+    assert blocks, "docs/ci.md has no .pre-commit-config.yaml snippet"
+    config = yaml.safe_load(blocks[0])
+    (repo,) = config["repos"]
+    assert repo["rev"] and "inventory-as-code" in repo["repo"]
+    (hook,) = repo["hooks"]
+    assert hook["id"] == "inventory-as-code-validate"
+
+
+def test_docs_link_every_example_file() -> None:
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    for path in [
+        *(f"examples/ci/github/{n}" for n in WORKFLOWS),
+        "examples/ci/gitlab/.gitlab-ci.yml",
+        "examples/ci/inventory-as-code.toml",
+        ".pre-commit-hooks.yaml",
+    ]:
+        assert path in text, path
+        assert (REPO / Path(path)).exists(), path
