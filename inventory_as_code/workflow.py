@@ -105,7 +105,7 @@ def apply_plan(
     if all_or_nothing:
         stale = preflight_stale(client, plan)
         if stale:
-            report = ApplyReport(planned_write_calls=calls.total)
+            report = ApplyReport(planned_write_calls=calls.total, refused=True)
             for change in plan.changes:
                 if change.address in stale:
                     outcome = Outcome(

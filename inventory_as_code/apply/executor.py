@@ -86,6 +86,7 @@ class Executor:
         self.ids = _Ids({}, {}, {})
         self._live_products: dict[str, LiveProduct] = {}
         self._stale_items: dict[str, Change] = {}
+        self._location_names: set[str] | None = None
         for change in plan.changes:
             keys = change.keys
             if "location_id" in keys and "location" in keys:
@@ -179,6 +180,15 @@ class Executor:
                     self._set(change, Status.STALE, item.error.code, "changed since the plan")
                     if change.kind is Kind.STOCK and change.observed is not None:
                         self._stale_items[change.observed.id] = change
+                elif change.action is Action.CREATE and item.error.code in _ALREADY_EXISTS:
+                    # The plan saw nothing there: it was created after the plan (or
+                    # the plan is being applied a second time). Not ours to touch.
+                    self._set(
+                        change,
+                        Status.STALE,
+                        item.error.code,
+                        "already exists: created after the plan was made",
+                    )
                 else:
                     self._set(change, Status.FAILED, item.error.code, item.error.description)
             elif item.status is ItemStatus.UNKNOWN:
@@ -194,9 +204,10 @@ class Executor:
         outcome = self.report.outcomes.get(change.address)
         if outcome is None:
             return False
+        if outcome.code in _ALREADY_EXISTS:
+            return True  # a refusal of the resend
         if outcome.status is Status.FAILED:
-            # A refusal of the resend, or no answer to any attempt.
-            return outcome.code in _ALREADY_EXISTS or outcome.code == "WixTransportError"
+            return outcome.code == "WixTransportError"  # no answer to any attempt
         return outcome.status is Status.STALE and is_revision_conflict(outcome.code)
 
     def _settle_resent(self, batch: Batch) -> None:
@@ -306,6 +317,16 @@ class Executor:
 
     def _location_create(self, batch: Batch) -> None:
         (change,) = batch.changes
+        # Wix does not keep location names unique, so a location created after
+        # the plan (or by an earlier apply of the same plan) would be doubled.
+        if change.keys["location"] in self._existing_location_names():
+            self._set(
+                change,
+                Status.STALE,
+                "LOCATION_EXISTS",
+                "a location with this name exists now: created after the plan was made",
+            )
+            return
         try:
             self.client.locations.create(location_body(change))  # type: ignore[arg-type]
             self._set(change, Status.APPLIED)
@@ -316,6 +337,16 @@ class Executor:
             self._set(
                 change, Status.FAILED, exc.code or str(exc.status), exc.description or exc.message
             )
+
+    def _existing_location_names(self) -> set[str]:
+        """Names of the site's live business locations (one read per apply)."""
+        if self._location_names is None:
+            self._location_names = {
+                str(loc.get("name"))
+                for loc in self.client.locations.query()
+                if not loc.get("archived")
+            }
+        return self._location_names
 
     def _location_enable(self, batch: Batch) -> None:
         (change,) = batch.changes

@@ -11,8 +11,10 @@ behind a success count:
 * ``not_attempted``: never sent, because something it depends on failed,
   or the run stopped.
 
-Exit codes: 0 all applied; 1 nothing applied because of an error;
-3 partly applied; 4 refused (nothing applied because it was stale).
+Exit codes: 0 all applied; 1 nothing applied because of an error (something
+failed or is unknown); 3 partly applied; 4 refused: nothing applied because
+the plan is stale (objects moved or were created since) and what depended on
+them was not attempted.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class ApplyReport:
     calls: dict[str, int] = field(default_factory=dict)
     planned_write_calls: int = 0
     seconds: float = 0.0
+    # Refused as a whole before anything was sent (all-or-nothing found moved objects).
+    refused: bool = False
 
     def set(self, outcome: Outcome) -> None:
         self.outcomes[outcome.address] = outcome
@@ -61,12 +65,15 @@ class ApplyReport:
     def exit_code(self) -> int:
         counts = self.counts()
         not_applied = sum(n for s, n in counts.items() if s is not Status.APPLIED)
+        if self.refused:
+            return 4
         if not not_applied:
             return 0
         if counts[Status.APPLIED]:
             return 3
-        only_stale = counts[Status.STALE] == not_applied
-        return 4 if only_stale else 1
+        # Nothing applied: an error if anything failed or is unknown; otherwise the
+        # plan was refused (stale objects, and what depended on them).
+        return 1 if counts[Status.FAILED] or counts[Status.UNKNOWN] else 4
 
     def to_dict(self) -> dict[str, Any]:
         counts = self.counts()

@@ -177,3 +177,22 @@ def test_faults_during_apply_report_what_remains_and_a_second_apply_converges(sh
     assert shop.plan().empty
     skus = Counter(i.get("product", {}).get("variantSku") for i in shop.inventory())
     assert skus == {"TEE-S": 2, "TEE-M": 2, "TEE-L": 2, "MUG": 1}  # nothing created twice
+
+
+def test_all_or_nothing_refuses_when_anything_moved(shop: Shop) -> None:
+    shop.write("store.yaml", SHOP)
+    shop.apply()
+    shop.write("store.yaml", SHOP.replace("Main warehouse: 10", "Main warehouse: 30"))
+    plan = shop.plan()
+    small = next(
+        i
+        for i in shop.inventory()
+        if i.get("product", {}).get("variantSku") == "TEE-S" and i["quantity"] == 10
+    )
+    shop.client.inventory.bulk_decrement([Adjustment(1, inventory_item_id=small["id"])])
+    shop.emulator.clear_requests()
+    report = shop.apply(plan, all_or_nothing=True)
+    assert report.exit_code == 4
+    assert report.counts()[Status.APPLIED] == 0
+    assert report.counts()[Status.STALE] == 1
+    assert shop.writes() == []  # nothing was sent

@@ -166,14 +166,6 @@ def test_validate_annotates_problems_on_the_pull_request(runner: Runner) -> None
     assert "::error file=products/tees.yaml,line=" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "CLI gap: a saved plan that creates objects is not refused when applied a second "
-        "time; it creates the locations again and fails on duplicate product slugs (exit 3). "
-        "apply.yml therefore refuses re-runs. Remove this marker when replays exit 4."
-    ),
-)
 def test_replaying_a_creation_plan_is_refused(runner: Runner) -> None:
     runner.context["steps"] = {"find-plan": {"outputs": {"pr-number": "10", "run-id": "45"}}}
     pull_request_plan(runner)
