@@ -17,8 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from ._workflows import find_step, load_sites
 from .conftest import Runner, rename_product
 
