@@ -15,6 +15,7 @@ from inventory_as_code.cli.apply import apply_command
 from inventory_as_code.cli.completion import completion_command
 from inventory_as_code.cli.export import export_command
 from inventory_as_code.cli.plan import plan_command
+from inventory_as_code.cli.show import show_command
 from inventory_as_code.cli.status import status_command
 from inventory_as_code.cli.validate import validate_command
 from inventory_as_code.emulator.cli import emulator_group
@@ -34,6 +35,7 @@ def main() -> None:
 main.add_command(validate_command)
 main.add_command(plan_command)
 main.add_command(apply_command)
+main.add_command(show_command)
 main.add_command(status_command)
 main.add_command(export_command)
 main.add_command(completion_command)

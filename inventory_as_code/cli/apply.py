@@ -140,6 +140,8 @@ def apply_command(
         project = Path(str(plan.metadata.get("project") or "."))
         if not project.is_dir():
             project = Path(".")
+        if site is None and plan.metadata.get("site_name") not in (None, "env"):
+            site = str(plan.metadata["site_name"])  # the site the plan was made for
         client, target = connect(project, site)
         err.print(f"Using {target.description}.")
         if plan.site != target.site_id:

@@ -61,7 +61,8 @@ def make_plan(
             guard_rails=load_guard_rails(project, settings),
             targets=targets,
             progress=progress,
-            metadata={"embedded": target.embedded},
+            # The site's name (not a secret) lets `apply FILE` find the same site.
+            metadata={"embedded": target.embedded, "site_name": target.name},
             desired=desired,
         )
     stats = live.stats
@@ -74,6 +75,13 @@ def make_plan(
             style="dim",
         )
     return plan, client, target, live
+
+
+def plan_title(plan: Plan) -> str:
+    """Name the site by its project name where there is one (ids stay out of PR comments)."""
+    name = plan.metadata.get("site_name")
+    shown = name if name and name != "env" else plan.site
+    return f"inventory-as-code plan for site `{shown}`"
 
 
 @click.command("plan")
@@ -131,7 +139,7 @@ def plan_command(
     if fmt == "json":
         click.echo(json.dumps(plan.to_dict(), indent=2))
     elif fmt == "markdown":
-        click.echo(render_markdown(plan, title=f"inventory-as-code plan for site `{plan.site}`"))
+        click.echo(render_markdown(plan, title=plan_title(plan)))
     else:
         stdout.print(render_text(plan), end="")
     if out is not None:

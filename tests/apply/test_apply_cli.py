@@ -103,3 +103,20 @@ def test_guard_rails_refuse_without_force(tmp_path: Path) -> None:
     forced = run("apply", str(project), "--auto-approve", "--force")
     assert forced.exit_code == 0, forced.output
     assert run("plan", str(project), "--detailed-exitcode").exit_code == 0
+
+
+def test_show_prints_the_saved_plan_and_refuses_an_edited_one(
+    project: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    planned = run("plan", str(project), "--out", str(plan_file))
+    shown = run("show", str(plan_file))
+    assert shown.exit_code == 0
+    assert "Plan: 23 to create, 0 to update, 0 to delete." in shown.output
+    assert shown.output.strip().splitlines()[-1] in planned.output
+    markdown = run("show", str(plan_file), "--format", "markdown")
+    assert "inventory-as-code plan for site `local`" in markdown.output
+    plan_file.write_text(plan_file.read_text().replace('"create"', '"delete"', 1))
+    refused = run("show", str(plan_file))
+    assert refused.exit_code == 4
+    assert "checksum mismatch" in refused.output

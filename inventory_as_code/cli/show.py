@@ -1,0 +1,48 @@
+"""`inventory-as-code show PLANFILE`: render a saved plan without touching any store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_console
+from inventory_as_code.cli.plan import plan_title
+from inventory_as_code.plan.render_markdown import render_markdown
+from inventory_as_code.plan.render_text import render_text
+from inventory_as_code.plan.saved import PlanFileError, read_plan_file
+
+
+@click.command("show")
+@click.argument("planfile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="As `plan --format`.",
+)
+@handle_errors
+def show_command(planfile: Path, fmt: str) -> None:
+    """Show a plan saved by `plan --out`, after checking its checksum. Offline.
+
+    Lets a CI job print, or post, exactly the plan it is about to apply.
+
+    \b
+    Examples:
+      inventory-as-code show plan.json
+      inventory-as-code show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    try:
+        plan, data = read_plan_file(planfile)
+    except PlanFileError as exc:
+        make_console(stderr=True).print(f"Refused: {exc}")
+        raise SystemExit(EXIT_REFUSED) from None
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+    elif fmt == "markdown":
+        click.echo(render_markdown(plan, title=plan_title(plan)))
+    else:
+        make_console().print(render_text(plan), end="")
