@@ -32,6 +32,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "validate",
         "plan",
         "apply",
+        "show",
         "status",
         "export",
         "emulator",
