@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from inventory_as_code.config.problems import did_you_mean
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.wix import WixClient
@@ -88,8 +89,8 @@ def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
         unknown = sorted(set(raw) - allowed)
         if unknown:
             raise SiteError(
-                f"{path}: [sites.{name}] has unknown key(s) {', '.join(unknown)}; "
-                f"allowed: {', '.join(sorted(allowed))}"
+                f"{path}: [sites.{name}] has unknown key(s) {', '.join(unknown)}"
+                f"{did_you_mean(unknown[0], allowed)} (allowed: {', '.join(sorted(allowed))})"
             )
         out[name] = SiteSettings(name=name, **raw)
     return out
@@ -116,8 +117,8 @@ def load_guard_rails(project_dir: Path, site: SiteSettings | None) -> GuardRailS
     unknown = sorted(set(merged) - allowed)
     if unknown:
         raise SiteError(
-            f"{project_dir / PROJECT_CONFIG}: unknown guard rail setting(s) {', '.join(unknown)}; "
-            f"allowed: {', '.join(sorted(allowed))}"
+            f"{project_dir / PROJECT_CONFIG}: unknown guard rail setting(s) {', '.join(unknown)}"
+            f"{did_you_mean(unknown[0], allowed)} (allowed: {', '.join(sorted(allowed))})"
         )
     try:
         return GuardRailSettings(**merged)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from inventory_as_code.config import Problem, ValidationResult, check_project
+from inventory_as_code.site import PROJECT_CONFIG, SiteError, load_guard_rails, load_sites
 
 EXIT_OK, EXIT_INVALID = 0, 1
 
@@ -53,6 +55,9 @@ def validate_command(directory: Path, output_format: str) -> None:
       inventory-as-code validate --format github     # annotations on a pull request
     """
     result = check_project(directory)
+    config_problems = project_config_problems(directory)
+    if config_problems:
+        result = replace(result, problems=result.problems + tuple(config_problems))
     if output_format == "json":
         click.echo(json.dumps(_as_json(result, directory), indent=2, ensure_ascii=False))
     elif output_format == "github":
@@ -66,6 +71,27 @@ def validate_command(directory: Path, output_format: str) -> None:
             click.echo()
         click.secho(summary(result), fg="red" if result.problems else "green", bold=True)
     raise SystemExit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+def project_config_problems(directory: Path) -> list[Problem]:
+    """Problems of inventory-as-code.toml (sites, guard rails), so pre-commit catches them too."""
+    try:
+        sites = load_sites(directory)
+        for site in (None, *sites.values()):
+            load_guard_rails(directory, site)
+    except SiteError as exc:
+        message = str(exc).removeprefix(f"{directory / PROJECT_CONFIG}: ")
+        return [
+            Problem(
+                file=PROJECT_CONFIG,
+                line=0,
+                column=0,
+                path="",
+                message=message,
+                hint="see the README, section 'Pointing it at a real Wix site'",
+            )
+        ]
+    return []
 
 
 def _shown(directory: Path, file: str) -> str:

@@ -57,3 +57,17 @@ def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert __version__ in result.output
+
+
+def test_validate_checks_the_project_config_too(tmp_path: Path) -> None:
+    (tmp_path / "store.yaml").write_text("locations:\n  Main: {default: true}\n")
+    (tmp_path / "inventory-as-code.toml").write_text("[guard_rails]\nmax_touchd_share = 0.2\n")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "inventory-as-code.toml: unknown guard rail setting(s) max_touchd_share" in result.output
+    assert 'did you mean "max_touched_share"?' in result.output
+    (tmp_path / "inventory-as-code.toml").write_text('[sites.prod]\napi_key = "k-123"\n')
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "never put credentials in the project" in result.output
+    assert "k-123" not in result.output
