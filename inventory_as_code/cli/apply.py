@@ -143,13 +143,17 @@ def apply_command(
         if site is None and plan.metadata.get("site_name") not in (None, "env"):
             site = str(plan.metadata["site_name"])  # the site the plan was made for
         client, target = connect(project, site)
-        err.print(f"Using {target.description}.")
-        if plan.site != target.site_id:
-            _refuse(
-                f"{source} was made for site {plan.site!r}, but this run talks to "
-                f"{target.site_id!r}. Plan again against this site."
-            )
-        require_catalog_v3(client)
+        try:
+            err.print(f"Using {target.description}.")
+            if plan.site != target.site_id:
+                _refuse(
+                    f"{source} was made for site {plan.site!r}, but this run talks to "
+                    f"{target.site_id!r}. Plan again against this site."
+                )
+            require_catalog_v3(client)
+        except BaseException:
+            client.close()
+            raise
     else:
         plan, client, target, _ = make_plan(source, site, ())
         make_console().print(render_text(plan), end="")

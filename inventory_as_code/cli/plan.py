@@ -53,18 +53,22 @@ def make_plan(
     client, target = connect(project, site)
     if announce:
         out.print(f"Using {target.description}.")
-    with read_progress(err) as progress:
-        plan, live = plan_project(
-            client,
-            project,
-            site_id=target.site_id,
-            guard_rails=load_guard_rails(project, settings),
-            targets=targets,
-            progress=progress,
-            # The site's name (not a secret) lets `apply FILE` find the same site.
-            metadata={"embedded": target.embedded, "site_name": target.name},
-            desired=desired,
-        )
+    try:
+        with read_progress(err) as progress:
+            plan, live = plan_project(
+                client,
+                project,
+                site_id=target.site_id,
+                guard_rails=load_guard_rails(project, settings),
+                targets=targets,
+                progress=progress,
+                # The site's name (not a secret) lets `apply FILE` find the same site.
+                metadata={"embedded": target.embedded, "site_name": target.name},
+                desired=desired,
+            )
+    except BaseException:
+        client.close()  # the caller only gets the client on success
+        raise
     stats = live.stats
     if stats is not None:
         out.print(
