@@ -1,0 +1,13 @@
+"""Wix error codes apply reasons about (several are unconfirmed in the Wix docs)."""
+
+from __future__ import annotations
+
+# Creates refused because the object exists (unique slug; unique variant+location).
+ALREADY_EXISTS = frozenset({"ITEM_ALREADY_EXISTS", "DUPLICATE_SLUG_ERROR"})
+
+
+def is_revision_conflict(code: str, description: str = "") -> bool:
+    # The Wix code for a stale revision is unconfirmed; the emulator uses
+    # REVISION_MISMATCH and Wix's message speaks of the revision.
+    text = f"{code} {description}".upper()
+    return "REVISION" in text or "ALREADY CHANGED" in text
