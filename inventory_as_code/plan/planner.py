@@ -341,11 +341,21 @@ class Planner:
         leftover = [v for v in live.variants if replaced or v.key not in wanted]
         for live_variant in leftover:
             if replaced or self.desired.prune.variants:
+                # A replaced variant is named by its old options ("Size=S"), so it
+                # never shares an address with the new variant that takes its place.
+                old_key = (
+                    tuple(
+                        f"{o.name}={c}"
+                        for o, c in zip(live.options, live_variant.key, strict=False)
+                    )
+                    if replaced
+                    else live_variant.key
+                )
                 self.changes.append(
                     Change(
                         kind=Kind.VARIANT,
                         action=Action.DELETE,
-                        address=variant_address(product.slug, live_variant.key),
+                        address=variant_address(product.slug, old_key),
                         before={"sku": live_variant.sku, "price": live_variant.price},
                         after=None,
                         observed=Observed(live_variant.id, live.revision),

@@ -241,9 +241,9 @@ CASES: list[Case] = [
         },
         changes=(
             ("update", 'product["tee"]'),
-            ("delete", 'variant["tee"]["M"]'),
             ("create", 'variant["tee"]["Regular"]'),
-            ("delete", 'variant["tee"]["S"]'),
+            ("delete", 'variant["tee"]["Size=M"]'),
+            ("delete", 'variant["tee"]["Size=S"]'),
             ("create", 'variant["tee"]["Slim"]'),
             ("create", 'stock["tee"]["Regular"]["Online store"]'),
             ("create", 'stock["tee"]["Slim"]["Online store"]'),
@@ -270,9 +270,9 @@ CASES: list[Case] = [
         changes=(
             ("update", 'product["tee"]'),
             ("create", 'variant["tee"]["M"]'),
-            ("delete", 'variant["tee"]["M"]'),
             ("create", 'variant["tee"]["S"]'),
-            ("delete", 'variant["tee"]["S"]'),
+            ("delete", 'variant["tee"]["Size=M"]'),
+            ("delete", 'variant["tee"]["Size=S"]'),
             ("create", 'stock["tee"]["M"]["Online store"]'),
             ("create", 'stock["tee"]["S"]["Online store"]'),
         ),

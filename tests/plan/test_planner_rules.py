@@ -179,3 +179,10 @@ def test_a_tracking_switch_shows_the_preorder_change_it_carries(
     switch = next(c for c in plan.changes if c.address.endswith('["S"]["Online store"]'))
     assert switch.after is not None and switch.after["preorder"] == {"enabled": True}
     assert "preorder.enabled: false -> true" in render_text(plan).plain
+
+
+def test_every_change_has_its_own_address(planned: Callable[[Case], Plan]) -> None:
+    """Apply reports per address: two changes must never share one (e.g. a replaced variant)."""
+    for case in BY_NAME.values():
+        addresses = [c.address for c in planned(case).changes]
+        assert len(addresses) == len(set(addresses)), case.name
