@@ -9,11 +9,14 @@ emulator server, or an emulator in process.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from inventory_as_code._gc import paused_gc
 from inventory_as_code.apply.calls import Batch, compile_plan
 from inventory_as_code.apply.executor import Executor
 from inventory_as_code.apply.preflight import preflight_stale
@@ -59,11 +62,44 @@ def plan_project(
     metadata: Mapping[str, Any] | None = None,
     desired: DesiredState | None = None,
 ) -> tuple[Plan, LiveStore]:
-    """Load the YAML (ConfigError on problems), read the live store, build the plan."""
-    if desired is None:
-        desired = load_project(project)
+    """Load the YAML (ConfigError on problems), read the live store, build the plan.
+
+    The reads wait on the network while the YAML load keeps the CPU busy, so
+    both run at once; a YAML error cancels the reads after the pages in flight.
+    The cyclic garbage collector is paused throughout (see ``_gc``).
+    """
     require_catalog_v3(client)
-    live = read_live_store(client, progress=progress)
+    with paused_gc():
+        if desired is None:
+            desired, live = _load_while_reading(client, project, progress)
+        else:
+            live = read_live_store(client, progress=progress)
+        return _plan(desired, live, project, site_id, guard_rails, targets, metadata)
+
+
+def _load_while_reading(
+    client: WixClient, project: Path, progress: Callable[[str, int], None] | None
+) -> tuple[DesiredState, LiveStore]:
+    cancel = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="live") as pool:
+        reading = pool.submit(read_live_store, client, progress=progress, cancel=cancel)
+        try:
+            desired = load_project(project)
+        except BaseException:
+            cancel.set()
+            raise
+        return desired, reading.result()
+
+
+def _plan(
+    desired: DesiredState,
+    live: LiveStore,
+    project: Path,
+    site_id: str,
+    guard_rails: GuardRailSettings | None,
+    targets: tuple[str, ...],
+    metadata: Mapping[str, Any] | None,
+) -> tuple[Plan, LiveStore]:
     stats = live.stats
     options = PlanOptions(
         guard_rails=guard_rails or GuardRailSettings(),

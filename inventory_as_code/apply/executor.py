@@ -38,7 +38,7 @@ from inventory_as_code.apply.calls import Batch, CallPlan, Step
 from inventory_as_code.apply.codes import ALREADY_EXISTS, is_revision_conflict
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.apply.settle import ResendSettler
-from inventory_as_code.live.model import LiveProduct
+from inventory_as_code.live.model import LiveInventoryItem, LiveProduct
 from inventory_as_code.live.normalize import (
     location_from_wix,
     options_from_wix,
@@ -81,6 +81,7 @@ class Executor:
         self._live_products: dict[str, LiveProduct] = {}
         self._stale_items: dict[str, Change] = {}
         self._location_names: set[str] | None = None
+        self._before_increments: dict[str, LiveInventoryItem] | None = None
         self._settler = ResendSettler(self)
         for change in plan.changes:
             keys = change.keys
@@ -466,11 +467,24 @@ class Executor:
             bodies.append(body)
         self._record_bulk(batch.changes, self.client.inventory.bulk_update(bodies))  # type: ignore[arg-type]
 
+    def _increment_targets(self) -> dict[str, LiveInventoryItem]:
+        """Every item to top up, read once before the first increment (1 read per 1,000)."""
+        if self._before_increments is None:
+            self._before_increments = read_inventory_items(
+                self.client,
+                (
+                    c.observed.id
+                    for b in self.calls.batches
+                    if b.step is Step.STOCK_INCREMENT
+                    for c in b.changes
+                    if c.observed is not None
+                ),
+            )
+        return self._before_increments
+
     def _stock_increment(self, batch: Batch) -> None:
         observed = {c.observed.id: c for c in batch.changes if c.observed is not None}
-        live = read_inventory_items(
-            self.client, {item_id: c.keys.get("product_id", "") for item_id, c in observed.items()}
-        )
+        live = self._increment_targets()
         adjustments, sendable = [], []
         for item_id, change in observed.items():
             current = live.get(item_id)
@@ -500,10 +514,7 @@ class Executor:
 
     def _settle_increments(self, changes: list[Change]) -> None:
         """An increment whose answer was lost: re-read and look, never resend."""
-        items = read_inventory_items(
-            self.client,
-            {c.observed.id: c.keys.get("product_id", "") for c in changes if c.observed},
-        )
+        items = read_inventory_items(self.client, (c.observed.id for c in changes if c.observed))
         for change in changes:
             assert change.observed is not None
             current = items.get(change.observed.id)
@@ -537,9 +548,7 @@ class Executor:
         if not self._stale_items:
             return
         try:
-            current = read_inventory_items(
-                self.client, {i: c.keys.get("product_id", "") for i, c in self._stale_items.items()}
-            )
+            current = read_inventory_items(self.client, self._stale_items)
         except WixError as exc:
             logger.warning("could not re-read stale items: %s", exc)
             return

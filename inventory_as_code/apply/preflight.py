@@ -39,9 +39,7 @@ def preflight_stale(client: WixClient, plan: Plan) -> dict[str, str]:
                 f"{live.revision})"
             )
     if items:
-        current = read_inventory_items(
-            client, {item_id: str(c.keys.get("product_id", "")) for item_id, c in items.items()}
-        )
+        current = read_inventory_items(client, items)
         for item_id, change in items.items():
             item = current.get(item_id)
             assert change.observed is not None

@@ -17,7 +17,6 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
-from inventory_as_code.config import load_project
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.plan.model import Plan
@@ -40,15 +39,6 @@ def make_plan(
     """Load, connect, read and plan: shared by `plan` and `apply DIR`."""
     err = make_console(stderr=True)
     out = err if to_stderr else make_console()
-    try:
-        desired = load_project(project)  # before any connection: a typo costs nothing
-    except ConfigError as exc:
-        for problem in exc.problems:
-            # Problems name files relative to the project; show them from here.
-            shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
-            err.print(str(shown))
-        err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
-        raise SystemExit(EXIT_ERROR) from None
     settings = resolve_site(project, site)
     client, target = connect(project, site)
     if announce:
@@ -64,8 +54,15 @@ def make_plan(
                 progress=progress,
                 # The site's name (not a secret) lets `apply FILE` find the same site.
                 metadata={"embedded": target.embedded, "site_name": target.name},
-                desired=desired,
             )
+    except ConfigError as exc:
+        client.close()
+        for problem in exc.problems:
+            # Problems name files relative to the project; show them from here.
+            shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
+            err.print(str(shown))
+        err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
+        raise SystemExit(EXIT_ERROR) from None
     except BaseException:
         client.close()  # the caller only gets the client on success
         raise

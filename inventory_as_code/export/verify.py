@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from inventory_as_code._gc import paused_gc
 from inventory_as_code.config import load_project
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.export.build import export_store
 from inventory_as_code.export.write import write_export
-from inventory_as_code.live import read_live_store
+from inventory_as_code.live import LiveStore, read_live_store
 from inventory_as_code.plan.planner import build_plan
 from inventory_as_code.plan.render_text import format_field_change
 from inventory_as_code.wix import WixClient
@@ -44,20 +45,11 @@ def export_project(
     progress: Callable[[str, int], None] | None = None,
 ) -> ExportResult:
     require_catalog_v3(client)
-    live = read_live_store(client, progress=progress)
-    doc = export_store(live, policy=policy)
-    files = write_export(doc, out, force=force)
-    residual: list[str] = []
-    try:
-        desired = load_project(out)
-    except ConfigError as exc:
-        residual = [f"{p}" for p in exc.problems]
-    else:
-        for change in build_plan(desired, live).changes:
-            detail = "; ".join(f"{f.field}: {format_field_change(f)}" for f in change.fields)
-            residual.append(
-                f"{change.action.value} {change.address}" + (f" ({detail})" if detail else "")
-            )
+    with paused_gc():
+        live = read_live_store(client, progress=progress)
+        doc = export_store(live, policy=policy)
+        files = write_export(doc, out, force=force)
+        residual = _round_trip(out, live)
     return ExportResult(
         files=files,
         products=len(live.products),
@@ -68,3 +60,18 @@ def export_project(
         residual=residual,
         calls=client.stats.total,
     )
+
+
+def _round_trip(out: Path, live: LiveStore) -> list[str]:
+    """What a plan of the written files against ``live`` would still change."""
+    try:
+        desired = load_project(out)
+    except ConfigError as exc:
+        return [f"{p}" for p in exc.problems]
+    residual = []
+    for change in build_plan(desired, live).changes:
+        detail = "; ".join(f"{f.field}: {format_field_change(f)}" for f in change.fields)
+        residual.append(
+            f"{change.action.value} {change.address}" + (f" ({detail})" if detail else "")
+        )
+    return residual

@@ -19,13 +19,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from inventory_as_code.live.model import LiveInventoryItem, LiveLocation, LiveProduct, LiveStore
 from inventory_as_code.model import DesiredState, Origin, Policy, Product, StockEntry, Tracking
 from inventory_as_code.plan.addresses import stock_address
 from inventory_as_code.plan.diffing import field_changes
 from inventory_as_code.plan.model import Action, Change, Kind, Note, Observed
+
+
+def _live_preorder(item: LiveInventoryItem) -> dict[str, Any]:
+    return {
+        "enabled": item.preorder.enabled,
+        "message": item.preorder.message,
+        "limit": item.preorder.limit,
+        "counter": item.preorder.counter,
+    }
 
 
 def live_values(item: LiveInventoryItem) -> dict[str, Any]:
@@ -35,13 +44,42 @@ def live_values(item: LiveInventoryItem) -> dict[str, Any]:
         values["quantity"] = item.quantity
     else:
         values["in_stock"] = item.in_stock
-    values["preorder"] = {
-        "enabled": item.preorder.enabled,
-        "message": item.preorder.message,
-        "limit": item.preorder.limit,
-        "counter": item.preorder.counter,
-    }
+    values["preorder"] = _live_preorder(item)
     return values
+
+
+def _observed(item: LiveInventoryItem) -> Observed:
+    return Observed(item.id, item.revision, live_values(item))
+
+
+class _ItemRef(NamedTuple):
+    """Which stock entry, and the ids of what exists of it already."""
+
+    slug: str
+    key: tuple[str, ...]
+    location: str
+    policy: str
+    product_id: str | None
+    variant_id: str | None
+    location_id: str | None
+
+    def address(self) -> str:
+        return stock_address(self.slug, self.key, self.location)
+
+    def keys(self, item: LiveInventoryItem | None = None) -> dict[str, Any]:
+        keys: dict[str, Any] = {
+            "slug": self.slug,
+            "variant": list(self.key),
+            "location": self.location,
+            "policy": self.policy,
+        }
+        if self.product_id and self.variant_id:
+            keys.update(product_id=self.product_id, variant_id=self.variant_id)
+        if self.location_id:
+            keys["location_id"] = self.location_id
+        if item is not None:
+            keys["inventory_item_id"] = item.id
+        return keys
 
 
 def create_values(entry: StockEntry) -> dict[str, Any]:
@@ -109,24 +147,23 @@ class StockPlanner:
             live_variant = live.variant(variant.key) if live is not None and same_options else None
             for location_name, entry in variant.stock.items():
                 location = self.location_of.get(location_name)
-                keys: dict[str, Any] = {
-                    "slug": product.slug,
-                    "variant": list(variant.key),
-                    "location": location_name,
-                    "policy": str(entry.policy),
-                }
-                item = None
                 # Apply needs every id that exists already (the rest it learns as it
                 # creates them): the product's and variant's even where the location is new.
-                if live is not None and live_variant is not None:
-                    keys.update(product_id=live.id, variant_id=live_variant.id)
-                if location is not None:
-                    keys["location_id"] = location.id
-                if live is not None and live_variant is not None and location is not None:
-                    item = self.live.inventory.get((live.id, live_variant.id, location.id))
-                    wanted.add((live_variant.id, location.id))
-                address = stock_address(product.slug, variant.key, location_name)
-                change = self._plan_item(address, entry, item, keys)
+                ref = _ItemRef(
+                    product.slug,
+                    variant.key,
+                    location_name,
+                    str(entry.policy),
+                    live.id if live is not None and live_variant is not None else None,
+                    live_variant.id if live_variant is not None else None,
+                    location.id if location is not None else None,
+                )
+                item = None
+                if ref.product_id and ref.variant_id and ref.location_id:
+                    ids = (ref.product_id, ref.variant_id, ref.location_id)
+                    item = self.live.inventory.get(ids)
+                    wanted.add((ref.variant_id, ref.location_id))
+                change = self._plan_item(ref, entry, item)
                 if change is not None:
                     changes.append(change)
         if live is not None and same_options:
@@ -135,13 +172,12 @@ class StockPlanner:
         return changes
 
     def _plan_item(
-        self,
-        address: str,
-        entry: StockEntry,
-        item: LiveInventoryItem | None,
-        keys: dict[str, Any],
+        self, ref: _ItemRef, entry: StockEntry, item: LiveInventoryItem | None
     ) -> Change | None:
+        """The change for one stock entry, or None. Most entries of a settled store
+        have none, so addresses, keys and observed values are built only for changes."""
         if item is None:
+            address, keys = ref.address(), ref.keys()
             return Change(
                 kind=Kind.STOCK,
                 action=Action.CREATE,
@@ -151,10 +187,8 @@ class StockPlanner:
                 reason=_reason(entry, ["quantity", "in_stock", "tracking"]),
                 keys=keys,
             )
-        observed = Observed(item.id, item.revision, live_values(item))
-        keys = {**keys, "inventory_item_id": item.id}
         if entry.tracking is not None and str(entry.tracking) != item.tracking:
-            return self._switch(address, entry, item, observed, keys)
+            return self._switch(ref.address(), entry, item, _observed(item), ref.keys(item))
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         if item.tracking == "quantity" and entry.quantity is not None and item.quantity is not None:
@@ -170,25 +204,25 @@ class StockPlanner:
             and item.in_stock != entry.in_stock
         ):
             before["in_stock"], after["in_stock"] = item.in_stock, entry.in_stock
-        wanted_preorder = _preorder_values(entry)
-        live_preorder = live_values(item)["preorder"]
-        for name, value in wanted_preorder.items():
-            if live_preorder.get(name) != value:
-                before.setdefault("preorder", {})[name] = live_preorder.get(name)
-                after.setdefault("preorder", {})[name] = value
+        if entry.preorder is not None:
+            live_preorder = _live_preorder(item)
+            for name, value in _preorder_values(entry).items():
+                if live_preorder.get(name) != value:
+                    before.setdefault("preorder", {})[name] = live_preorder.get(name)
+                    after.setdefault("preorder", {})[name] = value
         if before == after:
             return None
         fields = field_changes(before, after)
         return Change(
             kind=Kind.STOCK,
             action=Action.UPDATE,
-            address=address,
+            address=ref.address(),
             before=before,
             after=after,
             fields=fields,
-            observed=observed,
+            observed=_observed(item),
             reason=_reason(entry, [f.field for f in fields]),
-            keys=keys,
+            keys=ref.keys(item),
         )
 
     @staticmethod
