@@ -19,10 +19,10 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from inventory_as_code.config.compiled import Check, SchemaCompiler
 from inventory_as_code.config.document import Document
@@ -57,16 +57,20 @@ def load_schema() -> dict[str, Any]:
 
 
 @cache
-def _validators() -> tuple[Check, Check, Draft202012Validator, Draft202012Validator]:
+def _checks() -> tuple[Check, Check]:
     schema = load_schema()
     compiler = SchemaCompiler(schema)
+    return compiler.compile(schema), compiler.compile_ref("#/$defs/product")
+
+
+@cache
+def _explainers() -> tuple[Any, Any]:
+    """jsonschema validators, imported only when a document fails (they cost an import)."""
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    schema = load_schema()
     product_schema = {"$ref": "#/$defs/product", "$defs": schema["$defs"]}
-    return (
-        compiler.compile(schema),
-        compiler.compile_ref("#/$defs/product"),
-        Draft202012Validator(schema),
-        Draft202012Validator(product_schema),
-    )
+    return Draft202012Validator(schema), Draft202012Validator(product_schema)
 
 
 def check_document(doc: Document, problems: ProblemCollector) -> set[tuple[PathPart, ...]]:
@@ -76,9 +80,10 @@ def check_document(doc: Document, problems: ProblemCollector) -> set[tuple[PathP
     case costs little); when it fails, jsonschema produces the errors of the
     top level and of each failing product only.
     """
-    document_ok, product_ok, top_validator, product_validator = _validators()
+    document_ok, product_ok = _checks()
     if document_ok(doc.data):
         return set()
+    top_validator, product_validator = _explainers()
     bad: set[tuple[PathPart, ...]] = set()
     products = doc.data.get("products")
     top = doc.data

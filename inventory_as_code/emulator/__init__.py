@@ -26,11 +26,35 @@ Module map (private modules are underscored):
 
 from __future__ import annotations
 
-from inventory_as_code.emulator._engine import Emulator, EmulatorResponse
-from inventory_as_code.emulator._faults import FaultConfig, FaultRule
-from inventory_as_code.emulator._seed import load_seed_file
-from inventory_as_code.emulator.server import EmulatorServer, serve
-from inventory_as_code.emulator.transport import EmulatorTransport
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inventory_as_code.emulator._engine import Emulator, EmulatorResponse
+    from inventory_as_code.emulator._faults import FaultConfig, FaultRule
+    from inventory_as_code.emulator._seed import load_seed_file
+    from inventory_as_code.emulator.server import EmulatorServer, serve
+    from inventory_as_code.emulator.transport import EmulatorTransport
+
+# Exported lazily (PEP 562): the CLI imports this package to register the
+# `emulator` command, and only the commands that run an emulator load it.
+_EXPORTS = {
+    "Emulator": "_engine",
+    "EmulatorResponse": "_engine",
+    "FaultConfig": "_faults",
+    "FaultRule": "_faults",
+    "load_seed_file": "_seed",
+    "EmulatorServer": "server",
+    "serve": "server",
+    "EmulatorTransport": "transport",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module = importlib.import_module(f"inventory_as_code.emulator.{_EXPORTS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Emulator",

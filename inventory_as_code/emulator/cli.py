@@ -11,10 +11,9 @@ import logging
 
 import click
 
-from inventory_as_code.emulator._engine import Emulator
+# The engine is imported when the command runs: every other command of the
+# CLI loads this module to register the group, and should not pay for it.
 from inventory_as_code.emulator._faults import FaultConfig, FaultRule
-from inventory_as_code.emulator._seed import load_seed_file
-from inventory_as_code.emulator.server import EmulatorServer, is_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +101,10 @@ def serve_command(
       inventory-as-code emulator serve --rate-limit 200 --latency-ms 150 \\
           --fail 'POST /stores/v3/bulk/*:503:times=2' --variants-lag 5
     """
+    from inventory_as_code.emulator._engine import Emulator
+    from inventory_as_code.emulator._seed import load_seed_file
+    from inventory_as_code.emulator.server import EmulatorServer, is_loopback
+
     if not is_loopback(host):
         raise click.BadParameter(f"{host!r} is not a loopback address", param_hint="--host")
     faults = FaultConfig(

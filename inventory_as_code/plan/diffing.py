@@ -12,8 +12,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from inventory_as_code.plan.model import FieldChange
 
 _PATH_PART = re.compile(r"\[('(?:[^'\\]|\\.)*'|\d+)\]")
@@ -43,6 +41,8 @@ def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[
     """What differs, one entry per changed leaf; lists count as leaves (shown whole)."""
     if before == after:
         return ()
+    from deepdiff import DeepDiff  # imported on the first change: a plan of none never pays for it
+
     diff = DeepDiff(dict(before), dict(after), verbose_level=2, ignore_order=False)
     paths: set[str] = set()
     for report in (
