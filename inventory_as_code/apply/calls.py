@@ -84,12 +84,6 @@ class Batch:
 class CallPlan:
     batches: tuple[Batch, ...]
 
-    def count_by_endpoint(self) -> dict[str, int]:
-        counts: dict[str, int] = defaultdict(int)
-        for batch in self.batches:
-            counts[batch.step.endpoint] += 1
-        return dict(counts)
-
     @property
     def total(self) -> int:
         return len(self.batches)

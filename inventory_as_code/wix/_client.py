@@ -36,7 +36,6 @@ import httpx
 from inventory_as_code import __version__
 from inventory_as_code.wix._exceptions import (
     OutcomeUnknownError,
-    RateLimitError,
     WixAPIError,
     WixConfigError,
     WixTransportError,
@@ -308,7 +307,6 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "Endpoint",
     "Idempotency",
-    "RateLimitError",
     "WixClient",
     "check_base_url",
 ]
