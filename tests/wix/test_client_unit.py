@@ -20,6 +20,7 @@ from inventory_as_code.wix import (
     ConflictError,
     ItemStatus,
     OutcomeUnknownError,
+    PermissionDeniedError,
     PreconditionError,
     RateLimitError,
     RetryPolicy,
@@ -173,6 +174,15 @@ def test_auth_error_hint_never_shows_the_key() -> None:
         client.catalog.version()
     assert "WIX_API_KEY" in str(info.value)
     assert KEY not in str(info.value)
+
+
+def test_missing_permission_names_the_permissions_to_grant() -> None:
+    client, _ = make_client(Script(error(403, "PERMISSION_DENIED", "not allowed")))
+    with pytest.raises(PermissionDeniedError) as info:
+        list(client.inventory.query())
+    text = str(info.value)
+    assert "API Keys Manager" in text
+    assert "Wix Stores" in text and "Locations" in text
 
 
 def test_a_key_echoed_by_the_server_is_redacted() -> None:
