@@ -79,6 +79,7 @@ class Executor:
         self.report = ApplyReport(planned_write_calls=calls.total)
         self.ids = _Ids({}, {}, {})
         self._live_products: dict[str, LiveProduct] = {}
+        self._products_read = False  # products to update are read once, before the first
         self._stale_items: dict[str, Change] = {}
         self._location_names: set[str] | None = None
         self._before_increments: dict[str, LiveInventoryItem] | None = None
@@ -107,7 +108,7 @@ class Executor:
             ):
                 self._after_locations()
                 locations_done = True
-            if batch.step is Step.PRODUCT_UPDATE and not self._live_products:
+            if batch.step is Step.PRODUCT_UPDATE and not self._products_read:
                 self._read_products_to_update()
             if self.progress:
                 self.progress(index, total, batch)
@@ -383,6 +384,7 @@ class Executor:
         }
         fresh = read_products(self.client, wanted.values())
         self._live_products = {p.slug: p for p in fresh.values()}
+        self._products_read = True
 
     def _product_update(self, batch: Batch) -> None:
         entries, groups = [], []

@@ -18,10 +18,8 @@ from inventory_as_code.apply.calls import Batch, Step
 from inventory_as_code.apply.codes import ALREADY_EXISTS, is_revision_conflict
 from inventory_as_code.apply.report import Status
 from inventory_as_code.live.model import LiveInventoryItem, LiveProduct
-from inventory_as_code.live.normalize import inventory_item_from_wix
-from inventory_as_code.live.reader import read_products
+from inventory_as_code.live.reader import read_inventory_items_of_products, read_products
 from inventory_as_code.plan.model import Action, Change, Kind
-from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._exceptions import NotFoundError, WixError
 
 if TYPE_CHECKING:
@@ -104,19 +102,18 @@ class ResendSettler:
 
     def _settle_stock(self, batch: Batch) -> None:
         refused = [c for c in batch.changes if self._refused_as_repeat(c)]
-        items = {
-            (i.variant_id, i.location_id): i
-            for i in read_inventory_items_of_products(
-                self.ex.client, {self.ex.ids.products.get(c.keys["slug"], "") for c in refused}
-            )
-        }
+        found = read_inventory_items_of_products(
+            self.ex.client, {self.ex.ids.products.get(c.keys["slug"], "") for c in refused}
+        )
+        items = {(i.variant_id, i.location_id): i for i in found}
+        by_id = {i.id: i for i in found}
         for change in refused:
             variant_id = self.ex.ids.variants.get(
                 (change.keys["slug"], tuple(change.keys["variant"]))
             )
             location_id = self.ex.ids.locations.get(change.keys["location"])
             if change.observed is not None:
-                item = next((i for i in items.values() if i.id == change.observed.id), None)
+                item = by_id.get(change.observed.id)
             else:
                 item = items.get((variant_id or "", location_id or ""))
             if item is not None and _item_holds(change.after or {}, item):
@@ -146,14 +143,3 @@ def _item_holds(after: Mapping[str, Any], item: LiveInventoryItem) -> bool:
             return False
     preorder = after.get("preorder") or {}
     return all(getattr(item.preorder, k, None) == v for k, v in preorder.items() if v is not None)
-
-
-def read_inventory_items_of_products(
-    client: WixClient, product_ids: set[str]
-) -> list[LiveInventoryItem]:
-    ids = sorted(p for p in product_ids if p)
-    if not ids:
-        return []
-    return [
-        inventory_item_from_wix(raw) for raw in client.inventory.query({"productId": {"$in": ids}})
-    ]

@@ -203,3 +203,18 @@ def read_inventory_items(
             item = inventory_item_from_wix(raw)
             found[item.id] = item
     return found
+
+
+def read_inventory_items_of_products(
+    client: WixClient, product_ids: Iterable[str]
+) -> list[LiveInventoryItem]:
+    """Every inventory item of some products (100 products a query)."""
+    ids = sorted({p for p in product_ids if p})
+    items: list[LiveInventoryItem] = []
+    for start in range(0, len(ids), IN_FILTER_CHUNK):
+        chunk = ids[start : start + IN_FILTER_CHUNK]
+        items += [
+            inventory_item_from_wix(raw)
+            for raw in client.inventory.query({"productId": {"$in": chunk}})
+        ]
+    return items
