@@ -160,8 +160,17 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class Option:
+    """An option and its choices in display order.
+
+    ``swatches`` is set for a colour-swatch option (Wix ``SWATCH_CHOICES``): each
+    choice's colour code, canonical ``#RRGGBB`` upper case. ``None`` means a
+    text option, or, for an option that is a swatch option live, "keep the live
+    colours" (the YAML then manages only the names).
+    """
+
     name: str
     choices: tuple[str, ...]
+    swatches: FrozenMap[str, str] | None = None
     origins: Origins = field(default=NO_ORIGINS, compare=False, repr=False)
 
 
@@ -215,6 +224,30 @@ class Prune:
     origins: Origins = field(default=NO_ORIGINS, compare=False, repr=False)
 
 
+class MoveKind(StrEnum):
+    PRODUCT = "product"
+    LOCATION = "location"
+    OPTION = "option"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A rename the YAML declares (``moved:``), in the spirit of Terraform's moved blocks.
+
+    ``old`` is the live name, ``new`` the name in the YAML. An option move names
+    its product (``product``, the slug in the YAML); a choice move names its
+    product and option (the option's name in the YAML).
+    """
+
+    kind: MoveKind
+    old: str
+    new: str
+    product: str | None = None
+    option: str | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class DesiredState:
     """Everything a project's YAML files ask for."""
@@ -222,6 +255,7 @@ class DesiredState:
     locations: FrozenMap[str, Location] = field(default_factory=FrozenMap)
     products: FrozenMap[str, Product] = field(default_factory=FrozenMap)
     prune: Prune = field(default_factory=Prune)
+    moves: tuple[Move, ...] = ()
     files: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -237,6 +271,17 @@ class DesiredState:
         return sum(
             len(variant.stock) for product in self.products.values() for variant in product.variants
         )
+
+
+def name_identity(name: str) -> str:
+    """How Wix tells option and choice names apart: without regard to case.
+
+    Wix generates each option's and choice's read-only ``key`` from its name,
+    lower-cased, and refuses two choices with the same key
+    (``DUPLICATE_VARIANT_OPTION_CHOICE``): "Whole bean" and "Whole Bean" are one
+    choice to Wix.
+    """
+    return name.lower()
 
 
 def variant_label(key: tuple[str, ...]) -> str:
@@ -280,3 +325,23 @@ def normalize_money(value: str | int | float | Decimal) -> str:
     if amount > MAX_MONEY:
         raise ValueError(f'"{text}" is above the largest amount Wix accepts (999999999.99)')
     return f"{amount:.3f}" if exponent == -3 else f"{amount:.2f}"
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def normalize_color(value: str) -> str:
+    """Return the canonical form of a colour code: ``#RRGGBB`` (or ``#RRGGBBAA``), upper case.
+
+    Accepts the CSS hex forms Wix documents for ``colorCode`` (``#RGB``,
+    ``#RGBA``, ``#RRGGBB``, ``#RRGGBBAA``) so ``#fff``, ``#FFF`` and ``#ffffff``
+    compare equal on both sides of a plan. Raises :class:`ValueError` with a
+    message fit for a user otherwise.
+    """
+    text = value.strip()
+    digits = text[1:]
+    if not text.startswith("#") or len(digits) not in (3, 4, 6, 8) or set(digits) - _HEX_DIGITS:
+        raise ValueError(f'"{value}" is not a colour code like "#1E5AA8"')
+    if len(digits) in (3, 4):
+        digits = "".join(d * 2 for d in digits)
+    return "#" + digits.upper()

@@ -19,6 +19,7 @@ from typing import Any
 
 from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.document import Document
+from inventory_as_code.config.moves import check_moves, read_moves
 from inventory_as_code.config.problems import ProblemCollector, did_you_mean
 from inventory_as_code.config.products import ProductBuilder
 from inventory_as_code.config.stock import DEFAULTS, LOCATION, parse_block
@@ -54,6 +55,7 @@ class ProjectBuilder:
         # products, so one misplaced block does not make every stock entry look wrong.
         self.extra_locations: list[tuple[DocView, Any]] = []
         self.products: dict[str, tuple[DocView, Any]] = {}
+        self.moved: list[tuple[DocView, list[Any]]] = []
 
     def add(self, doc: Document) -> None:
         self.files.append(doc.file)
@@ -74,6 +76,8 @@ class ProjectBuilder:
                     self.extra_locations.append((view, doc.data[section]))
                 continue
             self.sections[section] = (view, doc.data[section])
+        if isinstance(doc.data.get("moved"), list):
+            self.moved.append((view, doc.data["moved"]))
         products = doc.data.get("products")
         if not isinstance(products, dict):
             return
@@ -100,10 +104,12 @@ class ProjectBuilder:
             product = builder.build(view, slug, data)
             if product is not None:
                 products[slug] = product
+        moves = check_moves(self.ctx, read_moves(self.moved), locations, products)
         return DesiredState(
             locations=FrozenMap({name: locations[name] for name in sorted(locations)}),
             products=FrozenMap(products),
             prune=self._prune(),
+            moves=moves,
             files=tuple(self.files),
         )
 

@@ -170,6 +170,12 @@ class SchemaCompiler:
         if "maxProperties" in keys:
             most = schema["maxProperties"]
             out.append(lambda v: not isinstance(v, dict) or len(v) <= most)
+        if "minProperties" in keys:
+            least = schema["minProperties"]
+            out.append(lambda v: not isinstance(v, dict) or len(v) >= least)
+        if "required" in keys:
+            required = tuple(schema["required"])
+            out.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
         return out
 
     def _arrays(self, schema: Mapping[str, Any], keys: set[str]) -> list[Check]:
@@ -199,6 +205,8 @@ _SUPPORTED = {
     "additionalProperties",
     "propertyNames",
     "maxProperties",
+    "minProperties",
+    "required",
     "items",
     "minItems",
     "maxItems",

@@ -180,14 +180,25 @@ def _describe(
             f"the text is {len(instance)} characters long; at most {expected} are allowed.",
             hint or "shorten it.",
         )
-    if keyword == "minItems":
-        return "the list is empty.", "list at least one entry."
+    if keyword in ("minItems", "minProperties"):
+        return "the list is empty.", hint or "list at least one entry."
+    if keyword == "required":
+        missing = [key for key in expected if not (isinstance(instance, dict) and key in instance)]
+        return (
+            f"{', '.join(missing)} missing here.",
+            hint or f"add {' and '.join(missing)}.",
+        )
     if keyword in ("maxItems", "maxProperties"):
         count = len(instance)
         if keyword == "maxProperties" and expected == 6:
             return (
                 f"has {count} options; Wix allows at most 6 per product.",
                 "combine options, or split the product.",
+            )
+        if expected == 100:
+            return (
+                f"has {count} choices; Wix accepts at most 100 choices per option.",
+                "split the option, or move some choices to another product.",
             )
         return f"has {count} entries; Wix allows at most {expected}.", "split or shorten it."
     return f"invalid value {quote(instance)} ({keyword}).", hint  # pragma: no cover - safety net

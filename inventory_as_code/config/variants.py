@@ -26,6 +26,10 @@ from inventory_as_code.config.problems import did_you_mean, listing
 
 MAX_VARIANTS = 1000  # Wix: variantsInfo.variants holds 1..1000 variants
 MAX_SKU = 40
+# The SDK type allows 1,000 choices per option, but live Wix answers
+# CHOICES_LIMIT_EXCEEDED well below that (messages seen with 100 and 200):
+# 100 is the safe maximum (shared/wix-api Corrections 8).
+MAX_CHOICES = 100
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

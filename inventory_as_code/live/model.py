@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from inventory_as_code.model import Address
+
 Tracking = Literal["quantity", "in_stock"]
 VariantKey = tuple[str, ...]  # choice names in the product's option order; () = default variant
 
@@ -33,22 +35,47 @@ class LiveLocation:
 
 @dataclass(frozen=True, slots=True)
 class LiveBusinessLocation:
-    """A Wix location that is not (yet) an inventory location."""
+    """A Wix location (Locations API): every inventory location is one, with its address.
+
+    ``raw`` is the whole Wix object: Wix's Update Location replaces the object
+    whole (PUT), so a rename or an address change sends it back with only the
+    planned fields changed.
+    """
 
     id: str
     name: str
     revision: str
     archived: bool
     location_types: tuple[str, ...]
+    address: Address | None = None
+    time_zone: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class LiveOption:
+    """An option as Wix has it: render type, and per choice its id, type and colour.
+
+    ``raw`` is the Wix JSON of the option: an update resends each kept choice
+    as it was read (type, colour, media), changed only where the plan says.
+    """
+
     id: str | None
     name: str
     choices: tuple[str, ...]
     render_type: str = "TEXT_CHOICES"
     choice_ids: tuple[str, ...] = ()
+    choice_types: tuple[str, ...] = ()
+    choice_colors: tuple[str | None, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_swatch(self) -> bool:
+        return self.render_type == "SWATCH_CHOICES"
+
+    def swatches(self) -> dict[str, str | None]:
+        """Choice -> canonical colour code (None where a choice has none)."""
+        return dict(zip(self.choices, self.choice_colors, strict=False))
 
 
 @dataclass(frozen=True, slots=True)

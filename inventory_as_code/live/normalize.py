@@ -15,7 +15,7 @@ from inventory_as_code.live.model import (
     LiveVariant,
     VariantKey,
 )
-from inventory_as_code.model import normalize_money
+from inventory_as_code.model import Address, normalize_color, normalize_money
 
 
 def location_from_wix(raw: Mapping[str, Any]) -> LiveLocation:
@@ -35,7 +35,24 @@ def business_location_from_wix(raw: Mapping[str, Any]) -> LiveBusinessLocation:
         revision=str(raw.get("revision", "")),
         archived=bool(raw.get("archived", False)),
         location_types=tuple(raw.get("locationTypes") or ()),
+        address=address_from_wix(raw.get("address") or {}),
+        time_zone=raw.get("timeZone") or None,
+        raw=raw,
     )
+
+
+def address_from_wix(raw: Mapping[str, Any]) -> Address | None:
+    """A Wix address in the YAML's terms (street is the street name and number as one text)."""
+    street_raw = raw.get("streetAddress") or {}
+    street = " ".join(str(street_raw[k]) for k in ("name", "number") if street_raw.get(k))
+    address = Address(
+        street=street or None,
+        city=raw.get("city") or None,
+        postal_code=raw.get("postalCode") or None,
+        subdivision=raw.get("subdivision") or None,
+        country=raw.get("country") or None,
+    )
+    return None if address == Address() else address
 
 
 def options_from_wix(raw_options: Iterable[Mapping[str, Any]]) -> tuple[LiveOption, ...]:
@@ -49,6 +66,9 @@ def options_from_wix(raw_options: Iterable[Mapping[str, Any]]) -> tuple[LiveOpti
                 choices=tuple(str(c.get("name", "")) for c in choices),
                 render_type=str(raw.get("optionRenderType", "TEXT_CHOICES")),
                 choice_ids=tuple(str(c.get("choiceId", "")) for c in choices),
+                choice_types=tuple(str(c.get("choiceType", "CHOICE_TEXT")) for c in choices),
+                choice_colors=tuple(_color(c.get("colorCode")) for c in choices),
+                raw=raw,
             )
         )
     return tuple(options)
@@ -82,6 +102,16 @@ def _names_from_ids(
                 if choice_id == ids.get("choiceId"):
                     return option.name, name
     return None, None
+
+
+def _color(code: Any) -> str | None:
+    """Canonical colour code; Wix's text as it is if it is not one we can normalise."""
+    if not code:
+        return None
+    try:
+        return normalize_color(str(code))
+    except ValueError:
+        return str(code)
 
 
 def _money(amount: Any) -> str | None:

@@ -90,6 +90,24 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A difference between the YAML and the live store that the plan will not make.
+
+    For example a product type change (Wix cannot change it) or a live
+    variant the YAML does not produce while ``prune: {variants: false}``.
+    It is not a change, so apply never acts on it; it is shown with every
+    plan, counts as a difference for ``--detailed-exitcode``, and keeps the
+    summary from saying that the store matches.
+    """
+
+    address: str
+    field: str
+    live: Any
+    desired: Any
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class GuardRail:
     code: str
     message: str
@@ -115,10 +133,17 @@ class Plan:
     guard_rails: tuple[GuardRail, ...] = ()
     site: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    unresolved: tuple[Unresolved, ...] = ()
 
     @property
     def empty(self) -> bool:
+        """Nothing to apply (there may still be unresolved differences)."""
         return not self.changes
+
+    @property
+    def in_sync(self) -> bool:
+        """The live store matches the YAML: nothing to apply and nothing unresolved."""
+        return not self.changes and not self.unresolved
 
     @property
     def summary(self) -> Summary:
@@ -151,6 +176,16 @@ class Plan:
                 {"code": g.code, "message": g.message, "addresses": list(g.addresses)}
                 for g in self.guard_rails
             ],
+            "unresolved": [
+                {
+                    "address": u.address,
+                    "field": u.field,
+                    "live": u.live,
+                    "desired": u.desired,
+                    "reason": u.reason,
+                }
+                for u in self.unresolved
+            ],
         }
         body["checksum"] = checksum(body)
         return body
@@ -166,6 +201,7 @@ class Plan:
             ),
             site=str(data.get("site", "")),
             metadata=dict(data.get("metadata", {})),
+            unresolved=tuple(Unresolved(**u) for u in data.get("unresolved", [])),
         )
 
 

@@ -3,36 +3,59 @@
 Identity: a location by name (the YAML's default location is the store's
 default location whatever its name), a product by slug, a variant by its
 choice names in option order, stock by (product, variant, location).
+``moved:`` renames are applied to the live side first (:mod:`.renames`), so a
+renamed object is matched under its new name and updated in place.
 
 Only what the YAML manages is compared: a ``None`` in the desired model
 means "leave the live value alone". Live objects the YAML does not mention
 are unmanaged: untouched and counted in a note, unless the YAML's ``prune``
-block asks for deletion of that kind.
+block asks for deletion of that kind. A difference the plan will not make
+(a product type change, a live variant kept without ``prune``) is recorded as
+*unresolved*: shown, counted by ``--detailed-exitcode``, never applied.
 
-Values are compared as small dicts built the same way on both sides
-(``*_values`` functions) and only objects that differ get a Change with
-field-level detail. Stock rules (tracking switches, quantity policies,
-preorder) live in :mod:`.stock`; guard rails in :mod:`.guard_rails`.
+Whatever apply would certainly fail on (a SKU used elsewhere in the store,
+two choices Wix sees as one, Wix's limits, a product to create without a
+name) is refused here with :class:`~.feasibility.PlanRefused`, so a plan
+that passes review applies. Stock rules live in :mod:`.stock`, locations in
+:mod:`.locations`, guard rails in :mod:`.guard_rails`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from inventory_as_code.live.model import LiveLocation, LiveProduct, LiveStore, LiveVariant
-from inventory_as_code.model import DesiredState, Location, Origin, Product, Variant
-from inventory_as_code.plan.addresses import (
-    location_address,
-    matches_target,
-    product_address,
-    variant_address,
-)
+from inventory_as_code.live.model import LiveProduct, LiveStore
+from inventory_as_code.model import DesiredState, Product, Variant
+from inventory_as_code.plan.addresses import product_address, variant_address
 from inventory_as_code.plan.diffing import field_changes
+from inventory_as_code.plan.feasibility import check_feasibility
 from inventory_as_code.plan.guard_rails import GuardRailSettings, check_guard_rails
-from inventory_as_code.plan.model import Action, Change, Kind, Note, Observed, Plan
+from inventory_as_code.plan.locations import LocationPlanner
+from inventory_as_code.plan.model import (
+    Action,
+    Change,
+    FieldChange,
+    Kind,
+    Note,
+    Observed,
+    Plan,
+    Unresolved,
+)
+from inventory_as_code.plan.products import (
+    desired_swatches,
+    merged_options,
+    new_variant_values,
+    option_values,
+    origins_of,
+    product_values,
+    swatch_values,
+    variant_values,
+)
+from inventory_as_code.plan.renames import ProductRenames, apply_moves
 from inventory_as_code.plan.stock import StockPlanner
+from inventory_as_code.plan.targets import select_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,71 +66,38 @@ class PlanOptions:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
-def origins_of(obj: Any, names: Iterable[str]) -> tuple[Origin, ...]:
-    names = list(names)
-    origins = getattr(obj, "origins", {}) or {}
-    found = {origins[n] for n in names if n in origins}
-    if "options" in names and isinstance(obj, Product):
-        # The loader keeps the origin of each option on the Option, not on the product.
-        found |= {o.origins["name"] for o in obj.options if "name" in o.origins}
-    return tuple(sorted(found))
-
-
-def product_values(product: Product | LiveProduct, managed: Product) -> dict[str, Any]:
-    """The product fields the YAML manages, as comparable values."""
-    values: dict[str, Any] = {}
-    if managed.name is not None:
-        values["name"] = product.name
-    if managed.product_type is not None:
-        values["product_type"] = str(product.product_type).lower()
-    if managed.visible is not None:
-        values["visible"] = product.visible
-    return values
-
-
-def variant_values(variant: Variant | LiveVariant, managed: Variant) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in ("sku", "price", "compare_at_price", "visible"):
-        if getattr(managed, name) is not None:
-            values[name] = getattr(variant, name)
-    return values
-
-
-def new_variant_values(variant: Variant) -> dict[str, Any]:
-    return {
-        name: getattr(variant, name)
-        for name in ("sku", "price", "compare_at_price", "visible")
-        if getattr(variant, name) is not None
-    }
-
-
 class Planner:
     def __init__(self, desired: DesiredState, live: LiveStore, options: PlanOptions) -> None:
         self.desired = desired
-        self.live = live
         self.options = options
+        self.renamed = apply_moves(desired, live)
+        self.live = self.renamed.live  # live objects under their YAML names
         self.changes: list[Change] = []
         self.notes: list[Note] = []
-        self.location_of: dict[str, LiveLocation | None] = {}
+        self.unresolved: list[Unresolved] = []
 
     def run(self) -> Plan:
-        self._plan_locations()
-        stock = StockPlanner(self.desired, self.live, self.location_of)
+        locations = LocationPlanner(self.desired, self.live, self.renamed.locations)
+        locations.run()
+        self.changes += locations.changes
+        self.notes += locations.notes
+        self.unresolved += locations.unresolved
+        stock = StockPlanner(self.desired, self.live, locations.location_of)
         for slug, product in self.desired.products.items():
             live_product = self.live.products.get(slug)
-            self._plan_product(product, live_product)
+            self._plan_product(product, live_product, self.renamed.products.get(slug))
             self.changes.extend(stock.plan_product(product, live_product))
         self.changes.extend(stock.prune_changes())
         self.notes.extend(stock.notes())
         self._plan_unmanaged_products()
-        changes = self.changes
+        check_feasibility(self.desired, self.live, self.changes, self.renamed.conflicts)
+        changes, unresolved = self.changes, self.unresolved
         if self.options.targets:
-            changes = [
-                c
-                for c in changes
-                if any(matches_target(c.address, t) for t in self.options.targets)
-            ]
+            changes, unresolved = select_targets(
+                self.options.targets, self.desired, self.live, changes, unresolved
+            )
         changes.sort(key=lambda c: c.sort_key)
+        unresolved.sort(key=lambda u: (u.address, u.field))
         rails = check_guard_rails(changes, self.live, self.desired, self.options.guard_rails)
         return Plan(
             changes=tuple(changes),
@@ -115,126 +105,23 @@ class Planner:
             guard_rails=tuple(rails),
             site=self.options.site,
             metadata=dict(self.options.metadata),
-        )
-
-    # --- locations ---------------------------------------------------------------
-
-    def _plan_locations(self) -> None:
-        live_default = self.live.default_location
-        claimed: set[str] = set()
-        for name, location in self.desired.locations.items():
-            if location.is_default and live_default is not None:
-                self.location_of[name] = live_default
-                claimed.add(live_default.id)
-                if live_default.name != name:
-                    self.notes.append(
-                        Note(
-                            "DEFAULT_LOCATION_ALIAS",
-                            f'YAML location "{name}" is the store\'s default location, '
-                            f'named "{live_default.name}" in Wix.',
-                            location_address(name),
-                        )
-                    )
-                continue
-            match = next(
-                (
-                    loc
-                    for loc in self.live.locations
-                    if loc.name == name and loc.id not in claimed and not loc.is_default
-                ),
-                None,
-            )
-            self.location_of[name] = match
-            if match is not None:
-                claimed.add(match.id)
-            else:
-                self.changes.append(self._location_create_or_enable(location))
-        for loc in self.live.locations:
-            if loc.id in claimed or loc.is_default:
-                continue
-            if self.desired.prune.locations:
-                self.changes.append(
-                    Change(
-                        kind=Kind.LOCATION,
-                        action=Action.DELETE,
-                        address=location_address(loc.name),
-                        before={"name": loc.name},
-                        after=None,
-                        observed=Observed(loc.wix_location_id or loc.id, loc.revision),
-                        reason=origins_of(self.desired.prune, ["locations"]),
-                        keys={"location": loc.name, "stores_location_id": loc.id},
-                    )
-                )
-        unmanaged = [
-            loc.name for loc in self.live.locations if loc.id not in claimed and not loc.is_default
-        ]
-        if unmanaged and not self.desired.prune.locations:
-            self.notes.append(
-                Note(
-                    "UNMANAGED_LOCATIONS",
-                    f"{len(unmanaged)} live location(s) not in the YAML are left alone: "
-                    + ", ".join(unmanaged[:5])
-                    + (" ..." if len(unmanaged) > 5 else ""),
-                )
-            )
-
-    def _location_create_or_enable(self, location: Location) -> Change:
-        address = location_address(location.name)
-        business = next(
-            (b for b in self.live.business_locations if b.name == location.name and not b.archived),
-            None,
-        )
-        reason = origins_of(location, ["name"])
-        if business is not None:
-            # The business location exists but does not hold inventory yet.
-            types_before = {"location_types": sorted(business.location_types)}
-            types_after = {"location_types": sorted({*business.location_types, "INVENTORY"})}
-            return Change(
-                kind=Kind.LOCATION,
-                action=Action.UPDATE,
-                address=address,
-                before=types_before,
-                after=types_after,
-                fields=field_changes(types_before, types_after),
-                observed=Observed(business.id, business.revision),
-                reason=reason,
-                keys={"location": location.name, "wix_location_id": business.id},
-            )
-        after: dict[str, Any] = {"name": location.name}
-        if location.address is not None:
-            after["address"] = {
-                k: v
-                for k, v in (
-                    ("street", location.address.street),
-                    ("city", location.address.city),
-                    ("postal_code", location.address.postal_code),
-                    ("subdivision", location.address.subdivision),
-                    ("country", location.address.country),
-                )
-                if v is not None
-            }
-        if location.time_zone is not None:
-            after["time_zone"] = location.time_zone
-        return Change(
-            kind=Kind.LOCATION,
-            action=Action.CREATE,
-            address=address,
-            before=None,
-            after=after,
-            reason=reason,
-            keys={"location": location.name},
+            unresolved=tuple(unresolved),
         )
 
     # --- products and variants -----------------------------------------------------
 
-    def _plan_product(self, product: Product, live: LiveProduct | None) -> None:
+    def _plan_product(
+        self, product: Product, live: LiveProduct | None, renames: ProductRenames | None
+    ) -> None:
         address = product_address(product.slug)
-        options = {o.name: list(o.choices) for o in product.options}
         if live is None:
-            after = {"name": product.name or product.slug, **product_values(product, product)}
+            after = {"name": product.name, **product_values(product, product)}
             after["product_type"] = str(product.product_type or "physical").lower()
-            if options:
-                after["options"] = options
+            if product.options:
+                after["options"] = option_values(product.options)
+            swatches = desired_swatches(product)
+            if swatches:
+                after["swatches"] = swatches
             self.changes.append(
                 Change(
                     kind=Kind.PRODUCT,
@@ -255,23 +142,39 @@ class Planner:
         if product.product_type is not None and before.get("product_type") != after.get(
             "product_type"
         ):
-            self.notes.append(
-                Note(
-                    "PRODUCT_TYPE_IMMUTABLE",
-                    f"{address}: Wix cannot change a product's type ({before['product_type']} -> "
-                    f"{after['product_type']}); the type is left as it is. Delete and recreate "
-                    "the product to change it.",
+            self.unresolved.append(
+                Unresolved(
                     address,
+                    "type",
+                    before["product_type"],
+                    after["product_type"],
+                    "Wix cannot change a product's type once it exists. Put the type back in "
+                    "the YAML, or create the product under a new slug (and delete this one).",
                 )
             )
             before.pop("product_type")
             after.pop("product_type")
-        live_options = {o.name: list(o.choices) for o in live.options}
+        same_options = [o.name for o in product.options] == [o.name for o in live.options]
+        kept = self._kept_variants(product, live) if same_options else []
         if product.options or live.options:
-            before["options"] = live_options
-            after["options"] = self._merged_options(product, live, options, live_options)
-        changes = field_changes(before, after)
-        if changes:
+            before["options"] = option_values(live.options)
+            if same_options:
+                after["options"], swatches = merged_options(product, live, kept)
+            else:
+                after["options"], swatches = (
+                    option_values(product.options),
+                    desired_swatches(product),
+                )
+            if swatches:
+                before["swatches"] = swatch_values(product, live)
+                after["swatches"] = swatches
+        fields = list(field_changes(before, after))
+        renames = renames or ProductRenames()
+        fields = _rename_fields(renames, product.slug) + fields
+        keys: dict[str, Any] = {"slug": product.slug, "product_id": live.id}
+        if renames:
+            keys["renames"] = renames.to_dict()
+        if fields:
             self.changes.append(
                 Change(
                     kind=Kind.PRODUCT,
@@ -279,39 +182,27 @@ class Planner:
                     address=address,
                     before=before,
                     after=after,
-                    fields=changes,
+                    fields=tuple(fields),
                     observed=Observed(live.id, live.revision),
-                    reason=origins_of(product, [c.field.split(".")[0] for c in changes]),
-                    keys={"slug": product.slug, "product_id": live.id},
+                    reason=origins_of(product, {f.field.split(".")[0] for f in fields}),
+                    keys=keys,
                 )
             )
-        self._plan_variants(product, live)
+        self._plan_variants(product, live, same_options, kept)
 
-    def _merged_options(
-        self,
-        product: Product,
-        live: LiveProduct,
-        options: dict[str, list[str]],
-        live_options: dict[str, list[str]],
-    ) -> dict[str, list[str]]:
-        """Desired options, plus live choices still used by variants that are kept."""
-        if list(options) != list(live_options):
-            return options  # a different set of options replaces every variant
+    def _kept_variants(self, product: Product, live: LiveProduct) -> list[Any]:
+        """Live variants the YAML does not produce and that stay (no prune.variants)."""
+        if self.desired.prune.variants:
+            return []
         wanted = {v.key for v in product.variants}
-        kept = [v for v in live.variants if v.key not in wanted and not self.desired.prune.variants]
-        merged = {name: list(choices) for name, choices in options.items()}
-        for variant in kept:
-            for name, choice in zip(merged, variant.key, strict=False):
-                if choice not in merged[name]:
-                    merged[name].append(choice)
-        return merged
+        return [v for v in live.variants if v.key not in wanted]
 
-    def _plan_variants(self, product: Product, live: LiveProduct) -> None:
-        desired_option_names = [o.name for o in product.options]
-        replaced = desired_option_names != [o.name for o in live.options]
-        live_by_key = {v.key: v for v in live.variants}
+    def _plan_variants(
+        self, product: Product, live: LiveProduct, same_options: bool, kept: list[Any]
+    ) -> None:
+        live_by_key = {v.key: v for v in live.variants} if same_options else {}
         for variant in product.variants:
-            live_variant = None if replaced else live_by_key.get(variant.key)
+            live_variant = live_by_key.get(variant.key)
             if live_variant is None:
                 self.changes.append(self._variant_create(product, variant, live))
                 continue
@@ -337,46 +228,52 @@ class Planner:
                         },
                     )
                 )
-        wanted = {v.key for v in product.variants}
-        leftover = [v for v in live.variants if replaced or v.key not in wanted]
-        for live_variant in leftover:
-            if replaced or self.desired.prune.variants:
-                # A replaced variant is named by its old options ("Size=S"), so it
-                # never shares an address with the new variant that takes its place.
-                old_key = (
-                    tuple(
-                        f"{o.name}={c}"
-                        for o, c in zip(live.options, live_variant.key, strict=False)
-                    )
-                    if replaced
-                    else live_variant.key
+        for live_variant in kept:
+            self.unresolved.append(
+                Unresolved(
+                    variant_address(product.slug, live_variant.key),
+                    "variant",
+                    {"sku": live_variant.sku, "price": live_variant.price},
+                    None,
+                    "this live variant is not in the YAML (a choice removed, exclude, or "
+                    "combinations: listed) and is kept, with its choices, because prune: "
+                    "{variants: true} is not set. Set it to remove the variant, or add it back.",
                 )
-                self.changes.append(
-                    Change(
-                        kind=Kind.VARIANT,
-                        action=Action.DELETE,
-                        address=variant_address(product.slug, old_key),
-                        before={"sku": live_variant.sku, "price": live_variant.price},
-                        after=None,
-                        observed=Observed(live_variant.id, live.revision),
-                        reason=origins_of(product, ["options"])
-                        if replaced
-                        else origins_of(self.desired.prune, ["variants"]),
-                        keys={
-                            "slug": product.slug,
-                            "variant": list(live_variant.key),
-                            "product_id": live.id,
-                            "variant_id": live_variant.id,
-                        },
-                    )
+            )
+        if not same_options:
+            removed = list(live.variants)  # other options: every variant is replaced
+        elif self.desired.prune.variants:
+            wanted = {v.key for v in product.variants}
+            removed = [v for v in live.variants if v.key not in wanted]
+        else:
+            removed = []
+        for live_variant in removed:
+            # A replaced variant is named by its old options ("Size=S"), so it
+            # never shares an address with the new variant that takes its place.
+            old_key = (
+                live_variant.key
+                if same_options
+                else tuple(
+                    f"{o.name}={c}" for o, c in zip(live.options, live_variant.key, strict=False)
                 )
-        if leftover and not (replaced or self.desired.prune.variants):
-            self.notes.append(
-                Note(
-                    "UNMANAGED_VARIANTS",
-                    f"{product_address(product.slug)}: {len(leftover)} live variant(s) not in the "
-                    "YAML are kept as they are.",
-                    product_address(product.slug),
+            )
+            self.changes.append(
+                Change(
+                    kind=Kind.VARIANT,
+                    action=Action.DELETE,
+                    address=variant_address(product.slug, old_key),
+                    before={"sku": live_variant.sku, "price": live_variant.price},
+                    after=None,
+                    observed=Observed(live_variant.id, live.revision),
+                    reason=origins_of(product, ["options"])
+                    if not same_options
+                    else origins_of(self.desired.prune, ["variants"]),
+                    keys={
+                        "slug": product.slug,
+                        "variant": list(live_variant.key),
+                        "product_id": live.id,
+                        "variant_id": live_variant.id,
+                    },
                 )
             )
 
@@ -423,6 +320,19 @@ class Planner:
                 f"{len(unmanaged)} live product(s) not in the YAML are left alone (unmanaged).",
             )
         )
+
+
+def _rename_fields(renames: ProductRenames, slug: str) -> list[FieldChange]:
+    """The renames of a product as field changes: what a reviewer reads."""
+    fields = []
+    if renames.slug:
+        fields.append(FieldChange("slug", renames.slug, slug))
+    for new, old in renames.options.items():
+        fields.append(FieldChange(f"option[{old}]", old, new))
+    for option, choices in renames.choices.items():
+        for new, old in choices.items():
+            fields.append(FieldChange(f"option[{option}].choice[{old}]", old, new))
+    return fields
 
 
 def build_plan(desired: DesiredState, live: LiveStore, options: PlanOptions | None = None) -> Plan:

@@ -66,6 +66,16 @@ def render_markdown(plan: Plan, *, title: str = "", limit: int = GITHUB_COMMENT_
                     f"| {_KIND_TITLES[kind]} | {create} | {update + switch} | {switch} | {delete} |"
                 )
         head.append("")
+    if plan.unresolved:
+        head.append("> [!WARNING]")
+        head.append(
+            f"> {len(plan.unresolved)} difference(s) between the YAML and the live store are "
+            "not in this plan (apply will not make them):"
+        )
+        head += [f"> - `{u.address}` {u.field}: {u.reason}" for u in plan.unresolved[:20]]
+        if len(plan.unresolved) > 20:
+            head.append(f"> - ... and {len(plan.unresolved) - 20} more (see the plan artifact)")
+        head.append("")
     notes = [f"- {n.message}" for n in plan.notes]
     tail = ["**Notes**", "", *notes, ""] if notes else []
 

@@ -49,13 +49,33 @@ def format_field_change(change: FieldChange) -> str:
 
 
 def summary_line(plan: Plan) -> str:
-    if plan.empty:
+    unresolved = len(plan.unresolved)
+    if plan.in_sync:
         return "No changes. The live store matches the YAML."
+    if plan.empty:
+        return (
+            f"No changes to apply, but {unresolved} difference(s) are unresolved: the live store "
+            "does not match the YAML."
+        )
     s = plan.summary
     line = f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete."
     if s.switch_tracking:
         line += f" {s.switch_tracking} tracking method switch(es) included in the updates."
+    if unresolved:
+        line += f" {unresolved} unresolved difference(s) not in the plan."
     return line
+
+
+def unresolved_lines(plan: Plan) -> list[str]:
+    """One line per unresolved difference, with the reason on the next."""
+    lines = []
+    for item in plan.unresolved:
+        desired = "not in the YAML" if item.desired is None else format_value(item.desired)
+        lines.append(
+            f"? {item.address}  {item.field}: live {format_value(item.live)}, YAML {desired}"
+        )
+        lines.append(f"    {item.reason}")
+    return lines
 
 
 def render_change(change: Change) -> Text:
@@ -92,6 +112,11 @@ def render_text(plan: Plan, *, show_notes: bool = True) -> Text:
         text.append("Notes:\n", style="bold")
         for note in plan.notes:
             text.append(f"  - {note.message}\n", style="dim")
+        text.append("\n")
+    if plan.unresolved:
+        text.append("Unresolved (differences this plan will not make):\n", style="bold yellow")
+        for line in unresolved_lines(plan):
+            text.append(f"  {line}\n", style="yellow" if line.startswith("?") else "dim")
         text.append("\n")
     if plan.guard_rails:
         text.append(

@@ -32,6 +32,8 @@ class Case:
     changes: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     rails: tuple[str, ...] = ()
+    # (address, field) of every unresolved difference.
+    unresolved: tuple[tuple[str, str], ...] = ()
 
 
 def tee(**kwargs: Any) -> dict[str, Any]:
@@ -142,7 +144,7 @@ CASES: list[Case] = [
         "product_type_change",
         store("  ebook:\n    name: Ebook\n    type: physical\n"),
         seed={"products": [product("ebook", name="Ebook", product_type="DIGITAL")]},
-        notes=("PRODUCT_TYPE_IMMUTABLE",),
+        unresolved=(('product["ebook"]', "type"),),
     ),
     Case(
         "products_unmanaged",
@@ -203,7 +205,8 @@ CASES: list[Case] = [
                 )
             ]
         },
-        notes=("UNMANAGED_VARIANTS", "UNMANAGED_STOCK"),
+        notes=("UNMANAGED_STOCK",),
+        unresolved=(('variant["tee"]["L"]', "variant"),),
     ),
     Case(
         "variants_prune",

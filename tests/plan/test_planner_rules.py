@@ -6,12 +6,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from inventory_as_code.live import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.plan.model import Action, Plan
 from inventory_as_code.plan.planner import build_plan
 from inventory_as_code.plan.render_text import render_text
+from inventory_as_code.plan.targets import UnknownTargetError
 from tests.plan.cases import BY_NAME, Case
 
 
@@ -119,10 +122,22 @@ def test_tracking_switch_without_stock_trips_no_rail(planned: Callable[[Case], P
     assert plan.summary.switch_tracking == 2 and plan.summary.update == 2
 
 
-def test_targets_keep_notes_and_can_select_nothing(planned: Callable[[Case], Plan]) -> None:
-    plan = planned(replace(BY_NAME["variants_unmanaged"], targets=('product["nothing"]',)))
+def test_a_target_that_names_nothing_is_refused_with_a_suggestion(
+    planned: Callable[[Case], Plan],
+) -> None:
+    with pytest.raises(UnknownTargetError) as refused:
+        planned(replace(BY_NAME["variants_unmanaged"], targets=('product["tea"]',)))
+    assert 'product["tea"] matches nothing' in str(refused.value)
+    assert 'did you mean product["tee"]?' in str(refused.value)
+    with pytest.raises(UnknownTargetError, match="is not an address"):
+        planned(replace(BY_NAME["variants_unmanaged"], targets=("tee",)))
+
+
+def test_targets_keep_notes_and_select_stock(planned: Callable[[Case], Plan]) -> None:
+    plan = planned(replace(BY_NAME["variants_unmanaged"], targets=('product["tee"]',)))
     assert plan.empty
-    assert [n.code for n in plan.notes] == ["UNMANAGED_VARIANTS", "UNMANAGED_STOCK"]
+    assert [n.code for n in plan.notes] == ["UNMANAGED_STOCK"]
+    assert [u.address for u in plan.unresolved] == ['variant["tee"]["L"]']
     one_stock = planned(
         replace(BY_NAME["policy_set"], targets=('stock["tee"]["M"]["Online store"]',))
     )

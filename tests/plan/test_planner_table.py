@@ -24,7 +24,11 @@ def test_case(case: Case, planned: Callable[[Case], Plan]) -> None:
     assert [(c.action.value, c.address) for c in plan.changes] == list(case.changes)
     assert [n.code for n in plan.notes] == list(case.notes)
     assert [g.code for g in plan.guard_rails] == list(case.rails)
+    assert [(u.address, u.field) for u in plan.unresolved] == list(case.unresolved)
     text = render_text(plan).plain
-    if not case.changes:
+    if not case.changes and not case.unresolved:
         assert text.endswith("No changes. The live store matches the YAML.\n")
+    if case.unresolved:
+        assert "matches the YAML" not in text
+        assert "Unresolved" in text
     check_golden(case.name, text)

@@ -35,7 +35,7 @@ SUMMARY = re.compile(r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete\.
 
 
 def text_counts(text: str) -> tuple[int, int, int]:
-    if "No changes." in text:
+    if "No changes" in text:
         return (0, 0, 0)
     match = SUMMARY.search(text)
     assert match, text
