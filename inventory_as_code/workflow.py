@@ -130,6 +130,7 @@ def apply_plan(
     *,
     progress: Callable[[int, int, Batch], None] | None = None,
     all_or_nothing: bool = False,
+    check_after: bool = True,
 ) -> ApplyReport:
     """Execute exactly ``plan``; see :mod:`inventory_as_code.apply.executor` for the rules."""
     default_location = plan.metadata.get("default_location")
@@ -160,5 +161,12 @@ def apply_plan(
                     )
                 report.set(outcome)
             return report
-    executor = Executor(client, plan, calls, default_location=default_location, progress=progress)
+    executor = Executor(
+        client,
+        plan,
+        calls,
+        default_location=default_location,
+        progress=progress,
+        check_after=check_after,
+    )
     return executor.run()

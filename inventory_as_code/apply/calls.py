@@ -3,25 +3,32 @@
 Changes are grouped by the endpoint that carries them and cut at that
 endpoint's batch limit, in dependency order:
 
- 1. ``locations.create``, ``locations.add-type``       one call per location
- 2. ``products.bulk-create-with-inventory``            new products with their variants and
+ 1. ``locations.create``                               one call per new location
+ 2. ``locations.update``                               per changed location: add the
+                                                       INVENTORY type and/or replace the
+                                                       object (rename, address, time zone)
+ 3. ``products.bulk-create-with-inventory``            new products with their variants and
                                                        their stock at the default location;
                                                        100 products / 1,000 variants per call
- 3. ``products.bulk-update``                           changed products (fields, variants added,
-                                                       changed or removed), whole variant arrays;
-                                                       100 products / 1,000 variants per call
- 4. ``inventory-items.bulk-create``                    all other new stock, 1,000 per call
- 5. ``inventory-items.bulk-update``                    stock changes and tracking switches, 1,000
- 6. ``inventory-items.bulk-increment``                 top-ups (policy at_least), 300 per call
+ 4. ``products.bulk-update``                           changed products (fields, renames,
+                                                       variants added, changed or removed),
+                                                       whole variant arrays; 100 / 1,000
+ 5. ``inventory-items.bulk-create``                    all other new stock, 1,000 per call
+ 6. ``inventory-items.bulk-update``                    stock changes, tracking switches and
+                                                       top-ups (policy at_least), 1,000
  7. ``inventory-items.bulk-delete``                    1,000 per call
  8. ``products.bulk-delete``                           100 per call
  9. ``locations.archive``                              one call per location
+
+Top-ups are revision-guarded updates to the planned quantity, not
+increments: a second apply of the same plan (or two at once) is refused by
+the revision and finds the floor reached, so stock is never topped up twice.
 
 Ids that do not exist yet (a product, variant or location created earlier in
 the same apply) are filled in by the executor when it builds each call's
 body; how many calls there are never depends on them, so this count is the
 lower bound the Wix limits allow for the plan, and the emulator's request
-log must match it.
+log must match it (apply's reads come on top: see the executor).
 """
 
 from __future__ import annotations
@@ -34,7 +41,6 @@ from dataclasses import dataclass
 
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
 from inventory_as_code.wix._limits import (
-    INVENTORY_ADJUST_BULK,
     INVENTORY_BULK,
     PRODUCTS_BULK,
     PRODUCTS_BULK_VARIANTS,
@@ -43,12 +49,11 @@ from inventory_as_code.wix._limits import (
 
 class Step(enum.Enum):
     LOCATION_CREATE = "locations.create"
-    LOCATION_ENABLE = "locations.add-type"
+    LOCATION_UPDATE = "locations.update"
     PRODUCT_CREATE = "products.bulk-create-with-inventory"
     PRODUCT_UPDATE = "products.bulk-update"
     STOCK_CREATE = "inventory-items.bulk-create"
     STOCK_UPDATE = "inventory-items.bulk-update"
-    STOCK_INCREMENT = "inventory-items.bulk-increment"
     STOCK_DELETE = "inventory-items.bulk-delete"
     PRODUCT_DELETE = "products.bulk-delete"
     LOCATION_DELETE = "locations.archive"
@@ -79,6 +84,12 @@ class Batch:
     def size(self) -> int:
         return len(self.groups) if self.groups else len(self.changes)
 
+    @property
+    def write_calls(self) -> int:
+        if self.step is Step.LOCATION_UPDATE:
+            return location_update_calls(self.changes[0])
+        return 1
+
 
 @dataclass(frozen=True, slots=True)
 class CallPlan:
@@ -86,17 +97,22 @@ class CallPlan:
 
     @property
     def total(self) -> int:
-        return len(self.batches)
+        return sum(batch.write_calls for batch in self.batches)
 
 
-def is_increment(change: Change) -> bool:
-    """A pure top-up under policy at_least: sent as an increment, never as a set."""
+def location_update_calls(change: Change) -> int:
+    """Add-type for a location that becomes an inventory location, a replace for the rest."""
+    fields = {f.field.split(".")[0] for f in change.fields}
+    return int("location_types" in fields) + int(bool(fields - {"location_types"}))
+
+
+def is_top_up(change: Change) -> bool:
+    """A pure top-up under policy at_least: re-read and recomputed if the item moved."""
     return (
         change.kind is Kind.STOCK
         and change.action is Action.UPDATE
         and change.keys.get("policy") == "at_least"
         and [f.field for f in change.fields] == ["quantity"]
-        and isinstance(change.before, dict | type(None))
         and (change.after or {}).get("quantity", 0) > (change.before or {}).get("quantity", 0)
     )
 
@@ -164,7 +180,7 @@ def compile_plan(
 
     batches: list[Batch] = []
     batches += [Batch(Step.LOCATION_CREATE, (c,)) for c in by_kind[(Kind.LOCATION, Action.CREATE)]]
-    batches += [Batch(Step.LOCATION_ENABLE, (c,)) for c in by_kind[(Kind.LOCATION, Action.UPDATE)]]
+    batches += [Batch(Step.LOCATION_UPDATE, (c,)) for c in by_kind[(Kind.LOCATION, Action.UPDATE)]]
 
     new_products = {c.keys["slug"] for c in by_kind[(Kind.PRODUCT, Action.CREATE)]}
     per_product: dict[str, list[Change]] = defaultdict(list)
@@ -199,10 +215,9 @@ def compile_plan(
     stock_updates = (
         by_kind[(Kind.STOCK, Action.UPDATE)] + by_kind[(Kind.STOCK, Action.SWITCH_TRACKING)]
     )
-    sets = [c for c in stock_updates if not is_increment(c)]
-    raises = [c for c in stock_updates if is_increment(c)]
-    batches += _chunks(sorted(sets, key=lambda c: c.address), INVENTORY_BULK, Step.STOCK_UPDATE)
-    batches += _chunks(raises, INVENTORY_ADJUST_BULK, Step.STOCK_INCREMENT)
+    batches += _chunks(
+        sorted(stock_updates, key=lambda c: c.address), INVENTORY_BULK, Step.STOCK_UPDATE
+    )
     batches += _chunks(by_kind[(Kind.STOCK, Action.DELETE)], INVENTORY_BULK, Step.STOCK_DELETE)
     batches += _chunks(by_kind[(Kind.PRODUCT, Action.DELETE)], PRODUCTS_BULK, Step.PRODUCT_DELETE)
     batches += [Batch(Step.LOCATION_DELETE, (c,)) for c in by_kind[(Kind.LOCATION, Action.DELETE)]]
@@ -222,11 +237,13 @@ def lower_bound(
     folded = sum(
         1 for c in plan.changes if folded_into_product_create(c, new_products, default_location)
     )
-    increments = sum(1 for c in plan.changes if is_increment(c))
     stock_updates = (
-        counts[(Kind.STOCK, Action.UPDATE)]
-        + counts[(Kind.STOCK, Action.SWITCH_TRACKING)]
-        - increments
+        counts[(Kind.STOCK, Action.UPDATE)] + counts[(Kind.STOCK, Action.SWITCH_TRACKING)]
+    )
+    location_updates = sum(
+        location_update_calls(c)
+        for c in plan.changes
+        if c.kind is Kind.LOCATION and c.action is Action.UPDATE
     )
     created_variants = sum(
         1
@@ -254,13 +271,12 @@ def lower_bound(
 
     return (
         counts[(Kind.LOCATION, Action.CREATE)]
-        + counts[(Kind.LOCATION, Action.UPDATE)]
+        + location_updates
         + counts[(Kind.LOCATION, Action.DELETE)]
         + products_calls(len(new_products), created_variants)
         + products_calls(len(updated), sum(max(1, v) for v in updated.values()))
         + math.ceil((counts[(Kind.STOCK, Action.CREATE)] - folded) / INVENTORY_BULK)
         + math.ceil(stock_updates / INVENTORY_BULK)
-        + math.ceil(increments / INVENTORY_ADJUST_BULK)
         + math.ceil(counts[(Kind.STOCK, Action.DELETE)] / INVENTORY_BULK)
         + math.ceil(counts[(Kind.PRODUCT, Action.DELETE)] / PRODUCTS_BULK)
     )

@@ -11,10 +11,15 @@ behind a success count:
 * ``not_attempted``: never sent, because something it depends on failed,
   or the run stopped.
 
-Exit codes: 0 all applied; 1 nothing applied because of an error (something
-failed or is unknown); 3 partly applied; 4 refused: nothing applied because
-the plan is stale (objects moved or were created since) and what depended on
-them was not attempted.
+After the writes, every object written is read back and compared with the
+plan (:mod:`.readback`): a field that differs is an *inconsistency*, "Wix did
+something the plan did not say", listed with the object and field.
+
+Exit codes: 0 all applied (and read back as planned); 1 nothing applied
+because of an error (something failed or is unknown); 3 partly applied, or
+applied with inconsistencies; 4 refused: nothing applied because the plan is
+stale (objects moved or were created since) and what depended on them was
+not attempted.
 """
 
 from __future__ import annotations
@@ -46,9 +51,22 @@ class Outcome:
     message: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Inconsistency:
+    """A field of an object apply wrote that does not hold what the plan says."""
+
+    address: str
+    field: str
+    expected: Any
+    actual: Any
+    planned: bool  # a field the plan set (else a field the plan left alone moved)
+
+
 @dataclass(slots=True)
 class ApplyReport:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    inconsistencies: list[Inconsistency] = field(default_factory=list)
+    verified: bool = False
     calls: dict[str, int] = field(default_factory=dict)
     planned_write_calls: int = 0
     seconds: float = 0.0
@@ -68,7 +86,7 @@ class ApplyReport:
         if self.refused:
             return 4
         if not not_applied:
-            return 0
+            return 3 if self.inconsistencies else 0
         if counts[Status.APPLIED]:
             return 3
         # Nothing applied: an error if anything failed or is unknown; otherwise the
@@ -84,6 +102,17 @@ class ApplyReport:
             "total_calls": sum(self.calls.values()),
             "planned_write_calls": self.planned_write_calls,
             "seconds": round(self.seconds, 3),
+            "verified": self.verified,
+            "inconsistencies": [
+                {
+                    "address": i.address,
+                    "field": i.field,
+                    "expected": i.expected,
+                    "actual": i.actual,
+                    "planned": i.planned,
+                }
+                for i in self.inconsistencies
+            ],
             "outcomes": [
                 {
                     "address": o.address,
@@ -132,6 +161,17 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
             if outcome.message:
                 line += f": {outcome.message}"
             text.append(line + "\n", style=_STYLES[status])
+    if report.inconsistencies:
+        text.append(
+            "Wix did something the plan did not say (read back after apply):\n", style="bold red"
+        )
+        for item in report.inconsistencies:
+            what = "planned" if item.planned else "not in the plan"
+            text.append(
+                f"  ! {item.address}  {item.field}: expected {item.expected!r}, "
+                f"found {item.actual!r} ({what})\n",
+                style="red",
+            )
     counts = report.counts()
     total_calls = sum(report.calls.values())
     text.append(
@@ -139,7 +179,13 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
         f"{counts[Status.STALE]} stale, {counts[Status.UNKNOWN]} unknown, "
         f"{counts[Status.NOT_ATTEMPTED]} not attempted. "
         f"{total_calls} API call(s) ({report.planned_write_calls} write call(s) planned), "
-        f"{report.seconds:.1f} s.\n",
+        f"{report.seconds:.1f} s."
+        + (
+            f" Read back: {len(report.inconsistencies)} inconsistenc(ies)."
+            if report.verified
+            else " Not read back (--no-verify)."
+        )
+        + "\n",
         style="bold",
     )
     return text

@@ -30,7 +30,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from inventory_as_code.live.model import LiveInventoryItem, LiveProduct, LiveStore
+from inventory_as_code.live.model import LiveInventoryItem, LiveOption, LiveProduct, LiveStore
 from inventory_as_code.model import variant_label
 
 T = TypeVar("T", bound=Hashable)
@@ -155,19 +155,15 @@ class Exporter:
         if not product.visible:
             doc["visible"] = False
         if product.options:
-            doc["options"] = {o.name: list(o.choices) for o in product.options}
-            for option in product.options:
-                if option.render_type != "TEXT_CHOICES":
-                    self.notes.append(
-                        f"{product.slug}: option {option.name} shows {option.render_type}; the "
-                        "format has text choices only, so swatches are left as they are."
-                    )
+            doc["options"] = {o.name: self._option(product, o) for o in product.options}
         variants: dict[tuple[str, ...], dict[str, Any]] = {v.key: {} for v in product.variants}
         self._variant_set(product, doc, variants)
         self._skus(product, doc, variants)
         self._prices(product, doc, variants)
         for variant in product.variants:
-            if not variant.visible:
+            # An option-less product's only variant is as visible as the product (Wix
+            # couples them), so only variants of products with options say it.
+            if product.options and not variant.visible:
                 variants[variant.key]["visible"] = False
         self._stock(product, doc, variants, values, location_blocks)
         listed = {
@@ -178,6 +174,19 @@ class Exporter:
         if listed:
             doc["variants"] = {k: (v or None) for k, v in listed.items()}
         return doc
+
+    def _option(self, product: LiveProduct, option: LiveOption) -> Any:
+        """Text choices as a list; a colour-swatch option as ``{swatches: {choice: colour}}``."""
+        if not option.is_swatch:
+            return list(option.choices)
+        colors = option.swatches()
+        if all(colors.values()) and set(option.choice_types) == {"ONE_COLOR"}:
+            return {"swatches": dict(colors)}
+        self.notes.append(
+            f"{product.slug}: option {option.name} shows swatches that are not all single "
+            "colours; written as a list of choices, so their swatches are left as they are."
+        )
+        return list(option.choices)
 
     def _variant_set(
         self, product: LiveProduct, doc: dict[str, Any], variants: dict[Any, dict[str, Any]]

@@ -27,6 +27,9 @@ from inventory_as_code.plan.addresses import stock_address
 from inventory_as_code.plan.diffing import field_changes
 from inventory_as_code.plan.model import Action, Change, Kind, Note, Observed
 
+# Wix's preorder limit for an item that starts counting (shared/wix-api inventory-items-v3).
+WIX_DEFAULT_PREORDER_LIMIT = 100_000
+
 
 def _live_preorder(item: LiveInventoryItem) -> dict[str, Any]:
     return {
@@ -236,9 +239,19 @@ class StockPlanner:
         live = live_values(item)
         after = create_values(entry)
         before = {k: v for k, v in live.items() if k != "preorder"}
-        if "preorder" in after:
+        # The preorder limit goes with the method: Wix accepts one only with quantity
+        # tracking and gives a newly counted item its default limit. Say so in the plan.
+        preorder = after.setdefault("preorder", {})
+        live_limit = live["preorder"].get("limit")
+        if after["tracking"] == "in_stock" and live_limit is not None:
+            preorder["limit"] = None
+        elif after["tracking"] == "quantity" and live_limit is None and "limit" not in preorder:
+            preorder["limit"] = WIX_DEFAULT_PREORDER_LIMIT
+        if preorder:
             # Show the preorder settings the switch also changes, next to the method.
-            before["preorder"] = {k: live["preorder"].get(k) for k in after["preorder"]}
+            before["preorder"] = {k: live["preorder"].get(k) for k in preorder}
+        else:
+            del after["preorder"]
         return Change(
             kind=Kind.STOCK,
             action=Action.SWITCH_TRACKING,

@@ -71,4 +71,7 @@ def _unknown(target: str, known: set[str]) -> str:
     same_kind = sorted(a for a in known if a.startswith(kind + "["))
     match = suggest(target, same_kind)
     hint = f"; did you mean {match}?" if match else ""
-    return f"--target {target} matches nothing in the YAML or the live store{hint} Nothing was planned."
+    return (
+        f"--target {target} matches nothing in the YAML or the live store{hint} "
+        "Nothing was planned."
+    )

@@ -43,7 +43,14 @@ def test_saved_plan_applies_once_and_reports_json(project: Path, tmp_path: Path)
     report = json.loads(report_file.read_text())
     assert report["summary"]["applied"] == 23
     assert report["exit_code"] == 0
-    assert report["calls"] == {"products.bulk-create-with-inventory": 1}
+    # One write, then the read-back: the products, their variants and their stock.
+    assert report["calls"] == {
+        "products.bulk-create-with-inventory": 1,
+        "products.query": 1,
+        "variants.query": 1,
+        "inventory-items.query": 1,
+    }
+    assert report["verified"] is True and report["inconsistencies"] == []
     assert run("plan", str(project), "--detailed-exitcode").exit_code == 0
 
 

@@ -133,7 +133,7 @@ def test_a_sale_between_plan_and_apply_is_kept_and_reported_stale(shop: Shop) ->
     ]
 
 
-def test_at_least_tops_up_with_increments_and_never_lowers(shop: Shop) -> None:
+def test_at_least_tops_up_once_and_never_lowers(shop: Shop) -> None:
     shop.write("store.yaml", SHOP)
     shop.apply()
     mug = next(i for i in shop.inventory() if i.get("product", {}).get("variantSku") == "MUG")
@@ -144,10 +144,31 @@ def test_at_least_tops_up_with_increments_and_never_lowers(shop: Shop) -> None:
     ]
     shop.emulator.clear_requests()
     assert shop.apply(plan).exit_code == 0
-    assert "POST /stores/v3/bulk/inventory-items/increment" in shop.writes()
+    # A revision-guarded update to the floor, never a blind increment.
+    assert shop.writes() == ["POST /stores/v3/bulk/inventory-items/update"]
+    assert shop.client.inventory.get(mug["id"])["quantity"] == 8
+    # The same plan again: refused by the revision, the floor is reached, nothing doubles.
+    again = shop.apply(plan)
+    assert again.exit_code == 0
+    outcome = again.outcomes['stock["mug"]["(default)"]["Main warehouse"]']
+    assert outcome.code == "ALREADY_AT_FLOOR"
     assert shop.client.inventory.get(mug["id"])["quantity"] == 8
     shop.client.inventory.bulk_increment([Adjustment(10, inventory_item_id=mug["id"])])
     assert shop.plan().empty  # 18 >= 8: at_least never lowers
+
+
+def test_a_top_up_after_a_sale_since_the_plan_counts_the_sale(shop: Shop) -> None:
+    shop.write("store.yaml", SHOP)
+    shop.apply()
+    mug = next(i for i in shop.inventory() if i.get("product", {}).get("variantSku") == "MUG")
+    shop.client.inventory.bulk_decrement([Adjustment(5, inventory_item_id=mug["id"])])
+    plan = shop.plan()  # 3 -> 8
+    shop.client.inventory.bulk_decrement([Adjustment(2, inventory_item_id=mug["id"])])  # a sale
+    report = shop.apply(plan)
+    assert report.exit_code == 0, report.to_dict()
+    outcome = report.outcomes['stock["mug"]["(default)"]["Main warehouse"]']
+    assert outcome.code == "RECOMPUTED" and "from 1" in outcome.message
+    assert shop.client.inventory.get(mug["id"])["quantity"] == 8  # the floor, not 1 + 5
 
 
 def test_faults_during_apply_report_what_remains_and_a_second_apply_converges(shop: Shop) -> None:

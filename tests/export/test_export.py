@@ -223,6 +223,8 @@ def test_data_the_format_cannot_express_is_named(
 ) -> None:
     store = generated_store(1, random.Random(3))
     store["products"][0]["options"][0]["optionRenderType"] = "SWATCH_CHOICES"
+    for choice in store["products"][0]["options"][0]["choicesSettings"]["choices"]:
+        choice["choiceType"] = "ONE_COLOR"  # a swatch without a colour code
     for variant in store["products"][0]["variantsInfo"]["variants"]:
         variant["choices"][0]["optionChoiceNames"]["renderType"] = "SWATCH_CHOICES"
     emulator.seed(store, site_id=SITE)
@@ -232,7 +234,7 @@ def test_data_the_format_cannot_express_is_named(
     )
     result = export_project(client, tmp_path / "out", policy="set")
     joined = " ".join(result.notes)
-    assert "SWATCH_CHOICES" in joined
+    assert "swatches that are not all single colours" in joined
     assert "a stock count of -3 cannot be written" in joined
     # The clamped count is a difference a plan would show, and it is reported.
     assert any("quantity: -3 -> 0" in line for line in result.residual)

@@ -101,20 +101,25 @@ def test_sales_during_apply_are_kept_and_reported_stale(make_shop: MakeShop) -> 
     report = shop.apply(plan)
     moved = {
         'stock["tee"]["S"]["Main"]': "quantity 10 -> 8 (-2); kept",
-        'stock["mug"]["(default)"]["Main"]': "quantity 3 -> 2 (-1); kept",
         'stock["tee"]["M"]["Outlet"]': "quantity 3 -> 2 (-1); kept",
     }
     assert statuses(report) == dict.fromkeys(moved, "stale")
     for address, what in moved.items():
         assert report.outcomes[address].message == f"changed since the plan: {what}"
+    # A top-up keeps its meaning after a sale: re-read (2), then raised to the floor.
+    mug = report.outcomes['stock["mug"]["(default)"]["Main"]']
+    assert (mug.code, mug.message) == (
+        "RECOMPUTED",
+        "topped up from 2 (changed since the plan) to 8",
+    )
     assert report.exit_code == 3
     stock = shop.stock()
-    assert (stock[("TEE-S", "Online store")], stock[("MUG", "Online store")]) == (8, 2)
+    assert (stock[("TEE-S", "Online store")], stock[("MUG", "Online store")]) == (8, 8)
     assert (stock[("TEE-M", "Outlet")], stock[("TEE-M", "Online store")]) == (2, 14)
     # The next plan starts from the new counts.
     again = {c.address: (c.fields[0].before, c.fields[0].after) for c in shop.plan().changes}
     assert again['stock["tee"]["S"]["Main"]'] == (8, 14)
-    assert again['stock["mug"]["(default)"]["Main"]'] == (2, 8)
+    assert 'stock["mug"]["(default)"]["Main"]' not in again
     shop.converge()
     assert shop.stock() == EDITED_STOCK
 

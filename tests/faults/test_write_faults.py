@@ -25,8 +25,8 @@ ROUTES = {
     "product_create": "POST /stores/v3/bulk/products-with-inventory/create",
     "stock_create": "POST /stores/v3/bulk/inventory-items/create",
     "product_update": "POST /stores/v3/bulk/products/update",
+    # Stock updates carry the mug's top-up too: a revision-guarded update, not an increment.
     "stock_update": "POST /stores/v3/bulk/inventory-items/update",
-    "increment": "POST /stores/v3/bulk/inventory-items/increment",
 }
 OUTLET_STOCK = ['stock["tee"]["M"]["Outlet"]', 'stock["tee"]["S"]["Outlet"]']
 PRODUCTS = ['product["mug"]', 'product["tee"]']
@@ -105,19 +105,14 @@ PERSISTENT = {
     ),
     ("stock_update", "503:times=inf"): (
         3,
-        failed(*TEE_STOCK),
-        dict.fromkeys(TEE_STOCK, "INJECTED_FAULT"),
+        failed(*TEE_STOCK, MUG),
+        dict.fromkeys([*TEE_STOCK, MUG], "INJECTED_FAULT"),
     ),
     ("stock_update", "drop-before:times=inf"): (
         3,
-        failed(*TEE_STOCK),
-        dict.fromkeys(TEE_STOCK, "WixTransportError"),
+        failed(*TEE_STOCK, MUG),
+        dict.fromkeys([*TEE_STOCK, MUG], "WixTransportError"),
     ),
-    # An increment is never resent after a 5xx; the re-read shows it did not land.
-    ("increment", "503"): (3, failed(MUG), {MUG: "NOT_APPLIED"}),
-    ("increment", "503:times=inf"): (3, failed(MUG), {MUG: "NOT_APPLIED"}),
-    # Refused connections never reached the server: resent, then given up.
-    ("increment", "drop-before:times=inf"): (3, failed(MUG), {MUG: "WixTransportError"}),
     ("location_create", "503"): (
         3,
         {**failed('location["Outlet"]'), **skipped(*OUTLET_STOCK)},
@@ -145,7 +140,7 @@ CASES = sorted(
 
 def first_apply(make_shop: MakeShop, kind: str, fault: str) -> tuple[FaultShop, object]:
     shop = make_shop(timeout=1.0)
-    if kind in ("product_update", "stock_update", "increment"):
+    if kind in ("product_update", "stock_update"):
         assert shop.apply().exit_code == 0
         shop.sell("MUG", "Online store", 5)  # the mug's floor of 8 needs a top-up of 5
         shop.write(EDITED)
@@ -170,23 +165,30 @@ def test_write_fault_is_reported_exactly_and_the_next_apply_converges(
         if kind != "location_create":
             assert any("answer lost" in m for m in messages)
     shop.converge()
-    updated = kind in ("product_update", "stock_update", "increment")
+    updated = kind in ("product_update", "stock_update")
     assert shop.stock() == (EDITED_STOCK if updated else STORE_STOCK)
     shop.assert_no_duplicates()
 
 
-def test_an_increment_whose_answer_is_lost_is_not_counted_twice(make_shop: MakeShop) -> None:
-    shop, report = first_apply(make_shop, "increment", "drop-after:times=inf")
-    outcome = report.outcomes[MUG]  # type: ignore[attr-defined]
+def test_a_top_up_whose_answer_is_lost_is_not_counted_twice(make_shop: MakeShop) -> None:
+    shop = make_shop(timeout=1.0)
+    assert shop.apply().exit_code == 0
+    shop.sell("MUG", "Online store", 5)  # 8 -> 3: the floor of 8 needs a top-up of 5
+    shop.write(EDITED)
+    plan = shop.plan()
+    shop.fail(f"{ROUTES['stock_update']}:drop-after:times=inf")
+    report = shop.apply(plan)
+    outcome = report.outcomes[MUG]
     assert (outcome.status.value, outcome.message) == (
         "applied",
-        "answer lost; the re-read shows it applied",
+        "answer lost; a re-read shows it applied",
     )
-    increments = [
-        e for e in shop.emulator.requests() if e["route"] == "inventory-items.bulk-increment"
-    ]
-    assert len(increments) == 1  # never resent
-    assert shop.item("MUG", "Online store")["quantity"] == 8  # 3 + 5, not 3 + 5 + 5
+    assert shop.item("MUG", "Online store")["quantity"] == 8  # 3 topped up to 8, once
+    # The same plan applied again finds the floor reached and sends nothing for it.
+    shop.heal()
+    again = shop.apply(plan)
+    assert again.outcomes[MUG].code == "ALREADY_AT_FLOOR"
+    assert shop.item("MUG", "Online store")["quantity"] == 8
 
 
 def test_a_location_create_whose_answer_is_lost_is_sent_once(make_shop: MakeShop) -> None:

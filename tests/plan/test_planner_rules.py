@@ -192,8 +192,12 @@ def test_a_tracking_switch_shows_the_preorder_change_it_carries(
     )
     plan = planned(replace(case, yaml={**case.yaml, "products.yaml": yaml}))
     switch = next(c for c in plan.changes if c.address.endswith('["S"]["Online store"]'))
-    assert switch.after is not None and switch.after["preorder"] == {"enabled": True}
-    assert "preorder.enabled: false -> true" in render_text(plan).plain
+    # Counting starts with Wix's default preorder limit: the plan says so too.
+    assert switch.after is not None
+    assert switch.after["preorder"] == {"enabled": True, "limit": 100_000}
+    text = render_text(plan).plain
+    assert "preorder.enabled: false -> true" in text
+    assert "preorder.limit: (unset) -> 100000" in text
 
 
 def test_every_change_has_its_own_address(planned: Callable[[Case], Plan]) -> None:

@@ -1,0 +1,128 @@
+"""After apply: read back every object written and check it against the plan.
+
+Terraform stops with "Provider produced inconsistent result after apply"
+when a provider's result differs from its plan. This is the same check on
+the user's live store: the emulator proves the contract in the tests, and
+on a real site this is how a difference between Wix and the emulator shows
+up in the apply report instead of in the storefront.
+
+Cost, in reads: two per 100 products written (products and their variants,
+plus one Get Product for each product whose read-only variants lag), one per
+100 new products for the stock created with them, one per 1,000 other stock
+items written, and one for locations when any was written.
+
+An object whose revision moved on after this run's own write (a sale a
+second later) is not compared: what it holds is no longer apply's doing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from inventory_as_code.apply.check import Mismatch, check_item, check_location, check_product
+from inventory_as_code.apply.report import Status
+from inventory_as_code.apply.run import Run
+from inventory_as_code.live.normalize import business_location_from_wix
+from inventory_as_code.live.reader import (
+    read_inventory_items,
+    read_inventory_items_of_products,
+    read_products,
+)
+from inventory_as_code.plan.model import Action, Change, Kind
+
+
+def verify(run: Run) -> list[Mismatch]:
+    """Mismatches between what apply wrote and what the live store holds now."""
+    applied = [c for c in run.plan.changes if run.status(c) is Status.APPLIED]
+    return _products(run, applied) + _stock(run, applied) + _locations(run, applied)
+
+
+def _moved_on(run: Run, object_id: str, revision: str) -> bool:
+    written = run.written.get(object_id)
+    return written is not None and written != revision
+
+
+def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
+    groups: dict[str, list[Change]] = defaultdict(list)
+    deleted: list[Change] = []
+    for change in applied:
+        if change.kind is Kind.PRODUCT and change.action is Action.DELETE:
+            deleted.append(change)
+        elif change.kind in (Kind.PRODUCT, Kind.VARIANT):
+            groups[change.keys["slug"]].append(change)
+    ids = {slug: run.ids.products[slug] for slug in groups if slug in run.ids.products}
+    ids.update({c.keys["slug"]: c.keys["product_id"] for c in deleted})
+    if not ids:
+        return []
+    found = read_products(run.client, ids.values())
+    out: list[Mismatch] = []
+    for change in deleted:
+        if change.keys["product_id"] in found:
+            out.append(Mismatch(change.address, "exists", False, True, True))
+    for slug, changes in groups.items():
+        product = found.get(ids.get(slug, ""))
+        if product is None:
+            out.append(Mismatch(changes[0].address, "exists", True, False, True))
+        elif not _moved_on(run, product.id, product.revision):
+            out += check_product(changes, run.before_products.get(slug), product)
+    return out
+
+
+def _stock(run: Run, applied: list[Change]) -> list[Mismatch]:
+    stock = [c for c in applied if c.kind is Kind.STOCK]
+    if not stock:
+        return []
+    new_products = {
+        c.keys["slug"] for c in applied if c.kind is Kind.PRODUCT and c.action is Action.CREATE
+    }
+    by_place = {
+        (i.variant_id, i.location_id): i
+        for i in read_inventory_items_of_products(
+            run.client,
+            {run.ids.products[s] for s in new_products if s in run.ids.products},
+        )
+    }
+    wanted = {c.observed.id for c in stock if c.observed is not None}
+    wanted |= {run.created_items[c.address] for c in stock if c.address in run.created_items}
+    by_id = read_inventory_items(run.client, wanted) if wanted else {}
+    out: list[Mismatch] = []
+    for change in stock:
+        if change.action is Action.DELETE:
+            if change.keys["inventory_item_id"] in by_id:
+                out.append(Mismatch(change.address, "exists", False, True, True))
+            continue
+        if change.observed is not None:
+            item = by_id.get(change.observed.id)
+        elif change.address in run.created_items:
+            item = by_id.get(run.created_items[change.address])
+        else:
+            place = (run.ids.variant(change) or "", run.ids.locations.get(change.keys["location"]))
+            item = by_place.get(place)  # type: ignore[arg-type]
+        if item is None:
+            out.append(Mismatch(change.address, "exists", True, False, True))
+        elif not _moved_on(run, item.id, item.revision):
+            out += check_item(change, item)
+    return out
+
+
+def _locations(run: Run, applied: list[Change]) -> list[Mismatch]:
+    written = [c for c in applied if c.kind is Kind.LOCATION]
+    if not written:
+        return []
+    live = [business_location_from_wix(raw) for raw in run.client.locations.query()]
+    by_id = {loc.id: loc for loc in live}
+    by_name = {loc.name: loc for loc in live if not loc.archived}
+    out: list[Mismatch] = []
+    for change in written:
+        if change.action is Action.DELETE:
+            gone = by_id.get(change.observed.id if change.observed else "")
+            if gone is not None and not gone.archived:
+                out.append(Mismatch(change.address, "archived", True, False, True))
+            continue
+        location = by_id.get(change.keys.get("wix_location_id", "")) or by_name.get(
+            change.keys["location"]
+        )
+        if location is not None and _moved_on(run, location.id, location.revision):
+            continue
+        out += check_location(change, location)
+    return out

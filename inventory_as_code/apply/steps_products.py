@@ -1,0 +1,201 @@
+"""Apply steps for products: create (with default-location stock), update, delete.
+
+Products to update are read once, just before the first update (two reads
+per 100 products): to check each one's revision against the plan's, and
+because Wix replaces the variants array whole, so every live variant that
+stays is sent back as it is (see :mod:`.bodies_products`).
+
+A create whose answer was lost is settled at once by reading the product by
+its slug, because the stock steps after it need the ids of its variants.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from inventory_as_code.apply.bodies_products import product_create_body, product_update_body
+from inventory_as_code.apply.calls import Batch, Step
+from inventory_as_code.apply.check import check_item, check_product, holds
+from inventory_as_code.apply.report import Status
+from inventory_as_code.apply.run import Run
+from inventory_as_code.live.normalize import inventory_item_from_wix, product_from_wix
+from inventory_as_code.live.reader import read_products
+from inventory_as_code.plan.model import Kind
+from inventory_as_code.wix import BulkItemResult, BulkResult, ItemStatus
+from inventory_as_code.wix._exceptions import NotFoundError, WixError
+
+logger = logging.getLogger(__name__)
+
+
+def product_create(run: Run, batch: Batch) -> None:
+    bodies = [product_create_body(g.slug, g.changes, run.default_location) for g in batch.groups]
+    result = run.client.products.bulk_create(
+        bodies,  # type: ignore[arg-type]
+        with_inventory=True,
+        return_entity=True,
+        fields=("VARIANT_OPTION_CHOICE_NAMES",),
+    )
+    failures = _inventory_failures(result, batch, bodies)
+    for group, item in zip(batch.groups, result.items, strict=True):
+        product_change = next(c for c in group.changes if c.kind is Kind.PRODUCT)
+        if item.status is not ItemStatus.APPLIED:
+            run.record_bulk([product_change], _single(result, item))
+            for change in group.changes:
+                if change is not product_change:
+                    run.set(change, Status.NOT_ATTEMPTED, message="its product was not created")
+            continue
+        run.set(product_change, Status.APPLIED)
+        run.learn_product(group.slug, item.item or {})
+        for change in group.changes:
+            if change.kind is Kind.VARIANT:
+                run.set(change, Status.APPLIED)
+            elif change.kind is Kind.STOCK:
+                failure = failures.get((group.slug, tuple(change.keys["variant"])))
+                if failure:
+                    run.set(change, Status.FAILED, *failure)
+                else:
+                    run.set(change, Status.APPLIED)
+
+
+def _inventory_failures(
+    result: BulkResult, batch: Batch, bodies: list[dict[str, Any]]
+) -> dict[tuple[str, tuple[str, ...]], tuple[str, str]]:
+    """Failed default-location items of a products-with-inventory call, by (slug, variant).
+
+    Wix reports them in ``inventoryResults``: a whole-part ``error``, or one
+    result per item. Results are matched by position among the variants that
+    carry an item, numbered across the request (how Wix numbers them is not
+    documented; the emulator does so). A wrong guess only mislabels a
+    failure: the read-back check after apply finds any item that is missing.
+    """
+    positions: list[tuple[str, tuple[str, ...]]] = []
+    for group, body in zip(batch.groups, bodies, strict=True):
+        keys = [tuple(c.keys["variant"]) for c in group.changes if c.kind is Kind.VARIANT]
+        for key, variant in zip(keys, body["variantsInfo"]["variants"], strict=True):
+            if "inventoryItem" in variant:
+                positions.append((group.slug, key))
+    failures: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
+    for extra in result.extras:
+        whole = extra.get("error")
+        if whole:
+            for position in positions:
+                failures[position] = (
+                    str(whole.get("code", "INVENTORY_FAILED")),
+                    str(whole.get("description", "")),
+                )
+        for index, raw in enumerate(extra.get("results") or []):
+            meta = raw.get("itemMetadata") or {}
+            if meta.get("success") is False:
+                error = meta.get("error") or {}
+                at = int(meta.get("originalIndex", index))
+                if 0 <= at < len(positions):
+                    failures[positions[at]] = (
+                        str(error.get("code", "")),
+                        str(error.get("description", "")),
+                    )
+    return failures
+
+
+def read_products_to_update(run: Run) -> None:
+    wanted = [
+        run.ids.products[g.slug]
+        for b in run.calls.batches
+        if b.step is Step.PRODUCT_UPDATE
+        for g in b.groups
+        if g.slug in run.ids.products
+    ]
+    by_id = read_products(run.client, wanted)
+    slug_of = {run.ids.products[g]: g for g in run.ids.products}
+    run.before_products = {slug_of[pid]: p for pid, p in by_id.items() if pid in slug_of}
+
+
+def product_update(run: Run, batch: Batch) -> None:
+    if not run.before_products:
+        read_products_to_update(run)
+    entries, groups = [], []
+    for group in batch.groups:
+        live = run.before_products.get(group.slug)
+        observed = next((c.observed for c in group.changes if c.observed), None)
+        if live is None:
+            for change in group.changes:
+                run.set(change, Status.FAILED, "NOT_FOUND", "the product no longer exists")
+            continue
+        if observed is not None and live.revision != observed.revision:
+            for change in group.changes:
+                run.set(
+                    change,
+                    Status.STALE,
+                    "REVISION_MISMATCH",
+                    f"the product changed since the plan (revision {observed.revision} -> "
+                    f"{live.revision})",
+                )
+            continue
+        entries.append(product_update_body(group.changes, live))
+        groups.append(group)
+    if not entries:
+        return
+    result = run.client.products.bulk_update(
+        entries,  # type: ignore[arg-type]
+        return_entity=True,
+        fields=("VARIANT_OPTION_CHOICE_NAMES",),
+    )
+    for group, item in zip(groups, result.items, strict=True):
+        applied = run.record_bulk(list(group.changes), _single(result, item, len(group.changes)))
+        if all(applied):
+            run.learn_product(group.slug, item.item or {})
+
+
+def product_delete(run: Run, batch: Batch) -> None:
+    ids = [c.keys["product_id"] for c in batch.changes]
+    run.record_bulk(batch.changes, run.client.products.bulk_delete(ids))
+
+
+def settle_product_creates(run: Run, batch: Batch) -> None:
+    """Creates whose answer was lost, or whose resend Wix refused: look, never resend."""
+    for group in batch.groups:
+        product_change = next(c for c in group.changes if c.kind is Kind.PRODUCT)
+        if not run.refused_as_repeat(product_change):
+            continue
+        try:
+            raw = dict(run.client.products.get_by_slug(group.slug))
+        except NotFoundError:
+            continue  # not created: the failure stands
+        except WixError as exc:
+            logger.warning("could not re-read %s after a lost answer: %s", group.slug, exc)
+            continue
+        live = product_from_wix(raw)
+        if not holds(check_product(group.changes, None, live)):
+            continue  # something else holds the slug: the refusal stands
+        run.learn_product(group.slug, raw)
+        items = {
+            str(i.get("variantId")): inventory_item_from_wix(i)
+            for i in run.client.inventory.query({"productId": {"$in": [live.id]}})
+        }
+        for change in group.changes:
+            if change.kind is Kind.STOCK:
+                item = items.get(run.ids.variant(change) or "")
+                if item is None or not holds(check_item(change, item)):
+                    continue
+            run.set(change, Status.APPLIED, message="answer lost; a re-read shows it applied")
+
+
+def settle_product_updates(run: Run, batch: Batch) -> None:
+    refused = [g for g in batch.groups if any(run.refused_as_repeat(c) for c in g.changes)]
+    if not refused:
+        return
+    try:
+        fresh = read_products(run.client, [run.ids.products[g.slug] for g in refused])
+    except WixError as exc:
+        logger.warning("could not re-read products after a lost answer: %s", exc)
+        return
+    for group in refused:
+        live = fresh.get(run.ids.products[group.slug])
+        before = run.before_products.get(group.slug)
+        if live is not None and holds(check_product(group.changes, before, live)):
+            for change in group.changes:
+                run.set(change, Status.APPLIED, message="answer lost; a re-read shows it applied")
+
+
+def _single(result: BulkResult, item: BulkItemResult, count: int = 1) -> BulkResult:
+    return BulkResult(items=(item,) * count, calls=result.calls)
