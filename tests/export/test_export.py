@@ -223,6 +223,9 @@ def test_data_the_format_cannot_express_is_named(
 ) -> None:
     store = generated_store(1, random.Random(3))
     store["products"][0]["options"][0]["optionRenderType"] = "SWATCH_CHOICES"
+    for choice in store["products"][0]["options"][0]["choicesSettings"]["choices"]:
+        # A swatch option holds colour choices (the emulator refuses text ones).
+        choice.update(choiceType="ONE_COLOR", colorCode="#336699")
     for variant in store["products"][0]["variantsInfo"]["variants"]:
         variant["choices"][0]["optionChoiceNames"]["renderType"] = "SWATCH_CHOICES"
     emulator.seed(store, site_id=SITE)

@@ -190,7 +190,13 @@ def test_products_bulk_create_respects_product_and_variant_limits(
     client: WixClient, emulator: Emulator
 ) -> None:
     def product(n: int, variants: int) -> dict[str, Any]:
-        choices = [f"C{v}" for v in range(variants)]
+        # Wix takes at most 100 choices per option: 300 variants need two options.
+        cuts = [f"C{v}" for v in range(min(variants, 20))]
+        grinds = [f"G{g}" for g in range(variants // len(cuts))]
+        options = [("Cut", cuts)] + ([("Grind", grinds)] if len(grinds) > 1 else [])
+        combos: list[list[tuple[str, str]]] = [[]]
+        for name, choices in options:
+            combos = [c + [(name, choice)] for c in combos for choice in choices]
         return {
             "name": f"Bulk {n}",
             "slug": f"bulk-{n}",
@@ -198,12 +204,13 @@ def test_products_bulk_create_respects_product_and_variant_limits(
             "physicalProperties": {},
             "options": [
                 {
-                    "name": "Cut",
+                    "name": name,
                     "optionRenderType": "TEXT_CHOICES",
                     "choicesSettings": {
                         "choices": [{"choiceType": "CHOICE_TEXT", "name": c} for c in choices]
                     },
                 }
+                for name, choices in options
             ],
             "variantsInfo": {
                 "variants": [
@@ -213,15 +220,16 @@ def test_products_bulk_create_respects_product_and_variant_limits(
                         "choices": [
                             {
                                 "optionChoiceNames": {
-                                    "optionName": "Cut",
-                                    "choiceName": c,
+                                    "optionName": name,
+                                    "choiceName": choice,
                                     "renderType": "TEXT_CHOICES",
                                 }
                             }
+                            for name, choice in combo
                         ],
                         "inventoryItem": {"quantity": 1},
                     }
-                    for c in choices
+                    for combo in combos
                 ]
             },
         }
