@@ -136,7 +136,9 @@ class Emulator:
         if not site:
             raise ValueError("seed document needs a siteId (or pass site_id=...)")
         with self._lock, _db.transaction(self._conn):
+            # A seed is the store as it already is: no consistency lag applies to it.
             ctx = self._ctx(str(site))
+            ctx.variants_lag = ctx.locations_lag = 0.0
             ensure_site(ctx)
             return apply_seed(ctx, dict(doc))
 

@@ -7,11 +7,12 @@ split work wrongly would fail here, not just count wrongly.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from inventory_as_code.emulator import Emulator, EmulatorTransport, serve
+from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig, serve
 from inventory_as_code.wix import (
     Adjustment,
     ConflictError,
@@ -22,18 +23,42 @@ from inventory_as_code.wix import (
 )
 
 SITE = "site-client-tests"
+LAG = 10.0  # seconds of Wix eventual consistency, in emulator time
 FAST_RETRY = RetryPolicy(max_attempts=5, base_delay=0.001, max_delay=0.01, throttle_delay=0.01)
 
 
+class SharedClock:
+    """Wall time plus the client's waits: the client's sleeps pass emulator time at once."""
+
+    def __init__(self) -> None:
+        self.skew = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.skew
+
+    def sleep(self, seconds: float) -> None:
+        self.skew += timedelta(seconds=seconds)
+
+
 @pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator(id_seed=7)
+def clock() -> SharedClock:
+    return SharedClock()
+
+
+@pytest.fixture
+def emulator(clock: SharedClock) -> Iterator[Emulator]:
+    # Wix's eventual consistency is on: the client must not count on reading
+    # its own writes through Read-Only Variants or Stores Locations at once.
+    lags = FaultConfig(variants_lag_s=LAG, locations_lag_s=LAG)
+    emu = Emulator(id_seed=7, faults=lags, clock=clock)
     yield emu
     emu.close()
 
 
 @pytest.fixture(params=["in-process", "socket"])
-def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[WixClient]:
+def client(
+    request: pytest.FixtureRequest, emulator: Emulator, clock: SharedClock
+) -> Iterator[WixClient]:
     if request.param == "in-process":
         c = WixClient(
             api_key="test-key",
@@ -42,6 +67,7 @@ def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[WixCl
             transport=EmulatorTransport(emulator),
             requests_per_minute=100_000,
             retry=FAST_RETRY,
+            sleep=clock.sleep,
         )
         yield c
         c.close()
@@ -54,6 +80,7 @@ def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[WixCl
             base_url=server.url,
             requests_per_minute=100_000,
             retry=FAST_RETRY,
+            sleep=clock.sleep,
         )
         yield c
         c.close()
@@ -149,8 +176,11 @@ def test_bulk_create_update_and_increment_split_at_the_limits(
             "locationTypes": ["INVENTORY"],
         }
     )
+    # Stores Locations lists it only after a while: the client waits for it.
+    assert location["name"] not in {s["name"] for s in client.locations.query_stores()}
+    store = client.locations.wait_for_stores_location(location["id"])
     stores = {s["name"]: s["id"] for s in client.locations.query_stores()}
-    assert location["name"] in stores
+    assert stores[location["name"]] == store["id"]
     variants = list(client.variants.query())
     emulator.clear_requests()
 
@@ -196,7 +226,7 @@ def test_products_bulk_create_respects_product_and_variant_limits(
         options = [("Cut", cuts)] + ([("Grind", grinds)] if len(grinds) > 1 else [])
         combos: list[list[tuple[str, str]]] = [[]]
         for name, choices in options:
-            combos = [c + [(name, choice)] for c in combos for choice in choices]
+            combos = [[*c, (name, choice)] for c in combos for choice in choices]
         return {
             "name": f"Bulk {n}",
             "slug": f"bulk-{n}",
