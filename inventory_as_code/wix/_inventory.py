@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, run_bulk
 from inventory_as_code.wix._client import Endpoint, Idempotency
-from inventory_as_code.wix._exceptions import NotFoundError, PreconditionError, WixError
+from inventory_as_code.wix._exceptions import PreconditionError, WixError
 from inventory_as_code.wix._limits import INVENTORY_ADJUST_BULK, INVENTORY_BULK, INVENTORY_PAGE
 from inventory_as_code.wix._paging import cursor_pages
 from inventory_as_code.wix._types import InventoryItem
@@ -67,13 +67,13 @@ ADJUST_REFUSALS = frozenset(
 
 
 def refused_unapplied(exc: WixError) -> bool:
-    """Did Wix refuse a whole increment/decrement request without applying any of it?"""
-    if isinstance(exc, PreconditionError):
-        return exc.code in ADJUST_REFUSALS
-    # A missing item id in the by-id forms: the Wix docs list no error for it;
-    # a 404 is an answer (not a lost one) to a request that fails as a whole,
-    # so nothing of it was applied either (unconfirmed).
-    return isinstance(exc, NotFoundError)
+    """Did Wix refuse a whole increment/decrement request without applying any of it?
+
+    Only the documented 428s prove that. A 404 (an item id that does not
+    exist) is not split on: that it applies nothing is unconfirmed, and
+    resending a half that may have been applied would count stock twice.
+    """
+    return isinstance(exc, PreconditionError) and exc.code in ADJUST_REFUSALS
 
 
 @dataclass(frozen=True, slots=True)

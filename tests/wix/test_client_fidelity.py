@@ -310,3 +310,13 @@ def test_decrement_with_one_sold_out_item_against_the_emulator() -> None:
     assert [after[i["id"]] for i in items] == [1, 1, 2, 1, 0]
     client.close()
     emulator.close()
+
+
+def test_a_404_is_not_split_because_its_outcome_is_not_documented() -> None:
+    script = Script(error(404, "NOT_FOUND"))
+    client, _ = make_client(script)
+    result = client.inventory.bulk_decrement(
+        [Adjustment(1, inventory_item_id=f"i{n}") for n in range(4)]
+    )
+    assert len(script.requests) == 1
+    assert [r.status for r in result.items] == [ItemStatus.FAILED] * 4
