@@ -50,6 +50,8 @@ class Run:
         self.written: dict[str, str] = {}
         # Names of the site's business locations, read once before the first create.
         self.location_names: set[str] | None = None
+        # Wix locations this run created: YAML name -> Wix location id.
+        self.created_locations: dict[str, str] = {}
         # Inventory items this run created apart from their product: address -> id.
         self.created_items: dict[str, str] = {}
         for change in plan.changes:

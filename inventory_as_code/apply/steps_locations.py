@@ -14,8 +14,6 @@ attempted.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 
 from inventory_as_code.apply.bodies_locations import location_create_body, location_update_body
 from inventory_as_code.apply.calls import Batch
@@ -24,13 +22,13 @@ from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import location_from_wix
 from inventory_as_code.plan.model import Action, Change, Kind
 from inventory_as_code.wix import OutcomeUnknownError
-from inventory_as_code.wix._exceptions import WixAPIError
+from inventory_as_code.wix._exceptions import LocationNotReadyError, WixAPIError
 
 logger = logging.getLogger(__name__)
 
-# How long to wait for new locations to be listed as inventory locations:
-# delays between reads, about 30 s in all (Wix documents no bound).
-STORES_LOCATION_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 14.0)
+# How long to wait for a new location to be listed as an inventory location
+# (Wix documents no bound; a few seconds is what eventual consistency means).
+WAIT_SECONDS = 30.0
 
 
 def location_create(run: Run, batch: Batch) -> None:
@@ -46,8 +44,10 @@ def location_create(run: Run, batch: Batch) -> None:
     try:
         created = run.client.locations.create(location_create_body(change.after or {}))  # type: ignore[arg-type]
         run.set(change, Status.APPLIED)
-        if created.get("id") and created.get("revision") is not None:
-            run.written[str(created["id"])] = str(created["revision"])
+        if created.get("id"):
+            run.created_locations[change.keys["location"]] = str(created["id"])
+            if created.get("revision") is not None:
+                run.written[str(created["id"])] = str(created["revision"])
     except OutcomeUnknownError:
         # Settled by the stores-locations read after the location steps.
         run.set(change, Status.UNKNOWN, "OUTCOME_UNKNOWN", "the answer was lost")
@@ -121,8 +121,12 @@ def refresh_location_ids(run: Run) -> set[str]:
     return listed
 
 
-def after_locations(run: Run, *, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Learn the stores ids of new locations, waiting for them; settle lost creates."""
+def after_locations(run: Run) -> None:
+    """Learn the stores ids of new inventory locations, waiting for Wix to list them.
+
+    Settles creates whose answer was lost from the same reads. Renamed
+    locations keep their stores id, known from the plan.
+    """
     touched = [
         c
         for c in run.plan.changes
@@ -130,35 +134,35 @@ def after_locations(run: Run, *, sleep: Callable[[float], None] = time.sleep) ->
     ]
     if not touched:
         return
-    expected = {
-        c.keys["location"]
-        for c in touched
-        if run.status(c) in (Status.APPLIED, Status.UNKNOWN) and _becomes_inventory(c)
-    }
-    listed = refresh_location_ids(run)
-    for delay in STORES_LOCATION_WAITS:
-        if expected <= listed:
-            break
-        logger.info("waiting %.1f s for %d new location(s) to be listed", delay, len(expected))
-        sleep(delay)
-        listed = refresh_location_ids(run)
+    refresh_location_ids(run)
     for change in touched:
         name = change.keys["location"]
-        if run.status(change) is Status.UNKNOWN:
-            if name in listed:
+        if "stores_location_id" in change.keys:
+            run.ids.locations[name] = change.keys["stores_location_id"]
+        wix_id = run.created_locations.get(name) or change.keys.get("wix_location_id")
+        status = run.status(change)
+        if status is Status.UNKNOWN:
+            if name in run.ids.locations:
                 run.set(change, Status.APPLIED, message="answer lost; found after a re-read")
             else:
                 run.set(
                     change, Status.FAILED, "NOT_CREATED", "answer lost; not found after a re-read"
                 )
-        elif run.status(change) is Status.APPLIED and name in expected - listed:
+            continue
+        if status is not Status.APPLIED or name in run.ids.locations or not wix_id:
+            continue
+        try:
+            listed = run.client.locations.wait_for_stores_location(wix_id, timeout=WAIT_SECONDS)
+        except LocationNotReadyError:
             run.set(
                 change,
                 Status.APPLIED,
                 "NOT_LISTED_YET",
-                "created, but Wix did not list it as an inventory location within ~30 s; "
-                "its stock was not written: run plan and apply again in a minute",
+                f"written, but Wix did not list it as an inventory location within "
+                f"{WAIT_SECONDS:.0f} s, so its stock was not written: plan and apply again later",
             )
+            continue
+        run.ids.locations[name] = str(listed["id"])
 
 
 def _becomes_inventory(change: Change) -> bool:

@@ -12,7 +12,6 @@ its slug, because the stock steps after it need the ids of its variants.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from inventory_as_code.apply.bodies_products import product_create_body, product_update_body
 from inventory_as_code.apply.calls import Batch, Step
@@ -21,8 +20,8 @@ from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import inventory_item_from_wix, product_from_wix
 from inventory_as_code.live.reader import read_products
-from inventory_as_code.plan.model import Kind
-from inventory_as_code.wix import BulkItemResult, BulkResult, ItemStatus
+from inventory_as_code.plan.model import Change, Kind
+from inventory_as_code.wix import BulkItemResult, BulkResult, InventoryEntryResult, ItemStatus
 from inventory_as_code.wix._exceptions import NotFoundError, WixError
 
 logger = logging.getLogger(__name__)
@@ -36,8 +35,8 @@ def product_create(run: Run, batch: Batch) -> None:
         return_entity=True,
         fields=("VARIANT_OPTION_CHOICE_NAMES",),
     )
-    failures = _inventory_failures(result, batch, bodies)
-    for group, item in zip(batch.groups, result.items, strict=True):
+    stock = _stock_results(result)
+    for index, (group, item) in enumerate(zip(batch.groups, result.items, strict=True)):
         product_change = next(c for c in group.changes if c.kind is Kind.PRODUCT)
         if item.status is not ItemStatus.APPLIED:
             run.record_bulk([product_change], _single(result, item))
@@ -47,54 +46,38 @@ def product_create(run: Run, batch: Batch) -> None:
             continue
         run.set(product_change, Status.APPLIED)
         run.learn_product(group.slug, item.item or {})
+        variants = [c for c in group.changes if c.kind is Kind.VARIANT]
+        position = {tuple(c.keys["variant"]): n for n, c in enumerate(variants)}
         for change in group.changes:
             if change.kind is Kind.VARIANT:
                 run.set(change, Status.APPLIED)
             elif change.kind is Kind.STOCK:
-                failure = failures.get((group.slug, tuple(change.keys["variant"])))
-                if failure:
-                    run.set(change, Status.FAILED, *failure)
-                else:
-                    run.set(change, Status.APPLIED)
+                entry = stock.get((index, position[tuple(change.keys["variant"])]))
+                _record_stock_entry(run, change, entry)
 
 
-def _inventory_failures(
-    result: BulkResult, batch: Batch, bodies: list[dict[str, Any]]
-) -> dict[tuple[str, tuple[str, ...]], tuple[str, str]]:
-    """Failed default-location items of a products-with-inventory call, by (slug, variant).
+def _stock_results(result: BulkResult) -> dict[tuple[int, int], InventoryEntryResult]:
+    """The default-location stock of a products-with-inventory call, by (product, variant).
 
-    Wix reports them in ``inventoryResults``: a whole-part ``error``, or one
-    result per item. Results are matched by position among the variants that
-    carry an item, numbered across the request (how Wix numbers them is not
-    documented; the emulator does so). A wrong guess only mislabels a
-    failure: the read-back check after apply finds any item that is missing.
+    The client matches Wix's ``inventoryResults`` to the variants by the ids
+    they carry (how Wix numbers them is not documented), and reports a
+    whole-part ``error`` on every entry.
     """
-    positions: list[tuple[str, tuple[str, ...]]] = []
-    for group, body in zip(batch.groups, bodies, strict=True):
-        keys = [tuple(c.keys["variant"]) for c in group.changes if c.kind is Kind.VARIANT]
-        for key, variant in zip(keys, body["variantsInfo"]["variants"], strict=True):
-            if "inventoryItem" in variant:
-                positions.append((group.slug, key))
-    failures: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
-    for extra in result.extras:
-        whole = extra.get("error")
-        if whole:
-            for position in positions:
-                failures[position] = (
-                    str(whole.get("code", "INVENTORY_FAILED")),
-                    str(whole.get("description", "")),
-                )
-        for index, raw in enumerate(extra.get("results") or []):
-            meta = raw.get("itemMetadata") or {}
-            if meta.get("success") is False:
-                error = meta.get("error") or {}
-                at = int(meta.get("originalIndex", index))
-                if 0 <= at < len(positions):
-                    failures[positions[at]] = (
-                        str(error.get("code", "")),
-                        str(error.get("description", "")),
-                    )
-    return failures
+    if result.inventory is None:
+        return {}
+    return {(e.product_index, e.variant_index): e for e in result.inventory.entries}
+
+
+def _record_stock_entry(run: Run, change: Change, entry: InventoryEntryResult | None) -> None:
+    if entry is None or entry.status is ItemStatus.APPLIED:
+        run.set(change, Status.APPLIED)
+    elif entry.status is ItemStatus.FAILED and entry.error is not None:
+        run.set(change, Status.FAILED, entry.error.code, entry.error.description)
+    elif entry.status is ItemStatus.UNKNOWN:
+        # Settled right after this batch from a re-read of the product's stock.
+        run.set(change, Status.UNKNOWN, "OUTCOME_UNKNOWN", "Wix's answer did not say")
+    else:
+        run.set(change, Status.NOT_ATTEMPTED, message="its product was not written")
 
 
 def read_products_to_update(run: Run) -> None:
@@ -152,30 +135,40 @@ def product_delete(run: Run, batch: Batch) -> None:
 
 
 def settle_product_creates(run: Run, batch: Batch) -> None:
-    """Creates whose answer was lost, or whose resend Wix refused: look, never resend."""
+    """Creates whose answer was lost, or whose resend Wix refused: look, never resend.
+
+    Also the stock of a created product that Wix's answer did not account for.
+    """
     for group in batch.groups:
         product_change = next(c for c in group.changes if c.kind is Kind.PRODUCT)
-        if not run.refused_as_repeat(product_change):
+        lost_stock = [
+            c for c in group.changes if c.kind is Kind.STOCK and run.status(c) is Status.UNKNOWN
+        ]
+        if not run.refused_as_repeat(product_change) and not lost_stock:
             continue
         try:
             raw = dict(run.client.products.get_by_slug(group.slug))
+            live = product_from_wix(raw)
+            items = {
+                str(i.get("variantId")): inventory_item_from_wix(i)
+                for i in run.client.inventory.query({"productId": {"$in": [live.id]}})
+            }
         except NotFoundError:
             continue  # not created: the failure stands
         except WixError as exc:
             logger.warning("could not re-read %s after a lost answer: %s", group.slug, exc)
             continue
-        live = product_from_wix(raw)
         if not holds(check_product(group.changes, None, live)):
             continue  # something else holds the slug: the refusal stands
         run.learn_product(group.slug, raw)
-        items = {
-            str(i.get("variantId")): inventory_item_from_wix(i)
-            for i in run.client.inventory.query({"productId": {"$in": [live.id]}})
-        }
         for change in group.changes:
+            if run.status(change) is Status.APPLIED:
+                continue
             if change.kind is Kind.STOCK:
                 item = items.get(run.ids.variant(change) or "")
                 if item is None or not holds(check_item(change, item)):
+                    if run.status(change) is Status.UNKNOWN:
+                        run.set(change, Status.FAILED, "NOT_CREATED", "not found after a re-read")
                     continue
             run.set(change, Status.APPLIED, message="answer lost; a re-read shows it applied")
 

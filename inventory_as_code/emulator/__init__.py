@@ -10,18 +10,27 @@ Module map (private modules are underscored):
 
 * ``_engine``: request pipeline (auth, rate limit, faults, transaction, log)
 * ``_routes``: route table (method + path -> stable route name and handler)
-* ``_inventory`` / ``_inventory_model``: Inventory Items V3
-* ``_products`` / ``_product_model`` / ``_product_options`` / ``_product_render``:
-  Products V3 (handlers, input rules, options/customizations, derived output)
+* ``_declared``: the field sets Wix declares; undeclared input fields are dropped
+* ``_inventory`` / ``_inventory_model`` / ``_inventory_rows``: Inventory Items V3
+  (handlers, item rules, rows seen by variant/product); ``_adjust``: bulk
+  increment/decrement (all-or-nothing, 428)
+* ``_products`` / ``_product_query`` / ``_product_model`` / ``_product_variants`` /
+  ``_product_options`` / ``_product_render``: Products V3 (write handlers, query/
+  search/count, input rules, variants, options/choices/swatches, derived output)
 * ``_catalog``: product rows and the variant index shared by the above
 * ``_variants``: Read-Only Variants V3 (lagging projection)
-* ``_locations``: sites, Wix Locations, Stores Locations V3
+* ``_locations``: sites, Wix Locations; ``_stores_locations``: Stores Locations V3
+  (lagging projection)
 * ``_filters`` / ``_paging``: query language, cursors, keyset paging
-* ``_faults``: fault rules, rate limiter; ``_admin``: ``/_emulator`` API
+* ``_faults``: fault rules, rate limiter, consistency lags; ``_admin``: ``/_emulator`` API
 * ``_bulk``: per-item bulk results; ``_errors``: Wix error bodies
 * ``_context``: request context, GET ``.r``/flattened decoding; ``_util``: helpers
 * ``_seed``: seed documents; ``_db``: SQLite schema and transactions
-* ``transport`` / ``server`` / ``cli``: the three public ways in
+* ``transport`` / ``server`` / ``cli``: the three public ways in (the server
+  refuses foreign ``Host``/``Origin`` headers)
+
+What it models and what it does not: ``docs`` (emulator section) and the
+module docstrings; every guess is marked "unconfirmed in the Wix docs".
 """
 
 from __future__ import annotations

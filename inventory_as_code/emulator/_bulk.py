@@ -3,10 +3,9 @@
 Item-level errors (validation of one item, business rules, not found, stale
 revision) become ``success: false`` entries with ``error {code, description,
 data}``; only request-level problems (array missing or too long, malformed
-JSON) fail the whole call with 400. Whether Wix ever fails a whole bulk call
-for an item-level business error is unconfirmed in the docs; per-item results
-are what the bulk response shape is built for. Each item runs in a SAVEPOINT so
-a failed item leaves nothing half-written.
+JSON) fail the whole call with 400. The exception is bulk increment/decrement,
+which fail as a whole with 428 (``_adjust``, Corrections 2). Each item runs in
+a SAVEPOINT so a failed item leaves nothing half-written.
 """
 
 from __future__ import annotations

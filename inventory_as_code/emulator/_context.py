@@ -24,6 +24,7 @@ class Ctx:
     now: datetime
     ids: IdFactory
     variants_lag: float = 0.0
+    locations_lag: float = 0.0
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property

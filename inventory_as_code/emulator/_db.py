@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS wix_locations (
     doc TEXT NOT NULL, UNIQUE (site_id, id));
 CREATE TABLE IF NOT EXISTS stores_locations (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, id TEXT NOT NULL,
-    wix_location_id TEXT NOT NULL, active INTEGER NOT NULL, doc TEXT NOT NULL,
+    wix_location_id TEXT NOT NULL, active INTEGER NOT NULL, due REAL NOT NULL DEFAULT 0,
+    doc TEXT NOT NULL,
     UNIQUE (site_id, id), UNIQUE (site_id, wix_location_id));
 CREATE TABLE IF NOT EXISTS customizations (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, id TEXT NOT NULL,
@@ -97,8 +98,13 @@ def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(_SCHEMA)
     row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    if row is not None and int(row[0]) == 1:
+        # 1 -> 2: stores locations got the time they appear (eventual consistency).
+        conn.execute("ALTER TABLE stores_locations ADD COLUMN due REAL NOT NULL DEFAULT 0")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+        row = None
     if row is None:
-        conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     elif int(row[0]) != SCHEMA_VERSION:
         raise RuntimeError(
             f"emulator database {path} has schema {row[0]}, expected {SCHEMA_VERSION}"

@@ -136,7 +136,9 @@ class Emulator:
         if not site:
             raise ValueError("seed document needs a siteId (or pass site_id=...)")
         with self._lock, _db.transaction(self._conn):
+            # A seed is the store as it already is: no consistency lag applies to it.
             ctx = self._ctx(str(site))
+            ctx.variants_lag = ctx.locations_lag = 0.0
             ensure_site(ctx)
             return apply_seed(ctx, dict(doc))
 
@@ -208,6 +210,8 @@ class Emulator:
                 rule = self._admit(call)
             if rule is not None and rule.action == "status":
                 call.fault = f"status:{rule.status}"
+                if rule.html:
+                    call.extra["html"] = True
                 raise ApiError(
                     rule.status, f"Injected fault: HTTP {rule.status}", code="INJECTED_FAULT"
                 )
@@ -241,6 +245,8 @@ class Emulator:
                 )
                 if self._faults.retry_after:
                     call.extra["retry_after"] = max(int(wait + 0.999), 1)
+                if self._faults.rate_limit_html:
+                    call.extra["html"] = True
                 raise err
         for rule in self._faults.rules:
             if rule.matches(call.method, call.path, call.site_id) and rule.hit():
@@ -278,7 +284,14 @@ class Emulator:
             return route.handler(ctx, Request(call.method, call.path, params, body))
 
     def _ctx(self, site_id: str) -> Ctx:
-        return Ctx(self._conn, site_id, self._clock(), self._ids, self._faults.variants_lag_s)
+        return Ctx(
+            self._conn,
+            site_id,
+            self._clock(),
+            self._ids,
+            variants_lag=self._faults.variants_lag_s,
+            locations_lag=self._faults.locations_lag_s,
+        )
 
     def _respond(
         self, call: _Call, status: int, payload: JsonDict | None, delay: float = 0.0
@@ -288,6 +301,11 @@ class Emulator:
             headers["retry-after"] = str(call.extra["retry_after"])
         if status == 0:
             return EmulatorResponse(0, headers, b"", fault=call.fault)
+        if call.extra.get("html"):
+            # An edge proxy answered, not the Wix API: no request id either.
+            headers["content-type"] = "text/html; charset=utf-8"
+            headers.pop("x-wix-request-id")
+            return EmulatorResponse(status, headers, _html_page(status), delay_s=delay)
         body = json.dumps(payload if payload is not None else {}, ensure_ascii=False).encode()
         return EmulatorResponse(status, headers, body, delay_s=delay)
 
@@ -309,6 +327,15 @@ class Emulator:
         with self._lock:
             self._log.append(entry)
         logger.debug("%s %s -> %s (%s)", call.method, call.path, status, entry["route"])
+
+
+def _html_page(status: int) -> bytes:
+    # What an edge proxy (not the Wix API) answers: no Wix error body at all.
+    title = {429: "Too Many Requests"}.get(status, "Error")
+    return (
+        f"<!DOCTYPE html>\n<html><head><title>{status} {title}</title></head>"
+        f"<body><h1>{status} {title}</h1><p>Please try again later.</p></body></html>\n"
+    ).encode()
 
 
 class _Dropped(Exception):

@@ -17,10 +17,16 @@ Rule text syntax (CLI ``--fail``, also accepted by ``FaultRule.parse``)::
   answering; ``delay=SECONDS``: apply it, then answer late.
 * ``OPTION``: ``nth=N`` (first matching request to hit, 1-based, default 1),
   ``times=N|inf`` (how many matching requests to hit from then on, default 1),
-  ``site=SITE_ID`` (only requests for that site).
+  ``site=SITE_ID`` (only requests for that site), ``html`` (a status answer
+  has an HTML body, as Wix's edge sends for some 429s and 5xx).
 
 Examples: ``POST /stores/v3/bulk/*:503:times=2``,
-``PATCH /stores/v3/products/*:drop-after``, ``*:delay=30:nth=3``.
+``PATCH /stores/v3/products/*:drop-after``, ``*:delay=30:nth=3``,
+``*:429:html,times=2``.
+
+``FaultConfig`` also holds the two eventual-consistency lags (both off by
+default): ``variants_lag_s`` (Read-Only Variants behind Products) and
+``locations_lag_s`` (a new inventory location behind Stores Locations V3).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class FaultRule:
     nth: int = 1
     times: int | None = 1  # None: every matching request from the nth on
     site_id: str | None = None
+    html: bool = False  # status answers: an HTML body instead of Wix's JSON
     seen: int = field(default=0, compare=False)
     fired: int = field(default=0, compare=False)
 
@@ -81,6 +88,8 @@ class FaultRule:
                 kwargs["times"] = None if value in ("inf", "*", "always") else int(value)
             elif key == "site":
                 kwargs["site_id"] = value
+            elif key == "html" and not value:
+                kwargs["html"] = True
             else:
                 raise ValueError(f"fault rule {text!r}: unknown option {key!r}")
         return cls(**kwargs)
@@ -110,6 +119,7 @@ class FaultRule:
             "nth": self.nth,
             "times": self.times,
             "siteId": self.site_id,
+            "html": self.html,
             "seen": self.seen,
             "fired": self.fired,
         }
@@ -127,18 +137,22 @@ class FaultRule:
             nth=int(data.get("nth", 1)),
             times=None if data.get("times", 1) is None else int(data.get("times", 1)),
             site_id=data.get("siteId"),
+            html=bool(data.get("html", False)),
         )
 
 
 @dataclass
 class FaultConfig:
-    """Latency, rate limit, injected faults and read-only-variants lag."""
+    """Latency, rate limit, injected faults and eventual-consistency lags."""
 
     latency_ms: float = 0.0
     rate_limit_per_minute: int | None = None  # Wix documents 200 per minute per site
     # unconfirmed in the Wix docs: whether 429s carry Retry-After; off by default.
     retry_after: bool = False
+    # Edge 429s may carry an HTML body, not JSON (Corrections 12).
+    rate_limit_html: bool = False
     variants_lag_s: float = 0.0
+    locations_lag_s: float = 0.0
     rules: list[FaultRule] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,7 +160,9 @@ class FaultConfig:
             "latencyMs": self.latency_ms,
             "rateLimitPerMinute": self.rate_limit_per_minute,
             "retryAfter": self.retry_after,
+            "rateLimitHtml": self.rate_limit_html,
             "variantsLagSeconds": self.variants_lag_s,
+            "locationsLagSeconds": self.locations_lag_s,
             "rules": [r.to_dict() for r in self.rules],
         }
 
@@ -162,7 +178,9 @@ class FaultConfig:
             latency_ms=float(data.get("latencyMs", 0.0)),
             rate_limit_per_minute=None if limit is None else int(limit),
             retry_after=bool(data.get("retryAfter", False)),
+            rate_limit_html=bool(data.get("rateLimitHtml", False)),
             variants_lag_s=float(data.get("variantsLagSeconds", 0.0)),
+            locations_lag_s=float(data.get("locationsLagSeconds", 0.0)),
             rules=rules,
         )
 

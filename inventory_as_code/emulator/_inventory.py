@@ -7,20 +7,15 @@ from typing import Any
 
 from inventory_as_code.emulator._bulk import flag, items_of, run_bulk
 from inventory_as_code.emulator._context import Ctx, Request
-from inventory_as_code.emulator._errors import app_error, invalid, required
+from inventory_as_code.emulator._errors import required
 from inventory_as_code.emulator._filters import ALL, FieldRules
 from inventory_as_code.emulator._inventory_model import (
-    QTY_MAX,
-    QTY_MIN,
     check_reason,
     create_item,
-    item_at,
     load_item,
-    save_item,
     update_item,
     validate_new,
 )
-from inventory_as_code.emulator._locations import default_location_id
 from inventory_as_code.emulator._paging import (
     PagingRules,
     Table,
@@ -29,7 +24,7 @@ from inventory_as_code.emulator._paging import (
     parse_request,
     run_page,
 )
-from inventory_as_code.emulator._util import JsonDict, as_dict, as_int
+from inventory_as_code.emulator._util import JsonDict, as_dict
 
 _TEXT_FIELDS = (
     "product.name",
@@ -135,7 +130,7 @@ def h_bulk_update(ctx: Ctx, req: Request) -> JsonDict:
         entry = as_dict(entry, where)
         if "inventoryItem" not in entry:
             raise required(f"{where}.inventoryItem")
-        doc = update_item(ctx, entry["inventoryItem"], f"{where}.inventoryItem")
+        doc = update_item(ctx, entry["inventoryItem"], f"{where}.inventoryItem", bulk=True)
         return doc["id"], doc
 
     return run_bulk(
@@ -185,111 +180,3 @@ def h_count(ctx: Ctx, req: Request) -> JsonDict:
     spec = {"filter": req.body.get("filter"), "search": req.body.get("search")}
     page_req = parse_request(spec, SEARCH_RULES, "", search=True)
     return {"count": count(ctx.conn, ctx.site_id, TABLE, page_req, _docs, _TEXT_FIELDS)}
-
-
-# ---- increment / decrement ---------------------------------------------------
-
-
-def _amount(entry: JsonDict, key: str, where: str) -> int:
-    value = as_int(entry.get(key), f"{where}.{key}")
-    if not 1 <= value <= QTY_MAX:
-        raise invalid(f"{where}.{key}", f"must be between 1 and {QTY_MAX}", violated_rule="MAX")
-    return value
-
-
-def _adjust(
-    ctx: Ctx, doc: JsonDict, amount: int, *, decrement: bool, preorder: bool, restrict: bool
-) -> JsonDict:
-    if "quantity" not in doc:
-        raise app_error(
-            428,
-            "INVENTORY_QUANTITY_NOT_TRACKED",
-            f"Inventory item {doc['id']} does not track quantity",
-        )
-    if not decrement:
-        if doc["quantity"] + amount > QTY_MAX:
-            raise app_error(428, "MAX_QUANTITY_LIMIT_REACHED", f"Quantity would exceed {QTY_MAX}")
-        doc["quantity"] += amount
-    elif preorder and doc["availabilityStatus"] == "PREORDER":
-        # A preorder request on an item available only for preorder: the
-        # counter rises and the stock quantity stays unchanged.
-        pre = doc["preorderInfo"]
-        if amount > pre["quantity"]:
-            raise app_error(428, "INSUFFICIENT_INVENTORY", "Not enough preorder capacity")
-        pre["counter"] += amount
-    else:
-        new = doc["quantity"] - amount
-        if restrict and new < 0:
-            raise app_error(
-                428,
-                "INSUFFICIENT_INVENTORY",
-                f"Inventory item {doc['id']} has {doc['quantity']} in stock",
-            )
-        if new < QTY_MIN:
-            raise app_error(428, "MIN_QUANTITY_LIMIT_REACHED", f"Quantity would go below {QTY_MIN}")
-        doc["quantity"] = new
-    # unconfirmed in the Wix docs: whether adjustments bump the revision (they do here).
-    return save_item(ctx, doc)
-
-
-def _adjust_bulk(ctx: Ctx, req: Request, *, decrement: bool, by_variant: bool) -> JsonDict:
-    check_reason(req.body)
-    key, amount_key = (
-        ("decrementData", "decrementBy") if decrement else ("incrementData", "incrementBy")
-    )
-    entries = items_of(req.body, key, 300)
-    restrict = flag(req.body, "restrictInventory", default=True)
-
-    def one(i: int, entry: Any) -> tuple[str, JsonDict]:
-        where = f"{key}[{i}]"
-        entry = as_dict(entry, where)
-        amount = _amount(entry, amount_key, where)
-        if by_variant:
-            variant_id = entry.get("variantId")
-            if not variant_id:
-                raise required(f"{where}.variantId")
-            location_id = entry.get("locationId") or default_location_id(ctx) or ""
-            doc = item_at(ctx, str(variant_id), location_id)
-            if doc is None:
-                # Documented as 428 NOT_FOUND (not 404) for this method.
-                raise app_error(
-                    428,
-                    "NOT_FOUND",
-                    f"No inventory item for variant {variant_id} at location {location_id}",
-                )
-        else:
-            if not entry.get("inventoryItemId"):
-                raise required(f"{where}.inventoryItemId")
-            doc = load_item(ctx, str(entry["inventoryItemId"]))
-        new = _adjust(
-            ctx,
-            doc,
-            amount,
-            decrement=decrement,
-            preorder=flag(entry, "preorderRequest"),
-            restrict=restrict,
-        )
-        return new["id"], new
-
-    def id_of(entry: Any) -> str | None:
-        if isinstance(entry, dict) and entry.get("inventoryItemId"):
-            return str(entry["inventoryItemId"])
-        return None
-
-    return run_bulk(ctx, entries, one, return_entity=flag(req.body, "returnEntity"), id_of=id_of)
-
-
-def h_increment(ctx: Ctx, req: Request) -> JsonDict:
-    return _adjust_bulk(ctx, req, decrement=False, by_variant=False)
-
-
-def h_decrement(ctx: Ctx, req: Request) -> JsonDict:
-    return _adjust_bulk(ctx, req, decrement=True, by_variant=False)
-
-
-def h_increment_by_variant(ctx: Ctx, req: Request) -> JsonDict:
-    return _adjust_bulk(ctx, req, decrement=False, by_variant=True)
-
-
-def h_decrement_by_variant(ctx: Ctx, req: Request) -> JsonDict:
-    return _adjust_bulk(ctx, req, decrement=True, by_variant=True)

@@ -3,7 +3,7 @@
 Derived read-only fields (``trackQuantity``, ``availabilityStatus``,
 ``preorderInfo.counter/quantity`` and the ``product`` snapshot) are written
 into the stored document on every change and refreshed when the product
-changes (``refresh_snapshots``), so reads and filters never join.
+changes (``_inventory_rows.refresh_snapshots``), so reads and filters never join.
 
 Rules (inventory-items-v3.md, "Emulator notes"):
 * (variantId, locationId) unique -> 409 ``ITEM_ALREADY_EXISTS``.
@@ -23,10 +23,10 @@ from inventory_as_code.emulator._catalog import (
     categories_of,
     find_variant,
     load_product,
-    product_of_variant,
     variant_name,
 )
 from inventory_as_code.emulator._context import Ctx
+from inventory_as_code.emulator._declared import INVENTORY_ITEM, prune
 from inventory_as_code.emulator._errors import (
     app_error,
     invalid,
@@ -35,7 +35,10 @@ from inventory_as_code.emulator._errors import (
     required,
     revision_mismatch,
 )
-from inventory_as_code.emulator._locations import default_location_id, stores_location_exists
+from inventory_as_code.emulator._stores_locations import (
+    default_location_id,
+    stores_location_exists,
+)
 from inventory_as_code.emulator._util import JsonDict, as_dict, bump, dumps
 
 QTY_MIN, QTY_MAX = -99999, 99999
@@ -159,8 +162,8 @@ def _check_preorder(product: JsonDict, doc: JsonDict) -> None:
 
 
 def validate_new(item: Any, where: str, *, need_ids: bool = True) -> JsonDict:
-    """Request-level checks of a new item (no database access)."""
-    item = as_dict(item, where)
+    """Request-level checks of a new item (no database access), pruned to declared fields."""
+    item = prune(as_dict(item, where), INVENTORY_ITEM)
     if need_ids:
         for key in ("productId", "variantId"):
             if not isinstance(item.get(key), str) or not item[key]:
@@ -270,14 +273,6 @@ def load_item(ctx: Ctx, item_id: str) -> JsonDict:
     return json.loads(row["doc"])  # type: ignore[no-any-return]
 
 
-def item_at(ctx: Ctx, variant_id: str, location_id: str) -> JsonDict | None:
-    row = ctx.conn.execute(
-        "SELECT doc FROM inventory WHERE site_id = ? AND variant_id = ? AND location_id = ?",
-        (ctx.site_id, variant_id, location_id),
-    ).fetchone()
-    return None if row is None else json.loads(row["doc"])
-
-
 def save_item(ctx: Ctx, doc: JsonDict) -> JsonDict:
     doc["revision"] = bump(doc["revision"])
     doc["updatedDate"] = ctx.now_iso
@@ -334,8 +329,10 @@ def apply_patch(ctx: Ctx, doc: JsonDict, patch: JsonDict, where: str) -> JsonDic
     return save_item(ctx, doc)
 
 
-def update_item(ctx: Ctx, patch: Any, where: str, path_id: str | None = None) -> JsonDict:
-    patch = as_dict(patch, where)
+def update_item(
+    ctx: Ctx, patch: Any, where: str, path_id: str | None = None, *, bulk: bool = False
+) -> JsonDict:
+    patch = prune(as_dict(patch, where), INVENTORY_ITEM)
     item_id = path_id or patch.get("id")
     if not item_id:
         raise required(f"{where}.id")
@@ -345,65 +342,14 @@ def update_item(ctx: Ctx, patch: Any, where: str, path_id: str | None = None) ->
         raise missing_revision(f"{where}.revision")
     doc = load_item(ctx, item_id)
     if str(patch["revision"]) != doc["revision"]:
+        if bulk:
+            # Per item in Bulk Update Inventory Items (Corrections 6, measured
+            # against live Wix); a single update answers 409.
+            raise app_error(
+                409,
+                "INVALID_REVISION",
+                "Outdated revision for entity id",
+                revisionViolation={"entityId": item_id},
+            )
         raise revision_mismatch("Inventory item", item_id, doc["revision"], str(patch["revision"]))
     return apply_patch(ctx, doc, patch, where)
-
-
-def refresh_snapshots(ctx: Ctx, product: JsonDict) -> None:
-    """Rewrite the ``product`` snapshot of a product's items after it changed."""
-    variants = {v["id"]: v for v in (product.get("variantsInfo") or {}).get("variants") or []}
-    rows = ctx.conn.execute(
-        "SELECT doc FROM inventory WHERE site_id = ? AND product_id = ?",
-        (ctx.site_id, product["id"]),
-    ).fetchall()
-    updates = []
-    for row in rows:
-        doc = json.loads(row["doc"])
-        variant = variants.get(doc["variantId"])
-        if variant is None:
-            continue
-        snap = snapshot(product, variant)
-        if snap != doc.get("product"):
-            # A read-only projection changed, not the item: revision stays.
-            doc["product"] = snap
-            updates.append((dumps(doc), ctx.site_id, doc["id"]))
-    ctx.conn.executemany("UPDATE inventory SET doc = ? WHERE site_id = ? AND id = ?", updates)
-
-
-def delete_items(ctx: Ctx, product_id: str, variant_ids: list[str] | None = None) -> None:
-    if variant_ids is None:
-        ctx.conn.execute(
-            "DELETE FROM inventory WHERE site_id = ? AND product_id = ?", (ctx.site_id, product_id)
-        )
-        return
-    ctx.conn.executemany(
-        "DELETE FROM inventory WHERE site_id = ? AND variant_id = ?",
-        [(ctx.site_id, v) for v in variant_ids],
-    )
-
-
-def default_items(ctx: Ctx, product_ids: list[str]) -> dict[str, JsonDict]:
-    """Default-location items of some products, by variant id."""
-    location_id = default_location_id(ctx)
-    out: dict[str, JsonDict] = {}
-    if location_id is None or not product_ids:
-        return out
-    for start in range(0, len(product_ids), 500):
-        chunk = product_ids[start : start + 500]
-        # "+location_id": keep SQLite on the product index (a location holds
-        # every item of the store; a product only a handful).
-        rows = ctx.conn.execute(
-            f"SELECT doc FROM inventory WHERE site_id = ? AND +location_id = ? AND product_id IN ({','.join('?' * len(chunk))})",  # noqa: E501
-            (ctx.site_id, location_id, *chunk),
-        )
-        for row in rows:
-            doc = json.loads(row["doc"])
-            out[doc["variantId"]] = doc
-    return out
-
-
-def variant_product(ctx: Ctx, variant_id: str) -> str:
-    product_id = product_of_variant(ctx, variant_id)
-    if product_id is None:
-        raise app_error(428, "NOT_FOUND", f"Variant {variant_id} not found")
-    return product_id

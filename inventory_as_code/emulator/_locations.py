@@ -1,14 +1,12 @@
-"""Sites, Wix Locations (``/locations/v1``) and Stores Locations V3.
+"""Sites and Wix Locations (``/locations/v1``).
 
 A site seen for the first time is provisioned as a fresh Catalog V3 store:
 one Wix location ("Online store", ``default: true``, ``locationTypes:
 [INVENTORY]``) mirrored as the default stores location (``locationType:
-VIRTUAL``). Stores locations are a projection of Wix locations: a Wix location
-that is not archived and has ``INVENTORY`` in ``locationTypes`` is listed. The
-projection row is kept (inactive) when the type is removed so the stores id is
-stable if the type comes back. Stores ids differ from Wix location ids on
-purpose (their equality is unconfirmed in the docs; making them different
-catches clients that confuse them).
+VIRTUAL``). Every change of a Wix location is projected into Stores
+Locations V3 (``_stores_locations``). Location bodies are pruned to the
+declared ``Location`` fields first (``_declared``): an address sent with the
+JS SDK's names (``formatted``, ``location``) keeps neither.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import logging
 from typing import Any
 
 from inventory_as_code.emulator._context import Ctx, Request
+from inventory_as_code.emulator._declared import LOCATION, prune
 from inventory_as_code.emulator._errors import (
     app_error,
     invalid,
@@ -26,7 +25,6 @@ from inventory_as_code.emulator._errors import (
     required,
     revision_mismatch,
 )
-from inventory_as_code.emulator._filters import ALL, FieldRules
 from inventory_as_code.emulator._paging import (
     PagingRules,
     Table,
@@ -34,6 +32,7 @@ from inventory_as_code.emulator._paging import (
     parse_request,
     run_page,
 )
+from inventory_as_code.emulator._stores_locations import sync_stores_location
 from inventory_as_code.emulator._util import JsonDict, as_dict, as_list, bump, dumps
 
 logger = logging.getLogger(__name__)
@@ -55,31 +54,7 @@ _WRITABLE = (
     "extendedFields",
 )
 
-STORES_TABLE = Table("stores_locations", where="active = 1", pushdown={"id": "id"})
 WIX_TABLE = Table("wix_locations", pushdown={"id": "id"})
-STORES_RULES = PagingRules(
-    max_limit=100,
-    default_limit=100,
-    max_sort=8,
-    default_sort=(("createdDate", True),),
-    rules=FieldRules(
-        filterable={
-            f: ALL
-            for f in (
-                "id",
-                "wixLocationId",
-                "createdDate",
-                "updatedDate",
-                "name",
-                "locationType",
-                "defaultLocation",
-            )
-        },
-        sortable=frozenset(
-            {"createdDate", "updatedDate", "name", "locationType", "defaultLocation"}
-        ),
-    ),
-)
 # Offset paging, default 50, max 1000. Filterable fields are not restricted:
 # the SDK builder lists many and filtering on locationTypes is unconfirmed.
 WIX_RULES = PagingRules(max_limit=1000, default_limit=50, max_sort=10, default_sort=())
@@ -101,7 +76,7 @@ def ensure_site(ctx: Ctx) -> str:
         ctx,
         {
             "name": "Online store",
-            "address": {"country": "US", "formatted": ""},
+            "address": {"country": "US", "formattedAddress": ""},
             "timeZone": "Etc/UTC",
             "locationTypes": ["INVENTORY"],
         },
@@ -120,87 +95,11 @@ def set_catalog_version(ctx: Ctx, version: str) -> None:
     )
 
 
-# ---- stores locations projection ---------------------------------------------
-
-
-def _sync_stores_location(ctx: Ctx, wix: JsonDict, *, virtual: bool = False) -> None:
-    active = "INVENTORY" in (wix.get("locationTypes") or []) and not wix.get("archived")
-    row = ctx.conn.execute(
-        "SELECT id, active, doc FROM stores_locations WHERE site_id = ? AND wix_location_id = ?",
-        (ctx.site_id, wix["id"]),
-    ).fetchone()
-    if row is None:
-        if not active:
-            return
-        doc = {
-            "id": ctx.ids.new(),
-            "revision": "1",
-            "createdDate": ctx.now_iso,
-            "updatedDate": ctx.now_iso,
-            "wixLocationId": wix["id"],
-            # The store's own first location is the online store; others are physical.
-            "locationType": "VIRTUAL" if virtual else "PHYSICAL",
-            "name": wix["name"],
-            "defaultLocation": bool(wix.get("default")),
-        }
-        ctx.conn.execute(
-            "INSERT INTO stores_locations (site_id, id, wix_location_id, active, doc)"
-            " VALUES (?,?,?,1,?)",
-            (ctx.site_id, doc["id"], wix["id"], dumps(doc)),
-        )
-        return
-    doc = json.loads(row["doc"])
-    changed = bool(row["active"]) != active
-    for key, value in (("name", wix["name"]), ("defaultLocation", bool(wix.get("default")))):
-        if doc.get(key) != value:
-            doc[key] = value
-            changed = True
-    if changed:
-        doc["revision"] = bump(doc["revision"])
-        doc["updatedDate"] = ctx.now_iso
-        ctx.conn.execute(
-            "UPDATE stores_locations SET active = ?, doc = ? WHERE site_id = ? AND id = ?",
-            (int(active), dumps(doc), ctx.site_id, doc["id"]),
-        )
-    ctx.cache.pop("default_location", None)
-
-
-def default_location_id(ctx: Ctx) -> str | None:
-    """The default stores location id (inventory ``locationId``) of the site."""
-    if "default_location" not in ctx.cache:
-        found = None
-        for row in ctx.conn.execute(
-            "SELECT doc FROM stores_locations WHERE site_id = ? AND active = 1", (ctx.site_id,)
-        ):
-            doc = json.loads(row["doc"])
-            if doc.get("defaultLocation"):
-                found = doc["id"]
-        ctx.cache["default_location"] = found
-    return ctx.cache["default_location"]  # type: ignore[no-any-return]
-
-
-def stores_location_exists(ctx: Ctx, location_id: str) -> bool:
-    row = ctx.conn.execute(
-        "SELECT 1 FROM stores_locations WHERE site_id = ? AND id = ? AND active = 1",
-        (ctx.site_id, location_id),
-    ).fetchone()
-    return row is not None
-
-
-def stores_location_by_name(ctx: Ctx) -> dict[str, str]:
-    out = {}
-    for row in ctx.conn.execute(
-        "SELECT id, doc FROM stores_locations WHERE site_id = ? AND active = 1", (ctx.site_id,)
-    ):
-        out[json.loads(row["doc"])["name"]] = str(row["id"])
-    return out
-
-
 # ---- Wix locations ----------------------------------------------------------
 
 
 def _validate_location(body: Any, where: str) -> JsonDict:
-    loc = as_dict(body, where)
+    loc = prune(as_dict(body, where), LOCATION)
     name = loc.get("name")
     if not isinstance(name, str) or not name.strip():
         raise required(f"{where}.name")
@@ -224,7 +123,12 @@ def _validate_location(body: Any, where: str) -> JsonDict:
 
 
 def create_wix_location(
-    ctx: Ctx, body: JsonDict, *, default: bool = False, virtual: bool = False
+    ctx: Ctx,
+    body: JsonDict,
+    *,
+    default: bool = False,
+    virtual: bool = False,
+    appear_after: float = 0.0,
 ) -> JsonDict:
     doc = {"id": ctx.ids.new(), **_validate_location(body, "location")}
     doc.setdefault("status", "ACTIVE")
@@ -234,7 +138,7 @@ def create_wix_location(
         "INSERT INTO wix_locations (site_id, id, doc) VALUES (?,?,?)",
         (ctx.site_id, doc["id"], dumps(doc)),
     )
-    _sync_stores_location(ctx, doc, virtual=virtual)
+    sync_stores_location(ctx, doc, virtual=virtual, appear_after=appear_after)
     return doc
 
 
@@ -247,12 +151,12 @@ def _load_wix(ctx: Ctx, location_id: str) -> JsonDict:
     return json.loads(row["doc"])  # type: ignore[no-any-return]
 
 
-def _save_wix(ctx: Ctx, doc: JsonDict) -> None:
+def _save_wix(ctx: Ctx, doc: JsonDict, *, appear_after: float = 0.0) -> None:
     ctx.conn.execute(
         "UPDATE wix_locations SET doc = ? WHERE site_id = ? AND id = ?",
         (dumps(doc), ctx.site_id, doc["id"]),
     )
-    _sync_stores_location(ctx, doc)
+    sync_stores_location(ctx, doc, appear_after=appear_after)
 
 
 def _archived_error(location_id: str) -> Exception:
@@ -265,11 +169,16 @@ def _archived_error(location_id: str) -> Exception:
 def h_create_location(ctx: Ctx, req: Request) -> JsonDict:
     if "location" not in req.body:
         raise required("location")
-    return {"location": create_wix_location(ctx, as_dict(req.body["location"], "location"))}
+    body = as_dict(req.body["location"], "location")
+    return {"location": create_wix_location(ctx, body, appear_after=ctx.locations_lag)}
 
 
 def h_get_location(ctx: Ctx, req: Request) -> JsonDict:
     return {"location": _load_wix(ctx, req.params["id"])}
+
+
+def _docs(rows: list[Any]) -> list[JsonDict]:
+    return [json.loads(r["doc"]) for r in rows]
 
 
 def _wix_page(ctx: Ctx, spec: JsonDict, include_archived: bool) -> JsonDict:
@@ -318,7 +227,7 @@ def h_update_location(ctx: Ctx, req: Request) -> JsonDict:
     doc.update(
         {"default": current["default"], "archived": False, "revision": bump(current["revision"])}
     )
-    _save_wix(ctx, doc)
+    _save_wix(ctx, doc, appear_after=ctx.locations_lag)
     return {"location": doc}
 
 
@@ -376,7 +285,7 @@ def _change_type(ctx: Ctx, req: Request, add: bool) -> JsonDict:
         return {"location": doc}  # nothing to change: no new revision
     doc["locationTypes"] = types
     doc["revision"] = bump(doc["revision"])
-    _save_wix(ctx, doc)
+    _save_wix(ctx, doc, appear_after=ctx.locations_lag)
     return {"location": doc}
 
 
@@ -388,33 +297,3 @@ def h_remove_type(ctx: Ctx, req: Request) -> JsonDict:
     # unconfirmed in the Wix docs: what happens to inventory at a location that
     # loses INVENTORY; the emulator keeps the items but hides the location.
     return _change_type(ctx, req, add=False)
-
-
-# ---- Stores locations ---------------------------------------------------------
-
-
-def _docs(rows: list[Any]) -> list[JsonDict]:
-    return [json.loads(r["doc"]) for r in rows]
-
-
-def h_stores_get(ctx: Ctx, req: Request) -> JsonDict:
-    row = ctx.conn.execute(
-        "SELECT doc FROM stores_locations WHERE site_id = ? AND id = ? AND active = 1",
-        (ctx.site_id, req.params["id"]),
-    ).fetchone()
-    if row is None:
-        raise not_found("Stores location", req.params["id"])
-    return {"storesLocation": json.loads(row["doc"])}
-
-
-def h_stores_default(ctx: Ctx, req: Request) -> JsonDict:
-    location_id = default_location_id(ctx)
-    if location_id is None:
-        raise not_found("Default stores location", "of this site")
-    return h_stores_get(ctx, Request(req.method, req.path, {"id": location_id}, {}))
-
-
-def h_stores_query(ctx: Ctx, req: Request) -> JsonDict:
-    page_req = parse_request(req.body.get("query"), STORES_RULES, "query")
-    page = run_page(ctx.conn, ctx.site_id, STORES_TABLE, page_req, _docs)
-    return {"storesLocations": page.docs, "pagingMetadata": paging_metadata(page, STORES_RULES)}

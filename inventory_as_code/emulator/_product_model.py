@@ -7,10 +7,14 @@ one default variant without options, ``actualPrice`` required,
 ``compareAtPrice >= actualPrice``, unique slug (auto-generated from the name)
 and store-wide unique SKU, at most 6 options / 1000 variants, options and
 variants sent together on update, arrays replaced whole, omitted top-level
-fields unchanged, ``productType`` immutable.
+fields unchanged, ``productType`` immutable. Variants: ``_product_variants``;
+options and choices: ``_product_options``.
 
-HTTP statuses of most product error codes are unconfirmed in the Wix docs:
-"already exists" codes use 409, missing referenced entities 404, the rest 400.
+Requests are first pruned to the declared ``V3Product`` /
+``ProductWithInventory`` fields (``_declared``): unknown fields are lost, as
+with Wix's parser. HTTP statuses of most product error codes are unconfirmed
+in the Wix docs: option/variant business errors use 428 (Corrections 3),
+"already exists" codes 409, missing referenced entities 404, the rest 400.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 from inventory_as_code.emulator._catalog import variants_of
 from inventory_as_code.emulator._context import Ctx
+from inventory_as_code.emulator._declared import PRODUCT, PRODUCT_WITH_INVENTORY, prune
 from inventory_as_code.emulator._errors import (
     app_error,
     invalid,
@@ -28,22 +33,11 @@ from inventory_as_code.emulator._errors import (
     required,
     revision_mismatch,
 )
-from inventory_as_code.emulator._product_options import (
-    resolve_choice,
-    resolve_options,
-    save_customization,
-)
-from inventory_as_code.emulator._util import (
-    JsonDict,
-    as_dict,
-    as_list,
-    bump,
-    parse_money,
-    slugify,
-)
+from inventory_as_code.emulator._product_options import resolve_options, save_customization
+from inventory_as_code.emulator._product_variants import build_variants
+from inventory_as_code.emulator._util import JsonDict, as_dict, bump, slugify, string_field
 
 PRODUCT_TYPES = ("PHYSICAL", "DIGITAL")
-MAX_VARIANTS = 1000
 # Writable top-level fields stored as sent (arrays/objects replaced whole on update).
 PASS_THROUGH = (
     "brand",
@@ -62,33 +56,9 @@ PASS_THROUGH = (
     "extendedFields",
     "modifiers",
 )
-_VARIANT_WRITABLE = (
-    "visible",
-    "sku",
-    "barcode",
-    "price",
-    "physicalProperties",
-    "digitalProperties",
-    "revenueDetails",
-)
 # unconfirmed in the Wix docs: the exact INVALID_SLUG_FORMAT rule. The emulator
 # rejects whitespace, upper-case ASCII and URL-reserved characters.
 _SLUG = re.compile(r"^[^\sA-Z/?#%&\\]{1,300}$")
-
-
-def _str(p: JsonDict, key: str, where: str, max_len: int, *, needed: bool = False) -> str | None:
-    value = p.get(key)
-    if value is None:
-        if needed:
-            raise required(f"{where}.{key}")
-        return None
-    if not isinstance(value, str) or (needed and not value.strip()):
-        raise invalid(f"{where}.{key}", "must be a non-empty string", violated_rule="TYPE")
-    if len(value) > max_len:
-        raise invalid(
-            f"{where}.{key}", f"must be at most {max_len} characters", violated_rule="MAX_LENGTH"
-        )
-    return value
 
 
 def _slug_taken(ctx: Ctx, slug: str, product_id: str) -> bool:
@@ -99,176 +69,11 @@ def _slug_taken(ctx: Ctx, slug: str, product_id: str) -> bool:
     return row is not None
 
 
-def _price(value: Any, at: str) -> JsonDict:
-    price = as_dict(value, at)
-    actual = as_dict(price.get("actualPrice"), f"{at}.actualPrice")
-    if "amount" not in actual:
-        raise required(f"{at}.actualPrice.amount")
-    amount = parse_money(actual["amount"], f"{at}.actualPrice.amount")
-    if price.get("compareAtPrice") is not None:
-        compare = as_dict(price["compareAtPrice"], f"{at}.compareAtPrice")
-        if parse_money(compare.get("amount"), f"{at}.compareAtPrice.amount") < amount:
-            raise app_error(
-                400,
-                "COMPARE_AT_PRICE_LOWER_THAN_ACTUAL_PRICE",
-                f"{at}: compareAtPrice is lower than actualPrice",
-            )
-    return {
-        k: {"amount": price[k]["amount"]}
-        for k in ("actualPrice", "compareAtPrice")
-        if price.get(k) is not None
-    }
-
-
-def _variants(
-    ctx: Ctx,
-    raw: Any,
-    where: str,
-    options: list[JsonDict],
-    product: JsonDict,
-    current: list[JsonDict],
-) -> tuple[list[JsonDict], list[tuple[str, JsonDict]]]:
-    entries = as_list(as_dict(raw, where).get("variants"), f"{where}.variants")
-    if not entries:
-        raise required(f"{where}.variants", message="variantsInfo must not be empty")
-    if len(entries) > MAX_VARIANTS:
-        raise invalid(
-            f"{where}.variants",
-            f"must contain at most {MAX_VARIANTS} elements",
-            violated_rule="MAX_SIZE",
-        )
-    if not options and len(entries) != 1:
-        raise app_error(
-            400, "INVALID_DEFAULT_VARIANT", "A product without options has exactly one variant"
-        )
-    kept = {v["id"]: v for v in current}
-    out: list[JsonDict] = []
-    inventory: list[tuple[str, JsonDict]] = []
-    combos: set[tuple[tuple[str, str], ...]] = set()
-    skus: set[str] = set()
-    option_ids = [o["id"] for o in options]
-    for j, entry in enumerate(entries):
-        at = f"{where}.variants[{j}]"
-        entry = as_dict(entry, at)
-        base = kept.get(str(entry.get("id"))) if entry.get("id") else None
-        if entry.get("id") and base is None:
-            row = ctx.conn.execute(
-                "SELECT product_id FROM variants WHERE site_id = ? AND variant_id = ?",
-                (ctx.site_id, entry["id"]),
-            ).fetchone()
-            if row is not None:
-                raise app_error(
-                    409, "VARIANT_ID_ALREADY_EXISTS", f"Variant id {entry['id']} is already used"
-                )
-        variant: JsonDict = (
-            copy.deepcopy(base) if base else {"id": str(entry.get("id") or ctx.ids.new())}
-        )
-        if "choices" in entry or base is None:
-            pairs = [
-                resolve_choice(c, f"{at}.choices[{k}]", options)
-                for k, c in enumerate(as_list(entry.get("choices"), f"{at}.choices"))
-            ]
-            choices = [{"optionChoiceIds": {"optionId": o, "choiceId": c}} for o, c in pairs]
-            if base is not None and choices != base.get("choices", []):
-                raise invalid(
-                    f"{at}.choices",
-                    "is immutable: drop the variant and add a new one",
-                    violated_rule="IMMUTABLE",
-                )
-            variant["choices"] = choices
-        pairs = [
-            (c["optionChoiceIds"]["optionId"], c["optionChoiceIds"]["choiceId"])
-            for c in variant.get("choices", [])
-        ]
-        valid_choices = {
-            (o["id"], c["choiceId"]) for o in options for c in o["choicesSettings"]["choices"]
-        }
-        if any(p not in valid_choices for p in pairs) or len({o for o, _ in pairs}) != len(pairs):
-            raise app_error(
-                400,
-                "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT",
-                f"{at} does not match the product options",
-            )
-        if {o for o, _ in pairs} != set(option_ids):
-            raise app_error(
-                400, "MISSING_VARIANT_OPTION_CHOICE", f"{at} must have one choice for every option"
-            )
-        combo = tuple(sorted(pairs))
-        if combo in combos:
-            raise app_error(
-                400, "DUPLICATE_VARIANT_OPTION_CHOICE", f"{at} repeats another variant's choices"
-            )
-        combos.add(combo)
-        for key in _VARIANT_WRITABLE:
-            if entry.get(key) is not None:
-                variant[key] = entry[key]
-        if "price" not in variant:
-            raise required(f"{at}.price.actualPrice")
-        variant["price"] = _price(variant["price"], f"{at}.price")
-        variant["visible"] = variant.get("visible", True)
-        if not isinstance(variant["visible"], bool):
-            raise invalid(f"{at}.visible", "must be a boolean", violated_rule="TYPE")
-        for key in ("sku", "barcode"):
-            _str(variant, key, at, 40)
-        if variant.get("sku"):
-            if variant["sku"] in skus:
-                raise app_error(
-                    409, "SKU_ALREADY_EXIST_ERROR", f"SKU {variant['sku']} is used twice"
-                )
-            skus.add(variant["sku"])
-        wrong = (
-            "digitalProperties" if product["productType"] == "PHYSICAL" else "physicalProperties"
-        )
-        if wrong in variant:
-            raise invalid(
-                f"{at}.{wrong}",
-                f"does not fit a {product['productType']} product",
-                rule_name="VARIANTS_TYPED_PROPERTIES_ARE_NOT_ALIGNED",
-            )
-        order = (
-            "id",
-            "visible",
-            "sku",
-            "barcode",
-            "choices",
-            "price",
-            "physicalProperties",
-            "digitalProperties",
-            "revenueDetails",
-        )
-        out.append({k: variant[k] for k in order if k in variant})
-        if entry.get("inventoryItem") is not None:
-            inventory.append(
-                (variant["id"], as_dict(entry["inventoryItem"], f"{at}.inventoryItem"))
-            )
-    _check_store_unique(ctx, out, product["id"])
-    return out, inventory
-
-
-def _check_store_unique(ctx: Ctx, variants: list[JsonDict], product_id: str) -> None:
-    # unconfirmed in the Wix docs: SKU uniqueness scope; store-wide here.
-    for key, code in (
-        ("sku", "SKU_ALREADY_EXIST_ERROR"),
-        ("barcode", "BARCODE_ALREADY_EXIST_ERROR"),
-    ):
-        for variant in variants:
-            if variant.get(key):
-                row = ctx.conn.execute(
-                    f"SELECT product_id FROM variants"
-                    f" WHERE site_id = ? AND {key} = ? AND product_id != ?",
-                    (ctx.site_id, variant[key], product_id),
-                ).fetchone()
-                if row is not None:
-                    raise app_error(
-                        409, code, f"{key} {variant[key]} is already used by product {row[0]}"
-                    )
-
-
 def _apply_common(ctx: Ctx, p: JsonDict, where: str, doc: JsonDict, *, creating: bool) -> None:
     if "name" in p or creating:
-        doc["name"] = _str(p, "name", where, 80, needed=True)
+        doc["name"] = string_field(p, "name", where, 80, needed=True)
     if p.get("slug") is not None:
-        slug = _str(p, "slug", where, 300) or ""
+        slug = string_field(p, "slug", where, 300) or ""
         if not _SLUG.match(slug):
             raise invalid(f"{where}.slug", "has an invalid format", rule_name="INVALID_SLUG_FORMAT")
         if _slug_taken(ctx, slug, doc["id"]):
@@ -318,9 +123,11 @@ def _apply_common(ctx: Ctx, p: JsonDict, where: str, doc: JsonDict, *, creating:
             media["main"] = copy.deepcopy(items[0])
 
 
-def build_new(ctx: Ctx, raw: Any, where: str) -> tuple[JsonDict, list[tuple[str, JsonDict]]]:
+def build_new(
+    ctx: Ctx, raw: Any, where: str, *, with_inventory: bool = True
+) -> tuple[JsonDict, list[tuple[str, JsonDict]]]:
     """A new product document and its ``(variantId, inventoryItem)`` inputs."""
-    p = as_dict(raw, where)
+    p = prune(as_dict(raw, where), PRODUCT_WITH_INVENTORY if with_inventory else PRODUCT)
     if p.get("productType") not in PRODUCT_TYPES:
         if p.get("productType") is None:
             raise required(f"{where}.productType")
@@ -344,11 +151,11 @@ def build_new(ctx: Ctx, raw: Any, where: str) -> tuple[JsonDict, list[tuple[str,
             n += 1
             slug = f"{base}-{n}"
         doc["slug"] = slug
-    doc["handle"] = _str(p, "handle", where, 100) or doc["slug"]
+    doc["handle"] = string_field(p, "handle", where, 100) or doc["slug"]
     if p.get("variantsInfo") is None:
         raise required(f"{where}.variantsInfo", message="variantsInfo must not be empty")
     doc["options"] = resolve_options(ctx, p.get("options"), f"{where}.options", [])
-    variants, inventory = _variants(
+    variants, inventory = build_variants(
         ctx, p["variantsInfo"], f"{where}.variantsInfo", doc["options"], doc, []
     )
     doc["variantsInfo"] = {"variants": variants}
@@ -358,17 +165,24 @@ def build_new(ctx: Ctx, raw: Any, where: str) -> tuple[JsonDict, list[tuple[str,
 
 
 def build_update(
-    ctx: Ctx, raw: Any, where: str, current: JsonDict
+    ctx: Ctx, raw: Any, where: str, current: JsonDict, *, with_inventory: bool = True
 ) -> tuple[JsonDict, list[tuple[str, JsonDict]], list[str]]:
     """The updated document, inventory inputs and the ids of removed variants."""
-    p = as_dict(raw, where)
+    p = prune(as_dict(raw, where), PRODUCT_WITH_INVENTORY if with_inventory else PRODUCT)
     if p.get("productType") not in (None, current["productType"]):
         raise invalid(f"{where}.productType", "is immutable", violated_rule="IMMUTABLE")
     doc = copy.deepcopy(current)
     _apply_common(ctx, p, where, doc, creating=False)
     inventory: list[tuple[str, JsonDict]] = []
     removed: list[str] = []
-    if ("options" in p) != ("variantsInfo" in p):
+    if "options" in p and "variantsInfo" not in p:
+        # Corrections 3: a business error (428), not a validation error.
+        raise app_error(
+            428,
+            "MISSING_VARIANT_OPTION_CHOICE",
+            f"{where}: options were sent without variantsInfo; send the variants with them",
+        )
+    if "variantsInfo" in p and "options" not in p:
         raise invalid(
             where,
             "options and variantsInfo must be sent together",
@@ -379,7 +193,7 @@ def build_update(
         doc["options"] = resolve_options(
             ctx, p.get("options"), f"{where}.options", current.get("options") or []
         )
-        variants, inventory = _variants(
+        variants, inventory = build_variants(
             ctx, p["variantsInfo"], f"{where}.variantsInfo", doc["options"], doc, old
         )
         doc["variantsInfo"] = {"variants": variants}
@@ -388,15 +202,29 @@ def build_update(
         for option in doc["options"]:
             save_customization(ctx, option)
     if not doc.get("options"):
-        # Without options, product and default-variant visibility move together.
-        default = doc["variantsInfo"]["variants"][0]
-        if p.get("visible") is not None:
-            default["visible"] = doc["visible"]
-        elif "variantsInfo" in p:
-            doc["visible"] = default.get("visible", True)
+        _couple_visibility(p, doc)
     doc["revision"] = bump(current["revision"])
     doc["updatedDate"] = ctx.now_iso
     return doc, inventory, removed
+
+
+def _couple_visibility(p: JsonDict, doc: JsonDict) -> None:
+    """Without options, product and single-variant visibility move together on update.
+
+    Wix (SDK ``Variant.visible``, Corrections 5): updating the variant's
+    ``visible`` sets the product's to match, and (products-v3.md) changing the
+    product's changes the variant's. A variant entry sent without ``visible``
+    changes neither. When both are sent and differ, the variant's wins
+    (unconfirmed in the Wix docs; the stricter model, so a client that resends
+    a stale variant ``visible`` sees the product flip). Create does not couple
+    them: a product created hidden keeps a variant that reads ``visible: true``.
+    """
+    default = doc["variantsInfo"]["variants"][0]
+    entries = (p.get("variantsInfo") or {}).get("variants") or []
+    if any(isinstance(e, dict) and e.get("visible") is not None for e in entries):
+        doc["visible"] = default["visible"]
+    elif p.get("visible") is not None:
+        default["visible"] = doc["visible"]
 
 
 def check_revision(raw: Any, where: str, current: JsonDict) -> None:

@@ -1,8 +1,10 @@
-"""Products V3 route handlers (``/stores/v3/products``, ``products-with-inventory``, bulk)."""
+"""Products V3 write and get handlers (``/stores/v3/products``, ``products-with-inventory``, bulk).
+
+Query, search and count: ``_product_query``.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from inventory_as_code.emulator._bulk import flag, items_of, merge, run_bulk
@@ -14,128 +16,21 @@ from inventory_as_code.emulator._catalog import (
 )
 from inventory_as_code.emulator._context import Ctx, Request
 from inventory_as_code.emulator._errors import app_error, invalid, not_found, required
-from inventory_as_code.emulator._filters import ALL, FieldRules
-from inventory_as_code.emulator._inventory_model import (
-    apply_patch,
-    create_item,
+from inventory_as_code.emulator._inventory_model import apply_patch, create_item, validate_new
+from inventory_as_code.emulator._inventory_rows import (
     default_items,
     delete_items,
     item_at,
     refresh_snapshots,
-    validate_new,
-)
-from inventory_as_code.emulator._locations import default_location_id
-from inventory_as_code.emulator._paging import (
-    PagingRules,
-    Table,
-    count,
-    paging_metadata,
-    parse_request,
-    run_page,
 )
 from inventory_as_code.emulator._product_model import build_new, build_update, check_revision
-from inventory_as_code.emulator._product_render import render, strip_variants
+from inventory_as_code.emulator._product_render import render
+from inventory_as_code.emulator._stores_locations import default_location_id
 from inventory_as_code.emulator._util import JsonDict, as_dict
 from inventory_as_code.emulator._variants import project
 
 Inventory = list[tuple[str, JsonDict]]
 
-TABLE = Table(
-    "products",
-    columns={"createdDate": "created", "updatedDate": "updated", "slug": "slug", "name": "name"},
-    pushdown={"id": "id", "slug": "slug", "handle": "handle"},
-)
-_HAS = frozenset({"$hasAll", "$hasSome"})
-_QUERY_FIELDS = FieldRules(
-    filterable={
-        "options.id": _HAS,
-        "id": ALL,
-        "handle": ALL,
-        "createdDate": ALL,
-        "updatedDate": ALL,
-        "slug": ALL,
-        "visible": ALL,
-    },
-    sortable=frozenset({"createdDate", "updatedDate", "slug", "visible"}),
-)
-_SEARCH_SORTABLE = frozenset(
-    {
-        "createdDate",
-        "updatedDate",
-        "name",
-        "actualPriceRange.minValue.amount",
-        "actualPriceRange.maxValue.amount",
-        "compareAtPriceRange.minValue.amount",
-        "compareAtPriceRange.maxValue.amount",
-        "physicalProperties.shippingWeightRange.minValue",
-        "physicalProperties.shippingWeightRange.maxValue",
-    }
-)
-_SEARCH_FIELDS = FieldRules(
-    filterable={
-        **{
-            f: frozenset({"$matchItems"})
-            for f in (
-                "variantsInfo.variants",
-                "directCategoriesInfo.categories",
-                "allCategoriesInfo.categories",
-            )
-        },
-        **{
-            f: _HAS
-            for f in (
-                "options.id",
-                "options.name",
-                "options.choicesSettings.choices.choiceId",
-                "options.choicesSettings.choices.name",
-                "modifiers.id",
-                "modifiers.name",
-                "modifiers.choicesSettings.choices.choiceId",
-                "modifiers.choicesSettings.choices.name",
-                "infoSections.id",
-                "infoSections.uniqueName",
-                "additionalRibbons.id",
-                "additionalRibbons.name",
-                "tags.publicTags.tagIds",
-                "tags.privateTags.tagIds",
-            )
-        },
-        **{
-            f: ALL
-            for f in (
-                "id",
-                "handle",
-                "slug",
-                "visible",
-                "visibleInPos",
-                "productType",
-                "brand.id",
-                "brand.name",
-                "ribbon.id",
-                "ribbon.name",
-                "taxGroupId",
-                "inventory.availabilityStatus",
-                "inventory.preorderStatus",
-                "inventory.preorderAvailability",
-                "physicalProperties.deliveryProfileId",
-                "physicalProperties.fulfillerId",
-                "subscriptionDetails.allowOneTimePurchases",
-                *_SEARCH_SORTABLE,
-            )
-        },
-    },
-    sortable=_SEARCH_SORTABLE,
-)
-_TEXT = (
-    "name",
-    "description",
-    "variantsInfo.variants.sku",
-    "variantsInfo.variants.barcode",
-    "physicalProperties.deliveryProfileId",
-)
-# unconfirmed in the Wix docs: default limit (100 here) and sort (createdDate DESC).
-QUERY_RULES = PagingRules(100, 100, 5, (("createdDate", True),), _QUERY_FIELDS)
-SEARCH_RULES = PagingRules(100, 100, 10, (("createdDate", True),), _SEARCH_FIELDS, _TEXT)
 MAX_BULK_PRODUCTS, MAX_BULK_VARIANTS, MAX_BULK_OPTIONS = 100, 1000, 100
 
 
@@ -161,7 +56,7 @@ def _check_inventory_inputs(inventory: Inventory, where: str, *, creating: bool)
 
 
 def _create(ctx: Ctx, raw: Any, where: str, *, with_inventory: bool) -> tuple[JsonDict, Inventory]:
-    doc, inventory = build_new(ctx, raw, where)
+    doc, inventory = build_new(ctx, raw, where, with_inventory=with_inventory)
     if with_inventory:
         _check_inventory_inputs(inventory, where, creating=True)
     seq = save_product(ctx, doc, insert=True)
@@ -180,12 +75,13 @@ def _update(
         raise invalid(f"{where}.id", "must match the id in the path")
     current = _load(ctx, str(product_id))
     check_revision(p, where, current)
-    doc, inventory, removed = build_update(ctx, p, where, current)
+    doc, inventory, removed = build_update(ctx, p, where, current, with_inventory=with_inventory)
     if with_inventory:
         _check_inventory_inputs(inventory, where, creating=False)
     seq = save_product(ctx, doc, insert=False)
     if removed:
-        # unconfirmed in the Wix docs: removed variants lose their inventory items.
+        # Removed variants lose their inventory items at every location
+        # (Corrections 7: measured against live Wix).
         delete_items(ctx, doc["id"], removed)
     refresh_snapshots(ctx, doc)
     project(ctx, doc["id"], seq, doc)
@@ -393,45 +289,3 @@ def h_bulk_delete(ctx: Ctx, req: Request) -> JsonDict:
         return product_id, None
 
     return run_bulk(ctx, ids, one, return_entity=False, id_of=lambda x: str(x))
-
-
-# ---- query / search / count -------------------------------------------------------
-
-
-def _materialize(ctx: Ctx, fields: set[str]) -> Any:
-    def materialize(rows: list[Any]) -> list[JsonDict]:
-        docs = [json.loads(r["doc"]) for r in rows]
-        items = default_items(ctx, [d["id"] for d in docs])
-        # Rendered with variants so $matchItems on variantsInfo.variants works;
-        # the variants are stripped from the response.
-        return [render(d, fields, items) for d in docs]
-
-    return materialize
-
-
-def h_query(ctx: Ctx, req: Request) -> JsonDict:
-    page_req = parse_request(req.body.get("query"), QUERY_RULES, "query")
-    page = run_page(ctx.conn, ctx.site_id, TABLE, page_req, _materialize(ctx, _fields(req)))
-    return {
-        "products": [strip_variants(d) for d in page.docs],
-        "pagingMetadata": paging_metadata(page, QUERY_RULES),
-    }
-
-
-def h_search(ctx: Ctx, req: Request) -> JsonDict:
-    # Aggregations are accepted and ignored (no buckets are computed).
-    page_req = parse_request(req.body.get("search"), SEARCH_RULES, "search", search=True)
-    page = run_page(ctx.conn, ctx.site_id, TABLE, page_req, _materialize(ctx, _fields(req)), _TEXT)
-    return {
-        "products": [strip_variants(d) for d in page.docs],
-        "pagingMetadata": paging_metadata(page, SEARCH_RULES),
-        "aggregationData": {"results": []},
-    }
-
-
-def h_count(ctx: Ctx, req: Request) -> JsonDict:
-    # returnNonVisibleProducts is accepted; API keys are treated as admin, so
-    # hidden products are always counted.
-    spec = {"filter": req.body.get("filter"), "search": req.body.get("search")}
-    page_req = parse_request(spec, SEARCH_RULES, "", search=True)
-    return {"count": count(ctx.conn, ctx.site_id, TABLE, page_req, _materialize(ctx, set()), _TEXT)}

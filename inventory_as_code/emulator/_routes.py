@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from inventory_as_code.emulator import _adjust as adj
 from inventory_as_code.emulator import _inventory as inv
 from inventory_as_code.emulator import _locations as loc
+from inventory_as_code.emulator import _product_query as pq
 from inventory_as_code.emulator import _products as prod
+from inventory_as_code.emulator import _stores_locations as stores
 from inventory_as_code.emulator import _variants as ro
 from inventory_as_code.emulator._context import Ctx, Request
 from inventory_as_code.emulator._util import JsonDict
@@ -89,28 +92,28 @@ ROUTES: list[Route] = [
         "POST",
         f"{_BINV}/increment",
         "inventory-items.bulk-increment",
-        inv.h_increment,
+        adj.h_increment,
         "incrementData",
     ),
     Route(
         "POST",
         f"{_BINV}/decrement",
         "inventory-items.bulk-decrement",
-        inv.h_decrement,
+        adj.h_decrement,
         "decrementData",
     ),
     Route(
         "POST",
         f"{_BINV}/increment-by-variant-and-location",
         "inventory-items.bulk-increment-by-variant-and-location",
-        inv.h_increment_by_variant,
+        adj.h_increment_by_variant,
         "incrementData",
     ),
     Route(
         "POST",
         f"{_BINV}/decrement-by-variant-and-location",
         "inventory-items.bulk-decrement-by-variant-and-location",
-        inv.h_decrement_by_variant,
+        adj.h_decrement_by_variant,
         "decrementData",
     ),
     *[
@@ -174,9 +177,9 @@ ROUTES: list[Route] = [
     ],
     Route("GET", "/stores/v3/all-products-category", "products.get-all-products-category", None),
     Route("GET", f"{_P}/slug/{{slug}}", "products.get-by-slug", prod.h_get_by_slug),
-    *_reads(f"{_P}/query", "products.query", prod.h_query),
-    *_reads(f"{_P}/search", "products.search", prod.h_search),
-    *_reads(f"{_P}/count", "products.count", prod.h_count),
+    *_reads(f"{_P}/query", "products.query", pq.h_query),
+    *_reads(f"{_P}/search", "products.search", pq.h_search),
+    *_reads(f"{_P}/count", "products.count", pq.h_count),
     *_reads(f"{_P}/query-variants", "read-only-variants.query", ro.h_query_variants),
     *_reads(f"{_P}/search-variants", "read-only-variants.search", ro.h_search_variants),
     Route("GET", f"{_P}/{{id}}", "products.get", prod.h_get),
@@ -184,10 +187,13 @@ ROUTES: list[Route] = [
     Route("DELETE", f"{_P}/{{id}}", "products.delete", prod.h_delete),
     # Stores Locations V3
     Route(
-        "GET", "/stores/v3/locations/default", "stores-locations.get-default", loc.h_stores_default
+        "GET",
+        "/stores/v3/locations/default",
+        "stores-locations.get-default",
+        stores.h_stores_default,
     ),
-    *_reads("/stores/v3/locations/query", "stores-locations.query", loc.h_stores_query),
-    Route("GET", "/stores/v3/locations/{id}", "stores-locations.get", loc.h_stores_get),
+    *_reads("/stores/v3/locations/query", "stores-locations.query", stores.h_stores_query),
+    Route("GET", "/stores/v3/locations/{id}", "stores-locations.get", stores.h_stores_get),
     # Wix Locations
     Route("POST", _L, "locations.create", loc.h_create_location),
     Route("GET", _L, "locations.list", loc.h_list_locations),

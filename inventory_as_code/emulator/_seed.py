@@ -44,12 +44,14 @@ from inventory_as_code.emulator._errors import app_error, invalid
 from inventory_as_code.emulator._inventory_model import new_item_doc, validate_new
 from inventory_as_code.emulator._locations import (
     create_wix_location,
-    default_location_id,
     h_set_default,
     set_catalog_version,
-    stores_location_by_name,
 )
 from inventory_as_code.emulator._product_model import build_new
+from inventory_as_code.emulator._stores_locations import (
+    default_location_id,
+    stores_location_by_name,
+)
 from inventory_as_code.emulator._util import JsonDict, as_dict, as_list, dumps
 from inventory_as_code.emulator._variants import project
 

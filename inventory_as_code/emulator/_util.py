@@ -109,6 +109,24 @@ def as_list(value: Any, field_path: str) -> list[Any]:
     return value
 
 
+def string_field(
+    p: JsonDict, key: str, where: str, max_len: int, *, needed: bool = False
+) -> str | None:
+    """``p[key]`` checked as an optional (or, with ``needed``, required) string."""
+    value = p.get(key)
+    if value is None:
+        if needed:
+            raise invalid(f"{where}.{key}", "must not be empty", violated_rule="REQUIRED_FIELD")
+        return None
+    if not isinstance(value, str) or (needed and not value.strip()):
+        raise invalid(f"{where}.{key}", "must be a non-empty string", violated_rule="TYPE")
+    if len(value) > max_len:
+        raise invalid(
+            f"{where}.{key}", f"must be at most {max_len} characters", violated_rule="MAX_LENGTH"
+        )
+    return value
+
+
 def as_int(value: Any, field_path: str) -> int:
     """Integers may arrive as JSON numbers or (GET form, int64) as strings."""
     if isinstance(value, bool):

@@ -21,7 +21,8 @@ from typing import Any
 
 from inventory_as_code.emulator._catalog import choice_names, variants_of
 from inventory_as_code.emulator._context import Ctx, Request
-from inventory_as_code.emulator._inventory_model import default_items
+from inventory_as_code.emulator._filters import ALL, FieldRules
+from inventory_as_code.emulator._inventory_rows import default_items
 from inventory_as_code.emulator._paging import (
     PagingRules,
     Table,
@@ -31,8 +32,57 @@ from inventory_as_code.emulator._paging import (
 )
 from inventory_as_code.emulator._util import JsonDict, dumps
 
+# Declared filter/sort fields (SDK ReadOnlyVariantQuerySpec / SearchSpec, REST
+# names: `_id` is `id`, `productData._updatedDate` is `productData.updatedDate`);
+# anything else is refused the way Products refuse it.
+_QUERY_FIELDS = ("id", "productData.productId", "variantId")
+_SEARCH_FIELDS = (
+    "barcode",
+    "inventoryStatus.inStock",
+    "inventoryStatus.preorderEnabled",
+    "price.actualPrice.amount",
+    "price.compareAtPrice.amount",
+    "productData.updatedDate",
+    "productData.brand.id",
+    "productData.handle",
+    "productData.name",
+    "productData.physicalProperties.fulfillerId",
+    "productData.productId",
+    "productData.productType",
+    "productData.slug",
+    "productData.visible",
+    "productData.visibleInPos",
+    "sku",
+    "variantId",
+    "visible",
+)
+_CHOICE_IDS = (
+    "optionChoices.optionChoiceIds.choiceId",
+    "optionChoices.optionChoiceIds.optionId",
+)
 # unconfirmed in the Wix docs: default limit (100) and sort (product creation order).
-RULES = PagingRules(1000, 100, 10, (), None, ("productData.name",))
+QUERY_RULES = PagingRules(
+    1000,
+    100,
+    5,
+    (),
+    FieldRules(dict.fromkeys(_QUERY_FIELDS, ALL), frozenset(_QUERY_FIELDS)),
+)
+SEARCH_RULES = PagingRules(
+    1000,
+    100,
+    10,
+    (),
+    FieldRules(
+        {
+            "id": ALL,
+            **dict.fromkeys(_CHOICE_IDS, frozenset({"$hasAll", "$hasSome"})),
+            **dict.fromkeys(_SEARCH_FIELDS, ALL),
+        },
+        frozenset(_SEARCH_FIELDS + _CHOICE_IDS),
+    ),
+    ("productData.name", "sku"),
+)
 TABLE = Table(
     "ro_variants",
     pushdown={"variantId": "variant_id", "productData.productId": "product_id", "id": "variant_id"},
@@ -142,9 +192,10 @@ def _materialize(ctx: Ctx) -> Any:
 
 def _page(ctx: Ctx, req: Request, key: str, search: bool) -> JsonDict:
     flush(ctx)
-    page_req = parse_request(req.body.get(key), RULES, key, search=search)
-    page = run_page(ctx.conn, ctx.site_id, TABLE, page_req, _materialize(ctx), RULES.text_fields)
-    return {"variants": page.docs, "pagingMetadata": paging_metadata(page, RULES)}
+    rules = SEARCH_RULES if search else QUERY_RULES
+    page_req = parse_request(req.body.get(key), rules, key, search=search)
+    page = run_page(ctx.conn, ctx.site_id, TABLE, page_req, _materialize(ctx), rules.text_fields)
+    return {"variants": page.docs, "pagingMetadata": paging_metadata(page, rules)}
 
 
 def h_query_variants(ctx: Ctx, req: Request) -> JsonDict:

@@ -67,7 +67,18 @@ def emulator_group() -> None:
     "ACTION = status code | drop-before | drop-after | delay=SECONDS. Repeatable.",
 )
 @click.option(
+    "--rate-limit-html/--no-rate-limit-html",
+    default=False,
+    help="Answer 429s with an HTML body, as Wix's edge sometimes does.",
+)
+@click.option(
     "--variants-lag", default=0.0, type=float, help="Seconds the read-only variants view lags."
+)
+@click.option(
+    "--locations-lag",
+    default=0.0,
+    type=float,
+    help="Seconds a new inventory location takes to appear in Stores Locations.",
 )
 @click.option(
     "--seed",
@@ -86,7 +97,9 @@ def serve_command(
     rate_limit: int | None,
     retry_after: bool,
     rules: list[FaultRule],
+    rate_limit_html: bool,
     variants_lag: float,
+    locations_lag: float,
     seed_file: str | None,
     api_key: str | None,
 ) -> None:
@@ -99,7 +112,7 @@ def serve_command(
     Examples:
       inventory-as-code emulator serve --port 8765 --db shop.db
       inventory-as-code emulator serve --rate-limit 200 --latency-ms 150 \\
-          --fail 'POST /stores/v3/bulk/*:503:times=2' --variants-lag 5
+          --fail 'POST /stores/v3/bulk/*:503:times=2' --variants-lag 5 --locations-lag 3
     """
     from inventory_as_code.emulator._engine import Emulator
     from inventory_as_code.emulator._seed import load_seed_file
@@ -111,7 +124,9 @@ def serve_command(
         latency_ms=latency_ms,
         rate_limit_per_minute=rate_limit,
         retry_after=retry_after,
+        rate_limit_html=rate_limit_html,
         variants_lag_s=variants_lag,
+        locations_lag_s=locations_lag,
         rules=rules,
     )
     emulator = Emulator(db_path, faults=faults, api_key=api_key)

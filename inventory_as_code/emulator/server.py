@@ -4,17 +4,25 @@
 connection (fault) closes the socket without writing a response; a delay is
 a real sleep. Only loopback addresses are accepted: the emulator has no
 authentication worth the name and must never face a network.
+
+A loopback bind is not enough on its own: a web page can point a name it
+controls at 127.0.0.1 (DNS rebinding) and then talk to the emulator from the
+browser, e.g. ``POST /_emulator/reset``. So every request whose ``Host`` (or
+``Origin``, when sent) is not a loopback name or address is refused with 403
+before the emulator sees it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from inventory_as_code.emulator._engine import Emulator
 
@@ -24,6 +32,7 @@ _REASONS = {
     200: "OK",
     400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
     428: "Precondition Required",
@@ -43,6 +52,28 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _loopback_authority(authority: str) -> bool:
+    """``host[:port]`` (``[v6]:port`` too) names a loopback host."""
+    try:
+        host = urlsplit(f"http://{authority}").hostname
+    except ValueError:
+        return False
+    return bool(host) and is_loopback(str(host).lower())
+
+
+def foreign_origin(headers: Any) -> str | None:
+    """Why a request must be refused (DNS rebinding), or None when it may be served."""
+    host = headers.get("Host")
+    if not host or not _loopback_authority(host.strip()):
+        return f"Host {host!r} is not a loopback address of this emulator"
+    origin = headers.get("Origin")
+    if origin is not None:
+        parts = urlsplit(origin.strip())
+        if parts.scheme not in ("http", "https") or not _loopback_authority(parts.netloc):
+            return f"Origin {origin!r} is not a loopback address of this emulator"
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -50,6 +81,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
+        refused = foreign_origin(self.headers)
+        if refused is not None:
+            logger.warning("refused a request: %s", refused)
+            self._refuse(refused)
+            return
         headers = {key: value for key, value in self.headers.items()}
         response = self.server.emulator.handle(self.command, self.path, headers, body)
         if response.fault in ("drop-before", "drop-after"):
@@ -71,6 +107,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+    def _refuse(self, reason: str) -> None:
+        payload = {
+            "message": reason,
+            "details": {
+                "applicationError": {"code": "FORBIDDEN_HOST", "description": reason, "data": {}}
+            },
+        }
+        body = json.dumps(payload).encode()
+        self.close_connection = True
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(403, _REASONS[403])
+            self.send_header("content-type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         # Request line only: headers (and so the API key) are never logged.

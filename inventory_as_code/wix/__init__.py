@@ -6,19 +6,28 @@
         ...
     result = client.inventory.bulk_update(items)   # split at 1,000, per-item results
     client.stats.snapshot()                # requests made, by endpoint
+    client.locations.wait_for_stores_location(wix_id)  # a new location, once Wix lists it
 
 Errors: see :mod:`inventory_as_code.wix._exceptions` for the tree.
 """
 
 from __future__ import annotations
 
-from inventory_as_code.wix._bulk import BulkItemResult, BulkResult, ItemError, ItemStatus
+from inventory_as_code.wix._bulk import (
+    BulkItemResult,
+    BulkResult,
+    InventoryEntryResult,
+    InventoryResults,
+    ItemError,
+    ItemStatus,
+)
 from inventory_as_code.wix._client import DEFAULT_BASE_URL, Endpoint, Idempotency, WixClient
 from inventory_as_code.wix._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
     FieldViolation,
+    LocationNotReadyError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
@@ -45,8 +54,11 @@ __all__ = [
     "Endpoint",
     "FieldViolation",
     "Idempotency",
+    "InventoryEntryResult",
+    "InventoryResults",
     "ItemError",
     "ItemStatus",
+    "LocationNotReadyError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",

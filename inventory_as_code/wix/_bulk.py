@@ -12,6 +12,13 @@ When a whole call fails (a request-level error, or retries exhausted), the
 run stops: that chunk's items take the error (``UNKNOWN`` when the outcome
 is unknown) and later chunks are ``NOT_ATTEMPTED``. Going on after, say, an
 authentication error would only repeat it.
+
+Some calls fail as a whole because of one entry and apply nothing (bulk
+increment/decrement: a 428 for the request). For those, ``split_on`` names
+the errors that prove nothing was applied: the chunk is halved and each half
+sent again, until the refused entries stand alone and are reported ``FAILED``
+with Wix's code; every other entry is applied. Nothing that may have been
+applied is ever resent: an unknown outcome still stops the run.
 """
 
 from __future__ import annotations
@@ -54,12 +61,54 @@ class BulkItemResult:
 
 
 @dataclass(frozen=True, slots=True)
+class InventoryEntryResult:
+    """The default-location stock item of one variant sent with ``inventoryItem``."""
+
+    product_index: int  # position of the product in the caller's list
+    variant_index: int  # position of the variant in that product's variantsInfo.variants
+    status: ItemStatus
+    id: str | None = None  # inventory item id
+    variant_id: str | None = None
+    error: ItemError | None = None
+    item: JSON | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is ItemStatus.APPLIED
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryResults:
+    """One entry per variant that carried ``inventoryItem``, in request order."""
+
+    entries: tuple[InventoryEntryResult, ...]
+    # ``inventoryResults.error`` of every call that had one (the whole part failed).
+    errors: tuple[ItemError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(e.ok for e in self.entries)
+
+    @property
+    def failed(self) -> list[InventoryEntryResult]:
+        return [e for e in self.entries if not e.ok]
+
+    def of(self, product_index: int, variant_index: int) -> InventoryEntryResult | None:
+        for entry in self.entries:
+            if (entry.product_index, entry.variant_index) == (product_index, variant_index):
+                return entry
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class BulkResult:
     items: tuple[BulkItemResult, ...]
     calls: int
     error: WixError | None = None
     # Raw per-call extras, e.g. ``inventoryResults`` of products-with-inventory calls.
     extras: tuple[JSON, ...] = ()
+    # Products-with-inventory calls: the stock part, matched to the request's variants.
+    inventory: InventoryResults | None = None
 
     @property
     def ok(self) -> bool:
@@ -149,27 +198,36 @@ def run_bulk(
     send: Callable[[range], JSON],
     results_of: Callable[[JSON], JSON] = lambda response: response,
     extras_of: Callable[[JSON], JSON | None] = lambda response: None,
+    split_on: Callable[[WixError], bool] | None = None,
 ) -> BulkResult:
-    """Send one call per chunk; ``send`` builds and posts the body for a chunk."""
+    """Send one call per chunk; ``send`` builds and posts the body for a chunk.
+
+    ``split_on``: errors after which the chunk is known to be unapplied and is
+    halved and resent (see the module notes).
+    """
     items: list[BulkItemResult] = []
     extras: list[JSON] = []
     calls = 0
-    for position, chunk in enumerate(chunks):
+    pending = list(chunks)  # in input order; halves go back in front
+    while pending:
+        chunk = pending.pop(0)
         calls += 1
         try:
             response = send(chunk)
         except WixError as exc:
+            error = ItemError(code=_code_of(exc), description=str(exc))
+            if split_on is not None and split_on(exc):
+                if len(chunk) > 1:
+                    half = len(chunk) // 2
+                    pending[:0] = [chunk[:half], chunk[half:]]
+                else:
+                    items.append(BulkItemResult(chunk[0], ItemStatus.FAILED, error=error))
+                continue
             status = (
                 ItemStatus.UNKNOWN if isinstance(exc, OutcomeUnknownError) else ItemStatus.FAILED
             )
-            code = (exc.code if isinstance(exc, WixAPIError) else None) or type(exc).__name__
-            items.extend(
-                BulkItemResult(
-                    index=i, status=status, error=ItemError(code=code, description=str(exc))
-                )
-                for i in chunk
-            )
-            for later in chunks[position + 1 :]:
+            items.extend(BulkItemResult(index=i, status=status, error=error) for i in chunk)
+            for later in pending:
                 items.extend(
                     BulkItemResult(index=i, status=ItemStatus.NOT_ATTEMPTED) for i in later
                 )
@@ -179,3 +237,7 @@ def run_bulk(
         if extra is not None:
             extras.append(extra)
     return BulkResult(items=tuple(items), calls=calls, extras=tuple(extras))
+
+
+def _code_of(exc: WixError) -> str:
+    return (exc.code if isinstance(exc, WixAPIError) else None) or type(exc).__name__

@@ -25,6 +25,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -165,6 +166,10 @@ class WixClient:
     def close(self) -> None:
         self._http.close()
 
+    def sleep(self, seconds: float) -> None:
+        """Wait the way the client waits between attempts (tests inject a fake clock)."""
+        self._sleep(seconds)
+
     def __enter__(self) -> WixClient:
         return self
 
@@ -300,7 +305,18 @@ class WixClient:
         try:
             return json.loads(text) if text else None
         except ValueError:
-            return {"message": text[:500]}
+            return {"message": _not_json(response, text)}
+
+
+def _not_json(response: httpx.Response, text: str) -> str:
+    """A short message for an error body that is not Wix JSON (e.g. an edge proxy's HTML)."""
+    content_type = response.headers.get("content-type", "")
+    if "html" in content_type or text.lstrip()[:1] == "<":
+        # Edge 429s and 5xx may be HTML pages (Corrections 12): name it, never dump markup.
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        label = " ".join(title.group(1).split())[:100] if title else ""
+        return f"an HTML page instead of a Wix error body{f' ({label})' if label else ''}"
+    return " ".join(text.split())[:500]
 
 
 __all__ = [

@@ -2,6 +2,7 @@
 
     WixError
      ├── WixConfigError          bad base URL or missing credentials; nothing was sent
+     ├── LocationNotReadyError   a new Wix location did not appear as a stores location in time
      ├── WixTransportError       no usable answer (connection refused, reset, timeout)
      │    └── OutcomeUnknownError  a write that is unsafe to resend may have been applied
      └── WixAPIError             Wix answered with an error status
@@ -33,6 +34,25 @@ class WixError(InventoryAsCodeError):
 
 class WixConfigError(WixError):
     """The client cannot be built as asked: nothing was sent."""
+
+
+class LocationNotReadyError(WixError):
+    """A Wix location created moments ago is not (yet) listed as a Stores location.
+
+    Stores Locations V3 is a projection of the Wix Locations API and is
+    eventually consistent; the client waited as long as it was told to.
+    """
+
+    def __init__(self, wix_location_id: str, waited: float, attempts: int) -> None:
+        super().__init__(
+            f"Wix location {wix_location_id} did not appear as a Stores location after "
+            f"{waited:.0f} s ({attempts} checks). Wix may still be setting it up: run again "
+            "in a minute. If it never appears, check in the Wix dashboard that the location "
+            "is an inventory location."
+        )
+        self.wix_location_id = wix_location_id
+        self.waited = waited
+        self.attempts = attempts
 
 
 class WixTransportError(WixError):

@@ -1,4 +1,10 @@
-"""Inventory Items V3: one item per (variant, stores location)."""
+"""Inventory Items V3: one item per (variant, stores location).
+
+Bulk increment and decrement fail as a whole when one entry breaks a rule
+(428, nothing applied; Corrections 2 in ``shared/wix-api``): the client then
+halves the batch and resends the halves until the refused entries stand
+alone (``run_bulk(split_on=...)``), so one sold-out item never blocks the rest.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, run_bulk
 from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._exceptions import PreconditionError, WixError
 from inventory_as_code.wix._limits import INVENTORY_ADJUST_BULK, INVENTORY_BULK, INVENTORY_PAGE
 from inventory_as_code.wix._paging import cursor_pages
 from inventory_as_code.wix._types import InventoryItem
@@ -46,10 +53,36 @@ BULK_DECREMENT_BY_VARIANT = Endpoint(
 
 Reason = Literal["ORDER", "MANUAL", "REVERT_INVENTORY_CHANGE"]
 
+# The 428 codes with which bulk increment/decrement refuse a whole request,
+# applying none of it (the NOT_FOUND one: the by-variant-and-location forms).
+ADJUST_REFUSALS = frozenset(
+    {
+        "INSUFFICIENT_INVENTORY",
+        "INVENTORY_QUANTITY_NOT_TRACKED",
+        "MIN_QUANTITY_LIMIT_REACHED",
+        "MAX_QUANTITY_LIMIT_REACHED",
+        "NOT_FOUND",
+    }
+)
+
+
+def refused_unapplied(exc: WixError) -> bool:
+    """Did Wix refuse a whole increment/decrement request without applying any of it?
+
+    Only the documented 428s prove that. A 404 (an item id that does not
+    exist) is not split on: that it applies nothing is unconfirmed, and
+    resending a half that may have been applied would count stock twice.
+    """
+    return isinstance(exc, PreconditionError) and exc.code in ADJUST_REFUSALS
+
 
 @dataclass(frozen=True, slots=True)
 class Adjustment:
-    """One increment or decrement: by item id, or by (variant id, location id)."""
+    """One increment or decrement: by item id, or by (variant id, location id).
+
+    ``preorder_request`` exists only on decrement entries (Wix declares no such
+    field on increments).
+    """
 
     amount: int
     inventory_item_id: str | None = None
@@ -65,7 +98,7 @@ class Adjustment:
             body["variantId"] = self.variant_id
             if self.location_id is not None:
                 body["locationId"] = self.location_id
-        if self.preorder_request:
+        if self.preorder_request and key == "decrementBy":
             body["preorderRequest"] = True
         return body
 
@@ -189,7 +222,13 @@ class InventoryAPI:
         return_entity: bool = False,
         reason: Reason | None = "MANUAL",
     ) -> BulkResult:
-        """Raise stock. Never resent when the outcome is unknown (items come back UNKNOWN)."""
+        """Raise stock. Never resent when the outcome is unknown (items come back UNKNOWN).
+
+        Entries Wix refuses (e.g. ``MAX_QUANTITY_LIMIT_REACHED``) come back
+        ``FAILED`` with Wix's code; the others are applied.
+        """
+        if any(a.preorder_request for a in adjustments):
+            raise ValueError("preorder_request applies to decrements only")
         return self._adjust(adjustments, "increment", return_entity, reason, None)
 
     def bulk_decrement(
@@ -200,6 +239,7 @@ class InventoryAPI:
         return_entity: bool = False,
         reason: Reason | None = "MANUAL",
     ) -> BulkResult:
+        """Lower stock; entries Wix refuses (``INSUFFICIENT_INVENTORY``...) come back ``FAILED``."""
         return self._adjust(adjustments, "decrement", return_entity, reason, restrict_inventory)
 
     def _adjust(
@@ -230,4 +270,8 @@ class InventoryAPI:
                 body["restrictInventory"] = restrict_inventory
             return cast(dict[str, Any], self._client.call(endpoint, json_body=body))
 
-        return run_bulk(chunk_by_count(len(adjustments), INVENTORY_ADJUST_BULK), send)
+        return run_bulk(
+            chunk_by_count(len(adjustments), INVENTORY_ADJUST_BULK),
+            send,
+            split_on=refused_unapplied,
+        )

@@ -4,6 +4,10 @@ A stores location is what inventory items point at (``locationId``); it is a
 projection of a Wix location whose ``locationTypes`` holds ``INVENTORY``.
 Their ids are not promised to be equal: always use the stores location's
 ``id`` for inventory and ``wixLocationId`` for the Locations API.
+
+The projection is eventually consistent: a location created (or given the
+``INVENTORY`` type) a moment ago may not be listed yet.
+:meth:`LocationsAPI.wait_for_stores_location` polls for it, bounded.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._exceptions import LocationNotReadyError
 from inventory_as_code.wix._limits import LOCATIONS_PAGE, STORES_LOCATIONS_PAGE
 from inventory_as_code.wix._paging import cursor_pages, offset_pages
 from inventory_as_code.wix._types import Location, StoresLocation
@@ -59,6 +64,34 @@ class LocationsAPI:
         )
         for page in pages:
             yield from cast(list[StoresLocation], page)
+
+    def wait_for_stores_location(
+        self,
+        wix_location_id: str,
+        *,
+        timeout: float = 30.0,
+        first_delay: float = 0.5,
+        max_delay: float = 5.0,
+    ) -> StoresLocation:
+        """The stores location of a Wix location created a moment ago, once Wix lists it.
+
+        Checks at once, then again after ``first_delay`` seconds, doubling up to
+        ``max_delay``, until ``timeout`` seconds of waiting are spent; then
+        raises :class:`LocationNotReadyError`. Each check is one Query Stores
+        Locations call filtered on ``wixLocationId``.
+        """
+        waited, attempts, delay = 0.0, 0, first_delay
+        while True:
+            attempts += 1
+            found = list(self.query_stores({"wixLocationId": wix_location_id}))
+            if found:
+                return found[0]
+            if waited >= timeout:
+                raise LocationNotReadyError(wix_location_id, waited, attempts)
+            step = min(delay, max_delay, timeout - waited)
+            self._client.sleep(step)
+            waited += step
+            delay *= 2
 
     def get_stores(self, stores_location_id: str) -> StoresLocation:
         body = self._client.call(GET_STORES, path_params={"id": stores_location_id})

@@ -3,7 +3,9 @@
 Cursor paging (Catalog V3): the first request carries filter, sort and
 ``cursorPaging.limit``; every later one carries only the cursor (Wix: the
 cursor already holds filter and sort). Iteration stops exactly when a page
-has no ``pagingMetadata.cursors.next``. A server that hands back a cursor it
+has no ``pagingMetadata.cursors.next`` or says ``hasNext: false`` (Products,
+Read-Only Variants and Stores Locations send ``hasNext``; a ``next`` cursor
+may still be present on the last page). A server that hands back a cursor it
 already gave is a loop, not a catalogue, and is reported as such.
 
 Offset paging (Wix Locations API): ``paging.offset`` advances by the page
@@ -45,7 +47,7 @@ def cursor_pages(
         yield list(page.get(items_key) or [])
         metadata = page.get("pagingMetadata") or {}
         cursor = (metadata.get("cursors") or {}).get("next")
-        if not cursor:
+        if not cursor or metadata.get("hasNext") is False:
             return
         if cursor in seen:
             raise WixError(f"the server returned the same {items_key} page cursor twice")

@@ -8,10 +8,12 @@ variants API or Get Product). Bulk calls carry at most 100 products and
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, chunk_by_weight, run_bulk
 from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._inventory_results import inventory_results
 from inventory_as_code.wix._limits import PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS, PRODUCTS_PAGE
 from inventory_as_code.wix._paging import cursor_pages
 from inventory_as_code.wix._types import Product
@@ -135,8 +137,12 @@ class ProductsAPI:
         for page in pages:
             yield from cast(list[Product], page)
 
-    def count(self, filter: Mapping[str, Any] | None = None) -> int:
-        body = self._client.call(COUNT, json_body={"filter": dict(filter)} if filter else {})
+    def count(self, filter: Mapping[str, Any] | None = None, *, include_hidden: bool = True) -> int:
+        """Products matching ``filter``; Wix leaves out hidden ones unless asked (we ask)."""
+        request: dict[str, Any] = {"filter": dict(filter)} if filter else {}
+        if include_hidden:
+            request["returnNonVisibleProducts"] = True
+        body = self._client.call(COUNT, json_body=request)
         return int(body.get("count", 0))
 
     # --- single writes ---------------------------------------------------
@@ -219,8 +225,10 @@ class ProductsAPI:
         """Create products, 100 products / 1,000 variants per call.
 
         With ``with_inventory`` each variant's ``inventoryItem`` becomes a stock
-        item at the default location; the raw ``inventoryResults`` of every
-        call are in ``BulkResult.extras``.
+        item at the default location; ``BulkResult.inventory`` says, per such
+        variant, whether it was written (matched by ids, see
+        ``_inventory_results``; ``return_entity=True`` makes every match by id),
+        and the raw ``inventoryResults`` of every call stay in ``BulkResult.extras``.
         """
         endpoint = BULK_CREATE_WITH_INVENTORY if with_inventory else BULK_CREATE
         safety = _create_safety(products)
@@ -235,7 +243,7 @@ class ProductsAPI:
                 dict[str, Any], self._client.call(endpoint, json_body=body, idempotency=safety)
             )
 
-        return self._run(_product_chunks(products), send, with_inventory)
+        return self._run(products, send, with_inventory)
 
     def bulk_update(
         self,
@@ -256,7 +264,7 @@ class ProductsAPI:
             }
             return cast(dict[str, Any], self._client.call(endpoint, json_body=body))
 
-        return self._run(_product_chunks(products), send, with_inventory)
+        return self._run(products, send, with_inventory)
 
     def bulk_delete(self, product_ids: Sequence[str]) -> BulkResult:
         return run_bulk(
@@ -267,12 +275,14 @@ class ProductsAPI:
         )
 
     @staticmethod
-    def _run(chunks: list[range], send: Any, with_inventory: bool) -> BulkResult:
+    def _run(products: Sequence[Product], send: Any, with_inventory: bool) -> BulkResult:
+        chunks = _product_chunks(products)
         if not with_inventory:
             return run_bulk(chunks, send)
-        return run_bulk(
+        result = run_bulk(
             chunks,
             send,
             results_of=lambda response: response.get("productResults") or {},
             extras_of=lambda response: response.get("inventoryResults") or {},
         )
+        return replace(result, inventory=inventory_results(products, chunks, result))

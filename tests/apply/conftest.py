@@ -13,10 +13,11 @@ import pytest
 
 from inventory_as_code.apply.calls import compile_plan
 from inventory_as_code.apply.report import ApplyReport
-from inventory_as_code.emulator import Emulator, EmulatorTransport
+from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.wix import RetryPolicy, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
+from tests.clock import LAG, SharedClock
 
 SITE = "site-apply"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -66,7 +67,12 @@ class Shop:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Iterator[Shop]:
-    emulator = Emulator(id_seed=11)
+    # Wix's eventual consistency is on: read-only variants and new inventory
+    # locations appear LAG seconds (of a clock the client's waits advance) late.
+    clock = SharedClock()
+    emulator = Emulator(
+        id_seed=11, faults=FaultConfig(variants_lag_s=LAG, locations_lag_s=LAG), clock=clock
+    )
     client = WixClient(
         api_key="apply-test-key",
         site_id=SITE,
@@ -74,6 +80,7 @@ def shop(tmp_path: Path) -> Iterator[Shop]:
         transport=EmulatorTransport(emulator),
         requests_per_minute=1_000_000,
         retry=RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01, throttle_delay=0.01),
+        sleep=clock.sleep,
     )
     project = tmp_path / "project"
     project.mkdir()

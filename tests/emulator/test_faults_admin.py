@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -178,6 +179,24 @@ def test_persistence_across_instances(tmp_path: Path) -> None:
         p2 = create_product(client, name="Second")
         ids = [x["id"] for x in ok(client.post("/stores/v3/products/query", json={}))["products"]]
         assert ids == [p2["id"], p["id"]]
+    second.close()
+
+
+def test_a_schema_1_database_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    first = Emulator(db)
+    first.seed({"siteId": SITE, "locations": [{"name": "Warehouse"}]})
+    first.close()
+    # What schema 1 looked like: stores locations had no `due` column.
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE stores_locations DROP COLUMN due")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+    second = Emulator(db)
+    with make_client(second) as client:
+        stores = ok(client.post("/stores/v3/locations/query", json={}))["storesLocations"]
+        assert {s["name"] for s in stores} == {"Online store", "Warehouse"}
     second.close()
 
 

@@ -233,7 +233,12 @@ def test_bulk_create_update_delete_per_item(client: httpx.Client, product: dict[
     res = ok(client.post("/stores/v3/bulk/inventory-items/update", json=upd))
     assert [r["itemMetadata"]["success"] for r in res["results"]] == [True, False]
     assert res["results"][1]["itemMetadata"]["id"] == b["id"]
-    assert res["results"][1]["itemMetadata"]["error"]["code"] == "REVISION_MISMATCH"
+    # Corrections 6: the per-item code, description and data live Wix answers.
+    assert res["results"][1]["itemMetadata"]["error"] == {
+        "code": "INVALID_REVISION",
+        "description": "Outdated revision for entity id",
+        "data": {"revisionViolation": {"entityId": b["id"]}},
+    }
     assert "item" not in res["results"][0]  # returnEntity defaults to false
 
     res = ok(
@@ -259,33 +264,53 @@ def test_bulk_limits(client: httpx.Client) -> None:
     assert client.post("/stores/v3/bulk/inventory-items/decrement", json=dec).status_code == 400
 
 
+def _adjust(client: httpx.Client, kind: str, body: dict[str, Any]) -> httpx.Response:
+    return client.post(f"/stores/v3/bulk/inventory-items/{kind}", json=body)
+
+
+def _quantity(client: httpx.Client, item: dict[str, Any]) -> tuple[int, str]:
+    got = ok(client.get(f"/stores/v3/inventory-items/{item['id']}"))["inventoryItem"]
+    return got["quantity"], got["revision"]
+
+
 def test_increment_decrement_rules(client: httpx.Client, product: dict[str, Any]) -> None:
+    """Corrections 2: one bad entry fails the whole request with 428 and nothing is applied."""
     variants = product["variantsInfo"]["variants"]
     tracked = ok(_create(client, product, 0, quantity=2))["inventoryItem"]
     untracked = ok(_create(client, product, 1, inStock=True))["inventoryItem"]
 
-    res = ok(
-        client.post(
-            "/stores/v3/bulk/inventory-items/decrement",
-            json={
-                "decrementData": [
-                    {"inventoryItemId": tracked["id"], "decrementBy": 3},
-                    {"inventoryItemId": untracked["id"], "decrementBy": 1},
-                    {"inventoryItemId": tracked["id"], "decrementBy": 2},
-                ],
-                "returnEntity": True,
-            },
-        )
+    def refused(kind: str, body: dict[str, Any], code: str) -> None:
+        before = _quantity(client, tracked)
+        r = _adjust(client, kind, body)
+        assert r.status_code == 428, r.text
+        assert error_code(r) == code
+        assert _quantity(client, tracked) == before  # the good entries were not applied either
+
+    one = {"inventoryItemId": tracked["id"], "decrementBy": 1}
+    refused(
+        "decrement",
+        {"decrementData": [one, {"inventoryItemId": tracked["id"], "decrementBy": 3}]},
+        "INSUFFICIENT_INVENTORY",
     )
-    codes = [r["itemMetadata"].get("error", {}).get("code") for r in res["results"]]
-    assert codes == ["INSUFFICIENT_INVENTORY", "INVENTORY_QUANTITY_NOT_TRACKED", None]
-    assert res["results"][2]["item"]["quantity"] == 0
-    assert res["results"][2]["item"]["revision"] == "2"
+    refused(
+        "decrement",
+        {"decrementData": [one, {"inventoryItemId": untracked["id"], "decrementBy": 1}]},
+        "INVENTORY_QUANTITY_NOT_TRACKED",
+    )
+    res = ok(_adjust(client, "decrement", {"decrementData": [one, one], "returnEntity": True}))
+    assert [r["item"]["quantity"] for r in res["results"]] == [1, 0]
+    assert res["bulkActionMetadata"] == {
+        "totalSuccesses": 2,
+        "totalFailures": 0,
+        "undetailedFailures": 0,
+    }
+    assert _quantity(client, tracked) == (0, "3")
 
     res = ok(
-        client.post(
-            "/stores/v3/bulk/inventory-items/decrement",
-            json={
+        _adjust(
+            client,
+            "decrement",
+            {
                 "decrementData": [{"inventoryItemId": tracked["id"], "decrementBy": 5}],
                 "restrictInventory": False,
                 "returnEntity": True,
@@ -293,35 +318,78 @@ def test_increment_decrement_rules(client: httpx.Client, product: dict[str, Any]
         )
     )
     assert res["results"][0]["item"]["quantity"] == -5
-
-    res = ok(
-        client.post(
-            "/stores/v3/bulk/inventory-items/increment",
-            json={
-                "incrementData": [
-                    {"inventoryItemId": tracked["id"], "incrementBy": 99999},
-                    {"inventoryItemId": tracked["id"], "incrementBy": 10},
-                ]
-            },
-        )
+    refused(
+        "decrement",
+        {
+            "decrementData": [{"inventoryItemId": tracked["id"], "decrementBy": 99999}],
+            "restrictInventory": False,
+        },
+        "MIN_QUANTITY_LIMIT_REACHED",
     )
-    assert res["results"][0]["itemMetadata"]["success"] is True  # -5 -> 99994
-    assert res["results"][1]["itemMetadata"]["error"]["code"] == "MAX_QUANTITY_LIMIT_REACHED"
+    up = {"inventoryItemId": tracked["id"], "incrementBy": 99999}
+    refused(
+        "increment",
+        {"incrementData": [up, {"inventoryItemId": tracked["id"], "incrementBy": 10}]},
+        "MAX_QUANTITY_LIMIT_REACHED",
+    )
+    ok(_adjust(client, "increment", {"incrementData": [up]}))
+    assert _quantity(client, tracked)[0] == 99994
 
+    by_variant = {"variantId": variants[0]["id"], "incrementBy": 5}
+    refused(
+        "increment-by-variant-and-location",
+        {
+            "incrementData": [
+                {"variantId": variants[0]["id"], "incrementBy": 1},
+                {"variantId": variants[0]["id"], "locationId": "elsewhere", "incrementBy": 1},
+            ]
+        },
+        "NOT_FOUND",  # 428, not 404, for the by-variant-and-location forms
+    )
     res = ok(
-        client.post(
-            "/stores/v3/bulk/inventory-items/increment-by-variant-and-location",
-            json={
-                "incrementData": [
-                    {"variantId": variants[0]["id"], "incrementBy": 5},
-                    {"variantId": variants[0]["id"], "locationId": "elsewhere", "incrementBy": 1},
-                ],
-                "returnEntity": True,
-            },
+        _adjust(
+            client,
+            "increment-by-variant-and-location",
+            {"incrementData": [by_variant], "returnEntity": True},
         )
     )
     assert res["results"][0]["item"]["quantity"] == 99999
-    assert res["results"][1]["itemMetadata"]["error"]["code"] == "NOT_FOUND"
+    # A malformed entry is a 400 for the whole request, also nothing applied.
+    bad = {"decrementData": [one, {"inventoryItemId": tracked["id"], "decrementBy": 0}]}
+    assert _adjust(client, "decrement", bad).status_code == 400
+    assert _quantity(client, tracked)[0] == 99999
+
+
+def test_adjusting_a_missing_item_by_id_fails_the_request(
+    client: httpx.Client, product: dict[str, Any]
+) -> None:
+    item = ok(_create(client, product, 0, quantity=2))["inventoryItem"]
+    body = {
+        "incrementData": [
+            {"inventoryItemId": item["id"], "incrementBy": 1},
+            {"inventoryItemId": "missing", "incrementBy": 1},
+        ]
+    }
+    assert _adjust(client, "increment", body).status_code == 404
+    assert _quantity(client, item)[0] == 2
+
+
+def test_increment_ignores_undeclared_preorder_request(
+    client: httpx.Client, product: dict[str, Any]
+) -> None:
+    # Increment entries declare no preorderRequest (Corrections 10): Wix drops
+    # it, so it must not turn an increment into anything else.
+    item = ok(_create(client, product, quantity=0, preorderInfo={"enabled": True, "limit": 4}))[
+        "inventoryItem"
+    ]
+    body = {
+        "incrementData": [
+            {"inventoryItemId": item["id"], "incrementBy": 2, "preorderRequest": True}
+        ],
+        "returnEntity": True,
+    }
+    after = ok(_adjust(client, "increment", body))["results"][0]["item"]
+    assert after["quantity"] == 2 and after["preorderInfo"]["counter"] == 0
 
 
 def test_preorder_request_raises_counter(client: httpx.Client, product: dict[str, Any]) -> None:

@@ -13,8 +13,9 @@ def test_create_generates_ids_keys_slug_and_derived_fields(client: httpx.Client)
     p = create_product(client)
     assert p["revision"] == "1" and p["slug"] == "linen-apron" and p["handle"] == "linen-apron"
     option = p["options"][0]
-    assert option["id"] and option["key"] == "Size"
-    assert [c["key"] for c in option["choicesSettings"]["choices"]] == ["Small", "Large"]
+    # Keys are generated from the names (lower-cased), never copied from the request.
+    assert option["id"] and option["key"] == "size"
+    assert [c["key"] for c in option["choicesSettings"]["choices"]] == ["small", "large"]
     assert all(
         c["inStock"] is False and c["visible"] is True for c in option["choicesSettings"]["choices"]
     )

@@ -224,7 +224,8 @@ def test_data_the_format_cannot_express_is_named(
     store = generated_store(1, random.Random(3))
     store["products"][0]["options"][0]["optionRenderType"] = "SWATCH_CHOICES"
     for choice in store["products"][0]["options"][0]["choicesSettings"]["choices"]:
-        choice["choiceType"] = "ONE_COLOR"  # a swatch without a colour code
+        # A swatch option holds colour choices (the emulator refuses text ones).
+        choice.update(choiceType="ONE_COLOR", colorCode="#336699")
     for variant in store["products"][0]["variantsInfo"]["variants"]:
         variant["choices"][0]["optionChoiceNames"]["renderType"] = "SWATCH_CHOICES"
     emulator.seed(store, site_id=SITE)
@@ -234,7 +235,10 @@ def test_data_the_format_cannot_express_is_named(
     )
     result = export_project(client, tmp_path / "out", policy="set")
     joined = " ".join(result.notes)
-    assert "swatches that are not all single colours" in joined
     assert "a stock count of -3 cannot be written" in joined
+    # Colour swatches are part of the format now: written, not named as lost.
+    assert "swatches" not in joined
+    exported = "".join(p.read_text() for p in (tmp_path / "out").rglob("*.yaml"))
+    assert "swatches: {S: '#336699', M: '#336699'}" in exported
     # The clamped count is a difference a plan would show, and it is reported.
     assert any("quantity: -3 -> 0" in line for line in result.residual)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inventory_as_code.emulator import Emulator, EmulatorTransport, serve
+from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig, serve
 from inventory_as_code.wix import (
     Adjustment,
     ConflictError,
@@ -20,20 +20,31 @@ from inventory_as_code.wix import (
     RetryPolicy,
     WixClient,
 )
+from tests.clock import LAG, SharedClock
 
 SITE = "site-client-tests"
 FAST_RETRY = RetryPolicy(max_attempts=5, base_delay=0.001, max_delay=0.01, throttle_delay=0.01)
 
 
 @pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator(id_seed=7)
+def clock() -> SharedClock:
+    return SharedClock()
+
+
+@pytest.fixture
+def emulator(clock: SharedClock) -> Iterator[Emulator]:
+    # Wix's eventual consistency is on: the client must not count on reading
+    # its own writes through Read-Only Variants or Stores Locations at once.
+    lags = FaultConfig(variants_lag_s=LAG, locations_lag_s=LAG)
+    emu = Emulator(id_seed=7, faults=lags, clock=clock)
     yield emu
     emu.close()
 
 
 @pytest.fixture(params=["in-process", "socket"])
-def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[WixClient]:
+def client(
+    request: pytest.FixtureRequest, emulator: Emulator, clock: SharedClock
+) -> Iterator[WixClient]:
     if request.param == "in-process":
         c = WixClient(
             api_key="test-key",
@@ -42,6 +53,7 @@ def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[WixCl
             transport=EmulatorTransport(emulator),
             requests_per_minute=100_000,
             retry=FAST_RETRY,
+            sleep=clock.sleep,
         )
         yield c
         c.close()
@@ -54,6 +66,7 @@ def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[WixCl
             base_url=server.url,
             requests_per_minute=100_000,
             retry=FAST_RETRY,
+            sleep=clock.sleep,
         )
         yield c
         c.close()
@@ -149,8 +162,11 @@ def test_bulk_create_update_and_increment_split_at_the_limits(
             "locationTypes": ["INVENTORY"],
         }
     )
+    # Stores Locations lists it only after a while: the client waits for it.
+    assert location["name"] not in {s["name"] for s in client.locations.query_stores()}
+    store = client.locations.wait_for_stores_location(location["id"])
     stores = {s["name"]: s["id"] for s in client.locations.query_stores()}
-    assert location["name"] in stores
+    assert stores[location["name"]] == store["id"]
     variants = list(client.variants.query())
     emulator.clear_requests()
 
@@ -190,7 +206,13 @@ def test_products_bulk_create_respects_product_and_variant_limits(
     client: WixClient, emulator: Emulator
 ) -> None:
     def product(n: int, variants: int) -> dict[str, Any]:
-        choices = [f"C{v}" for v in range(variants)]
+        # Wix takes at most 100 choices per option: 300 variants need two options.
+        cuts = [f"C{v}" for v in range(min(variants, 20))]
+        grinds = [f"G{g}" for g in range(variants // len(cuts))]
+        options = [("Cut", cuts)] + ([("Grind", grinds)] if len(grinds) > 1 else [])
+        combos: list[list[tuple[str, str]]] = [[]]
+        for name, choices in options:
+            combos = [[*c, (name, choice)] for c in combos for choice in choices]
         return {
             "name": f"Bulk {n}",
             "slug": f"bulk-{n}",
@@ -198,12 +220,13 @@ def test_products_bulk_create_respects_product_and_variant_limits(
             "physicalProperties": {},
             "options": [
                 {
-                    "name": "Cut",
+                    "name": name,
                     "optionRenderType": "TEXT_CHOICES",
                     "choicesSettings": {
                         "choices": [{"choiceType": "CHOICE_TEXT", "name": c} for c in choices]
                     },
                 }
+                for name, choices in options
             ],
             "variantsInfo": {
                 "variants": [
@@ -213,15 +236,16 @@ def test_products_bulk_create_respects_product_and_variant_limits(
                         "choices": [
                             {
                                 "optionChoiceNames": {
-                                    "optionName": "Cut",
-                                    "choiceName": c,
+                                    "optionName": name,
+                                    "choiceName": choice,
                                     "renderType": "TEXT_CHOICES",
                                 }
                             }
+                            for name, choice in combo
                         ],
                         "inventoryItem": {"quantity": 1},
                     }
-                    for c in choices
+                    for combo in combos
                 ]
             },
         }
