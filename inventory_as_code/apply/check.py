@@ -28,6 +28,7 @@ from inventory_as_code.live.model import (
     LiveProduct,
     LiveVariant,
 )
+from inventory_as_code.plan.addresses import product_address
 from inventory_as_code.plan.locations import address_values
 from inventory_as_code.plan.model import Action, Change, Kind
 from inventory_as_code.plan.renames import ProductRenames, rename_product
@@ -98,7 +99,7 @@ def expected_product(
     names of the fields the plan sets. ``before`` is None for a new product."""
     product_change = next((c for c in changes if c.kind is Kind.PRODUCT), None)
     after = dict(product_change.after or {}) if product_change else {}
-    planned: set[str] = set(after)
+    planned = _changed_fields(product_change) if product_change else set()
     renames = ProductRenames.from_dict(
         (product_change.keys if product_change else {}).get("renames")
     )
@@ -143,7 +144,7 @@ def expected_product(
             "colors": colors,
         }
     fields["options"] = expected_options
-    if "options" in after or "swatches" in after or renames.options or renames.choices:
+    if planned & {"options", "swatches", "option"}:
         planned.add("options")
     variants: dict[tuple[str, ...], dict[str, Any]] = {}
     same_options = base is not None and list(new_names) == [o.name for o in base.options]
@@ -169,7 +170,7 @@ def check_product(
     changes: Sequence[Change], before: LiveProduct | None, after: LiveProduct
 ) -> list[Mismatch]:
     """Compare a product read back after apply with what the plan says it should hold."""
-    address = next((c.address for c in changes if c.kind is Kind.PRODUCT), changes[0].address)
+    address = product_address(changes[0].keys["slug"])
     fields, variants, planned = expected_product(changes, before)
     actual_fields = {
         "slug": after.slug,
@@ -188,8 +189,15 @@ def check_product(
         if wanted is None or got is None:
             out.append(Mismatch(where, "exists", wanted is not None, got is not None, bool(change)))
             continue
-        out += _compare(where, wanted, got, (change.after or {}) if change else ())
+        out += _compare(where, wanted, got, _changed_fields(change) if change else ())
     return out
+
+
+def _changed_fields(change: Change) -> set[str]:
+    """Top-level names of the fields a change sets (``preorder.limit`` -> ``preorder``)."""
+    if change.action is Action.CREATE:
+        return set(change.after or {})
+    return {f.field.split(".")[0].split("[")[0] for f in change.fields}
 
 
 # --- inventory items -------------------------------------------------------------------
@@ -219,7 +227,7 @@ def expected_item(change: Change, quantity: int | None = None) -> tuple[dict[str
     if quantity is not None:
         after["quantity"] = quantity
     seen = dict(change.observed.values) if change.observed else {}
-    planned = set(after)
+    planned = _changed_fields(change)
     switch = change.action is Action.SWITCH_TRACKING
     tracking = after.get("tracking") if (switch or change.action is Action.CREATE) else None
     tracking = (
@@ -282,4 +290,4 @@ def check_location(change: Change, business: LiveBusinessLocation | None) -> lis
     if "location_types" in after:
         expected["location_types"] = after["location_types"]
         actual["location_types"] = sorted(business.location_types)
-    return _compare(change.address, expected, actual, after)
+    return _compare(change.address, expected, actual, _changed_fields(change))

@@ -180,12 +180,15 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
         f"{counts[Status.NOT_ATTEMPTED]} not attempted. "
         f"{total_calls} API call(s) ({report.planned_write_calls} write call(s) planned), "
         f"{report.seconds:.1f} s."
-        + (
-            f" Read back: {len(report.inconsistencies)} inconsistenc(ies)."
-            if report.verified
-            else " Not read back (--no-verify)."
-        )
+        + (_read_back_summary(report) if report.verified else "")
         + "\n",
         style="bold",
     )
     return text
+
+
+def _read_back_summary(report: ApplyReport) -> str:
+    count = len(report.inconsistencies)
+    if not count:
+        return " Read back: everything holds what the plan said."
+    return f" Read back: {count} field(s) differ from the plan (listed above)."

@@ -19,6 +19,7 @@ from inventory_as_code.cli._common import (
 from inventory_as_code.cli._progress import read_progress
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
+from inventory_as_code.plan.feasibility import PlanRefused, Refusal
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.render_markdown import render_markdown
 from inventory_as_code.plan.render_text import render_text
@@ -55,6 +56,15 @@ def make_plan(
                 # The site's name (not a secret) lets `apply FILE` find the same site.
                 metadata={"embedded": target.embedded, "site_name": target.name},
             )
+    except PlanRefused as exc:
+        client.close()
+        for refusal in exc.refusals:
+            err.print(_shown_refusal(refusal, project))
+        err.print(
+            f"{len(exc.refusals)} problem(s): apply would fail on these, so there is no plan. "
+            "Fix the YAML (or the live store) and plan again."
+        )
+        raise SystemExit(EXIT_ERROR) from None
     except ConfigError as exc:
         client.close()
         for problem in exc.problems:
@@ -76,6 +86,12 @@ def make_plan(
             style="dim",
         )
     return plan, client, target, live
+
+
+def _shown_refusal(refusal: Refusal, project: Path) -> str:
+    """A refusal with its YAML position shown from the current folder, as validate does."""
+    origins = tuple(replace(o, file=str(project / o.file)) for o in refusal.origins)
+    return str(replace(refusal, origins=origins))
 
 
 def plan_title(plan: Plan) -> str:
@@ -106,7 +122,8 @@ def plan_title(plan: Plan) -> str:
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+    help="Exit 0 when the store matches the YAML, 2 when there are changes or unresolved "
+    "differences, 1 on error.",
 )
 @click.option(
     "--target",
@@ -149,4 +166,5 @@ def plan_command(
             f"Saved the plan to {out}; apply it with: inventory-as-code apply {out}"
         )
     if detailed_exitcode:
-        raise SystemExit(EXIT_OK if plan.empty else EXIT_CHANGES)
+        # Unresolved differences are differences too: a drift check must not pass on them.
+        raise SystemExit(EXIT_OK if plan.in_sync else EXIT_CHANGES)

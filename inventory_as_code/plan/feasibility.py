@@ -130,9 +130,11 @@ def _choices(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) 
                     )
                 )
             seen: dict[str, str] = {}
+            live_choices = live_options[name].choices if name in live_options else ()
             for choice in choices:
                 first = seen.setdefault(name_identity(choice), choice)
                 if first != choice:
+                    old, new = (first, choice) if first in live_choices else (choice, first)
                     out.append(
                         Refusal(
                             change.address,
@@ -140,20 +142,20 @@ def _choices(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) 
                             "choice to Wix (it compares names without regard to case); one of "
                             "them is kept by live variants.",
                             f"to rename the live choice, add to the YAML: moved: [{{choice: "
-                            f"{{product: {slug}, option: {name}, from: {first}, to: {choice}}}}}]",
+                            f"{{product: {slug}, option: {name}, from: {old}, to: {new}}}}}]",
                             where,
                         )
                     )
             existing = live_options.get(name)
             if existing is not None and existing.is_swatch and name not in swatches:
-                new = [c for c in choices if c not in existing.choices]
-                if new:
+                added = [c for c in choices if c not in existing.choices]
+                if added:
                     out.append(
                         Refusal(
                             change.address,
                             f"option {name} shows colour swatches in Wix, and the new "
-                            f"choice(s) {', '.join(new)} need a colour.",
-                            f'write the option as {name}: {{swatches: {{{new[0]}: "#RRGGBB", '
+                            f"choice(s) {', '.join(added)} need a colour.",
+                            f'write the option as {name}: {{swatches: {{{added[0]}: "#RRGGBB", '
                             "...}} with a colour for every choice (see docs/format.md).",
                             where,
                         )
