@@ -28,11 +28,12 @@ def formatted_address(address: Mapping[str, Any]) -> str:
 def address_body(
     address: Mapping[str, Any], base: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """A Wix address: the live one (``base``) with the YAML's parts.
+    """A Wix address: the live one (``base``) with the parts the YAML manages.
 
-    The YAML's ``street`` is the street name and number as one text, sent as
-    ``streetAddress.name``; a live street number or apartment is replaced
-    only when the street changes. ``geocode`` is kept: Wix owns it.
+    An address in the YAML is managed as a whole, as the plan compares it: a
+    part it leaves out is removed. The YAML's ``street`` is the street name
+    and number as one text, sent as ``streetAddress.name``. What the YAML
+    cannot say (``hint``, ``geocode``) is kept as it is: Wix owns it.
     """
     out: dict[str, Any] = copy.deepcopy(dict(base or {}))
     for yaml_name, wix_name in (
@@ -43,8 +44,12 @@ def address_body(
     ):
         if address.get(yaml_name):
             out[wix_name] = address[yaml_name]
+        else:
+            out.pop(wix_name, None)
     if address.get("street"):
         out["streetAddress"] = {"name": address["street"]}
+    else:
+        out.pop("streetAddress", None)
     street = out.get("streetAddress") or {}
     text = formatted_address(
         {

@@ -179,9 +179,7 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
         f"{counts[Status.STALE]} stale, {counts[Status.UNKNOWN]} unknown, "
         f"{counts[Status.NOT_ATTEMPTED]} not attempted. "
         f"{total_calls} API call(s) ({report.planned_write_calls} write call(s) planned), "
-        f"{report.seconds:.1f} s."
-        + (_read_back_summary(report) if report.verified else "")
-        + "\n",
+        f"{report.seconds:.1f} s." + (_read_back_summary(report) if report.verified else "") + "\n",
         style="bold",
     )
     return text
