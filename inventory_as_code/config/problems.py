@@ -34,10 +34,11 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = self.file or "."
+        where = self.file
         if self.line:
             where += f":{self.line}:{self.column}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        parts = [part for part in (where, self.path, self.message) if part]
+        text = ": ".join(parts)
         return f"{text} Fix: {self.hint}" if self.hint else text
 
 
@@ -108,6 +109,18 @@ class ProblemCollector:
                 return
             self._positions.add(position)
         self._problems.append(Problem(file, line, column, path, message, hint))
+
+    def extend(self, other: ProblemCollector) -> None:
+        """Add every problem of ``other`` (a collector kept apart for one file)."""
+        for problem in other._problems:
+            self.add(
+                problem.file,
+                problem.line,
+                problem.column,
+                problem.path,
+                problem.message,
+                problem.hint,
+            )
 
     def __len__(self) -> int:
         return len(self._problems)
