@@ -34,9 +34,19 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
+def color_disabled() -> bool:
+    """True under ``inventory-as-code --no-color`` (click keeps it on the context)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.color is False
+
+
 def make_console(*, stderr: bool = False) -> Console:
-    """Colour only on a terminal and never with NO_COLOR (rich honours both)."""
+    """Colour only on a terminal and never with NO_COLOR (rich honours both) or --no-color."""
     # markup=False: names from YAML and Wix (e.g. "[default]") are printed as they are.
+    if color_disabled():
+        return Console(
+            stderr=stderr, highlight=False, soft_wrap=True, markup=False, color_system=None
+        )
     return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
 
 

@@ -64,8 +64,8 @@ class _Check:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems = ProblemCollector()
-        self.warnings = ProblemCollector()
-        self.notes = ProblemCollector()
+        self.warnings = ProblemCollector(one_per_position=False)
+        self.notes = ProblemCollector(one_per_position=False)
         self.files: list[str] = []
 
     def result(self, state: DesiredState | None = None) -> ValidationResult:

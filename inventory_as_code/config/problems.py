@@ -96,14 +96,16 @@ class ProblemCollector:
     so each mistake is reported once and stages can be written independently.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, one_per_position: bool = True) -> None:
         self._problems: list[Problem] = []
         self._positions: set[tuple[str, int, int]] = set()
+        # Warnings keep several at one place (a name can look alike AND mix scripts).
+        self._one_per_position = one_per_position
 
     def add(
         self, file: str, line: int, column: int, path: str, message: str, hint: str = ""
     ) -> None:
-        if line:
+        if line and self._one_per_position:
             position = (file, line, column)
             if position in self._positions:
                 return
