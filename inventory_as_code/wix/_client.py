@@ -86,13 +86,14 @@ def check_api_key(api_key: str, name: str = "the Wix API key") -> str:
     key = api_key.strip()
     for position, char in enumerate(key, 1):
         if not ("!" <= char <= "~"):  # visible ASCII: what an HTTP header can carry as is
-            kind = (
-                "a space"
-                if char.isspace()
-                else "a control character"
-                if not char.isprintable()
-                else "a non-ASCII character"
-            )
+            if char == " ":
+                kind = "a space"
+            elif char.isspace():
+                kind = "a line break or other whitespace"
+            elif not char.isprintable():
+                kind = "a control character"
+            else:
+                kind = "a non-ASCII character"
             raise WixConfigError(
                 f"{name} holds {kind} at position {position} of {len(key)}; a Wix API key is "
                 "plain ASCII text without spaces. Copy it again from the Wix API Keys Manager "
