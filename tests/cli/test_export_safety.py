@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def test_a_symlinked_file_is_refused(tmp_path: Path, name: str) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / name).symlink_to(outside / "store.yaml")
-    with pytest.raises(ExportError, match=name):
+    with pytest.raises(ExportError, match=re.escape(name)):
         write_export(DOC, out, force=True)
     assert untouched(outside)
 
@@ -57,7 +58,7 @@ def test_a_symlink_inside_products_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "products").mkdir(parents=True)
     (out / "products" / "z.yaml").symlink_to(outside / "a.yaml")
-    with pytest.raises(ExportError, match="products/z.yaml"):
+    with pytest.raises(ExportError, match=r"products/z\.yaml"):
         write_export(DOC, out, force=True)
     assert untouched(outside)
 
