@@ -20,7 +20,7 @@ from rich.text import Text
 
 from inventory_as_code.cli._common import in_ci
 
-LOG_INTERVAL = 10.0  # seconds between progress lines in CI or a pipe
+LOG_INTERVAL = 5.0  # seconds between progress lines in CI or a pipe
 
 
 def _describe(counts: Counter[str]) -> str:
