@@ -77,6 +77,9 @@ def lookalike_letters(text: str) -> list[str]:
         return []  # a name written wholly in Cyrillic or Greek is what it looks like
     found: list[str] = []
     for char in folded:
-        if char.casefold() in _LATIN_LOOKALIKES and not char.isascii() and char not in found:
-            found.append(char)
+        # Only other scripts: a Turkish dotless i in "Kadıköy" is Latin, and meant.
+        script = unicodedata.name(char, "").split(" ", 1)[0]
+        if script in ("CYRILLIC", "GREEK") and char.casefold() in _LATIN_LOOKALIKES:
+            if char not in found:
+                found.append(char)
     return [f"{char} ({describe(char)})" for char in found]

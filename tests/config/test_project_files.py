@@ -339,3 +339,48 @@ def test_a_missing_folder_is_named_without_a_dot(tmp_path: Path) -> None:
     (problem,) = check_project(tmp_path / "nope").problems
     assert str(problem).startswith(f"the folder {tmp_path / 'nope'} does not exist.")
     assert not (tmp_path / "nope").exists()
+
+
+# --- look-alike names ---------------------------------------------------------------------
+
+
+def test_look_alike_warnings_spare_ordinary_accented_names(project: Callable[..., Path]) -> None:
+    root = project(
+        {
+            "store.yaml": (
+                "locations:\n"
+                "  Kadıköy: {default: true}\n"  # Turkish dotless i: Latin, and meant
+                "  Café Zürich: {}\n"
+                "  Straße 1: {}\n"
+                "  Склад Москва: {}\n"  # wholly Cyrillic: what it looks like
+            ),
+            "products.yaml": (
+                "products:\n  tee:\n    name: Tee\n    stock:\n"
+                "      {Kadıköy: 1, Café Zürich: 1, Straße 1: 1, Склад Москва: 1}\n"
+            ),
+        }
+    )
+    result = check_project(root)
+    assert result.ok and result.warnings == ()
+
+
+def test_names_that_differ_only_in_case_space_or_dash_look_alike(
+    project: Callable[..., Path],
+) -> None:
+    root = project(
+        {
+            "store.yaml": (
+                "locations:\n"
+                "  Pop-up Berlin: {default: true}\n"
+                "  Pop\u2011up\u00a0Berlin: {}\n"  # a non-breaking hyphen and a no-break space
+                "  pop-up berlin: {}\n"
+            ),
+            "products.yaml": (
+                "products:\n  tee:\n    name: Tee\n    stock:\n"
+                '      {Pop-up Berlin: 1, "Pop\u2011up\u00a0Berlin": 1, pop-up berlin: 1}\n'
+            ),
+        }
+    )
+    warnings = check_project(root).warnings
+    assert [(w.line, "looks like" in w.message) for w in warnings] == [(3, True), (4, True)]
+    assert all('"Pop-up Berlin" (store.yaml:2:3)' in w.message for w in warnings)
