@@ -349,14 +349,14 @@ def test_look_alike_warnings_spare_ordinary_accented_names(project: Callable[...
         {
             "store.yaml": (
                 "locations:\n"
-                "  Kadıköy: {default: true}\n"  # Turkish dotless i: Latin, and meant
+                "  Kad\u0131k\u00f6y: {default: true}\n"  # Turkish dotless i: Latin, and meant
                 "  Café Zürich: {}\n"
                 "  Straße 1: {}\n"
                 "  Склад Москва: {}\n"  # wholly Cyrillic: what it looks like
             ),
             "products.yaml": (
                 "products:\n  tee:\n    name: Tee\n    stock:\n"
-                "      {Kadıköy: 1, Café Zürich: 1, Straße 1: 1, Склад Москва: 1}\n"
+                "      {Kad\u0131k\u00f6y: 1, Café Zürich: 1, Straße 1: 1, Склад Москва: 1}\n"
             ),
         }
     )
