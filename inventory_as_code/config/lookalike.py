@@ -77,9 +77,9 @@ def lookalike_letters(text: str) -> list[str]:
         return []  # a name written wholly in Cyrillic or Greek is what it looks like
     found: list[str] = []
     for char in folded:
-        # Only other scripts: a Turkish dotless i in "Kadıköy" is Latin, and meant.
+        # Only other scripts: a Turkish dotless i (U+0131) in a name is Latin, and meant.
         script = unicodedata.name(char, "").split(" ", 1)[0]
-        if script in ("CYRILLIC", "GREEK") and char.casefold() in _LATIN_LOOKALIKES:
-            if char not in found:
-                found.append(char)
+        lookalike = script in ("CYRILLIC", "GREEK") and char.casefold() in _LATIN_LOOKALIKES
+        if lookalike and char not in found:
+            found.append(char)
     return [f"{char} ({describe(char)})" for char in found]
