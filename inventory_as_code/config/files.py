@@ -212,6 +212,9 @@ def git_ignored(root: Path, notes: ProblemCollector) -> frozenset[str]:
     env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARIABLES}
     command = [
         "git",
+        # A .git/config that came with a downloaded folder must not run a program.
+        "-c",
+        "core.fsmonitor=false",
         "ls-files",
         "-z",
         "--others",

@@ -384,3 +384,13 @@ def test_names_that_differ_only_in_case_space_or_dash_look_alike(
     warnings = check_project(root).warnings
     assert [(w.line, "looks like" in w.message) for w in warnings] == [(3, True), (4, True)]
     assert all('"Pop-up Berlin" (store.yaml:2:3)' in w.message for w in warnings)
+
+
+def test_asking_git_never_runs_a_program_from_the_repositorys_config(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = git_repo(project({"store.yaml": STORE}))
+    marker = tmp_path / "ran"
+    git(root, "config", "core.fsmonitor", f"touch {marker}; false")
+    assert check_project(root).ok
+    assert not marker.exists()
