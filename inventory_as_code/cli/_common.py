@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from inventory_as_code._terminal import safe_text
 from inventory_as_code.errors import InventoryAsCodeError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,7 +54,7 @@ def make_console(*, stderr: bool = False) -> Console:
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     console = make_console(stderr=True)
     console.print("Error: ", style="bold red", end="")
-    console.print(message)
+    console.print(safe_text(message, keep_newlines=True))
     raise SystemExit(code)
 
 
@@ -67,7 +68,8 @@ def handle_errors(func: F) -> F:
         except InventoryAsCodeError as exc:
             console = make_console(stderr=True)
             console.print("Error: ", style="bold red", end="")
-            console.print(str(exc))
+            # Errors quote YAML names and Wix's own error texts: untrusted.
+            console.print(safe_text(str(exc), keep_newlines=True))
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             make_console(stderr=True).print("Interrupted.")

@@ -279,3 +279,35 @@ def test_init_workflows_are_the_examples(name: str) -> None:
     shipped = REPO / "inventory_as_code" / "templates" / "github" / name
     example = REPO / "examples" / "ci" / "github" / name
     assert shipped.read_text() == example.read_text(), f"copy examples/ci/github/{name} again"
+
+
+def test_errors_from_a_server_are_printed_terminal_safe(tmp_path: Path) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"message": "denied \x1b]8;;http://evil\x07click\x1b[2J"}).encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        env = {
+            "WIX_API_KEY": "k",
+            "WIX_SITE_ID": "s",
+            "WIX_API_BASE_URL": f"http://127.0.0.1:{httpd.server_address[1]}",
+        }
+        code, out = cli("status", str(tmp_path), env=env)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert code == 1 and "denied" in out
+    assert "\x1b" not in out and "\x07" not in out
