@@ -17,7 +17,9 @@ In order:
    (``WIX_API_BASE_URL`` points it at an emulator server).
 4. Nothing chosen: the embedded local store, an emulator engine in process
    with its SQLite file in ``<project>/.inventory-as-code/local.db``, so a
-   newcomer can try everything without a Wix account. Except in CI
+   newcomer can try everything without a Wix account (the folder gets a
+   ``.gitignore`` holding ``*`` when it is created, as pytest's cache does, and
+   is never created in a project folder that does not exist). Except in CI
    (``CI=true``), where planning against a throwaway local store by accident
    would approve nothing real: there the site must be chosen explicitly.
 """
