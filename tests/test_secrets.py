@@ -32,6 +32,7 @@ KEY = "IAC-SECRET-7f3a9c-do-not-print"
 WRONG_KEY = "IAC-WRONG-SECRET-51b2e8-do-not-print"
 SITE = "site-secrets"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "corner-bookshop"
+UNUSED = "http://127.0.0.1:9"  # for runs refused before any request
 
 
 @pytest.fixture
@@ -138,10 +139,11 @@ def test_a_key_with_surrounding_whitespace_is_stripped(
 )
 @pytest.mark.parametrize("command", ["status", "plan"])
 def test_a_malformed_key_is_refused_without_repeating_it(
-    server: EmulatorServer, tmp_path: Path, key: str, what: str, command: str
+    tmp_path: Path, key: str, what: str, command: str
 ) -> None:
     (tmp_path / "store.yaml").write_text("locations: {Main: {default: true}}\n")
-    code, out = _run([command, str(tmp_path)], {"WIX_API_KEY": key, "WIX_API_BASE_URL": server.url})
+    # Refused before any request: the address is never contacted.
+    code, out = _run([command, str(tmp_path)], {"WIX_API_KEY": key, "WIX_API_BASE_URL": UNUSED})
     assert code == 1
     assert f"WIX_API_KEY holds {what}" in out
     assert "SECRET" not in out and "Traceback" not in out and "Illegal header" not in out
@@ -157,10 +159,10 @@ def test_a_malformed_key_is_refused_without_repeating_it(
     ],
 )
 def test_credentials_in_the_base_url_are_refused_and_never_printed(
-    server: EmulatorServer, tmp_path: Path, url: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    env = {"WIX_API_KEY": KEY, "WIX_API_BASE_URL": url.format(port=server.port)}
+    env = {"WIX_API_KEY": KEY, "WIX_API_BASE_URL": url.format(port=9)}
     code, out = _run(["status", str(tmp_path)], env)
     assert code == 1
     assert "credentials" in out or "not an http(s) URL" in out
