@@ -17,7 +17,9 @@ In order:
    (``WIX_API_BASE_URL`` points it at an emulator server).
 4. Nothing chosen: the embedded local store, an emulator engine in process
    with its SQLite file in ``<project>/.inventory-as-code/local.db``, so a
-   newcomer can try everything without a Wix account. Except in CI
+   newcomer can try everything without a Wix account (the folder gets a
+   ``.gitignore`` holding ``*`` when it is created, as pytest's cache does, and
+   is never created in a project folder that does not exist). Except in CI
    (``CI=true``), where planning against a throwaway local store by accident
    would approve nothing real: there the site must be chosen explicitly.
 """
@@ -25,19 +27,19 @@ In order:
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from inventory_as_code.config.problems import did_you_mean
+from inventory_as_code.config.projectfile import PROJECT_CONFIG as PROJECT_CONFIG
+from inventory_as_code.config.projectfile import ProjectConfigError, read_project_config
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.wix import WixClient
-from inventory_as_code.wix._client import DEFAULT_BASE_URL
+from inventory_as_code.wix._client import DEFAULT_BASE_URL, check_api_key
 
-PROJECT_CONFIG = "inventory-as-code.toml"
 LOCAL_SITE = "local"
 LOCAL_DIR = ".inventory-as-code"
 LOCAL_SITE_ID = "local-site"
@@ -98,13 +100,18 @@ def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
 
 def load_project_config(project_dir: Path) -> dict[str, Any]:
     """The parsed ``inventory-as-code.toml`` of a project ({} when there is none)."""
-    path = project_dir / PROJECT_CONFIG
-    if not path.is_file():
-        return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SiteError(f"{path}: not valid TOML: {exc}") from None
+        return read_project_config(project_dir)[0]
+    except ProjectConfigError as exc:
+        raise SiteError(str(exc)) from None
+
+
+def check_project_folder(project_dir: Path) -> None:
+    """A command on a mistyped folder stops here, before anything is created in it."""
+    if not project_dir.exists():
+        raise SiteError(f"the folder {project_dir} does not exist; check the path.")
+    if not project_dir.is_dir():
+        raise SiteError(f"{project_dir} is a file; pass the project folder.")
 
 
 def load_guard_rails(project_dir: Path, site: SiteSettings | None) -> GuardRailSettings:
@@ -161,11 +168,12 @@ def connect(
 ) -> tuple[WixClient, Target]:
     """Build the client for the chosen site (see the module docstring)."""
     env = os.environ if env is None else env
+    check_project_folder(project_dir)
     settings = resolve_site(project_dir, site, env)
     if settings is None:
         return _embedded(project_dir, **client_options)
-    api_key = env.get(settings.api_key_env, "")
-    site_id = settings.site_id or env.get(settings.site_id_env, "")
+    api_key = env.get(settings.api_key_env, "").strip()  # a pasted key often ends in a newline
+    site_id = (settings.site_id or env.get(settings.site_id_env, "")).strip()
     wanted = ((settings.api_key_env, api_key), (settings.site_id_env, site_id))
     missing = [name for name, value in wanted if not value]
     if missing:
@@ -173,7 +181,14 @@ def connect(
             f"site {settings.name!r}: set {' and '.join(missing)} "
             "(an API key from the Wix API Keys Manager and the site's id)"
         )
-    base_url = settings.base_url or env.get(settings.base_url_env) or DEFAULT_BASE_URL
+    check_api_key(api_key, settings.api_key_env)
+    if not site_id.isprintable() or not site_id.isascii() or " " in site_id:
+        raise SiteError(
+            f"site {settings.name!r}: the site id in {settings.site_id_env} holds spaces, control "
+            "or non-ASCII characters; a Wix site id looks like "
+            "1a2b3c4d-0000-4000-8000-123456789abc."
+        )
+    base_url = (settings.base_url or env.get(settings.base_url_env) or DEFAULT_BASE_URL).strip()
     if settings.requests_per_minute is not None:
         client_options.setdefault("requests_per_minute", settings.requests_per_minute)
     client = WixClient(api_key=api_key, site_id=site_id, base_url=base_url, **client_options)
@@ -189,8 +204,15 @@ def connect(
 def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Target]:
     from inventory_as_code.emulator import Emulator, EmulatorTransport
 
+    check_project_folder(project_dir)  # never create a mistyped project folder
     folder = project_dir / LOCAL_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir()
+        # As pytest and mypy do with their caches: git ignores the folder by itself.
+        (folder / ".gitignore").write_text(
+            "# Created by inventory-as-code: the embedded local store, never committed.\n*\n",
+            encoding="utf-8",
+        )
     db = folder / "local.db"
     emulator = Emulator(db)
     client_options.setdefault("requests_per_minute", 1_000_000)  # nothing to protect locally

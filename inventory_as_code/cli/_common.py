@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from inventory_as_code._terminal import safe_text
 from inventory_as_code.errors import InventoryAsCodeError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,16 +35,26 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
+def color_disabled() -> bool:
+    """True under ``inventory-as-code --no-color`` (click keeps it on the context)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.color is False
+
+
 def make_console(*, stderr: bool = False) -> Console:
-    """Colour only on a terminal and never with NO_COLOR (rich honours both)."""
+    """Colour only on a terminal and never with NO_COLOR (rich honours both) or --no-color."""
     # markup=False: names from YAML and Wix (e.g. "[default]") are printed as they are.
+    if color_disabled():
+        return Console(
+            stderr=stderr, highlight=False, soft_wrap=True, markup=False, color_system=None
+        )
     return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     console = make_console(stderr=True)
     console.print("Error: ", style="bold red", end="")
-    console.print(message)
+    console.print(safe_text(message, keep_newlines=True))
     raise SystemExit(code)
 
 
@@ -57,7 +68,8 @@ def handle_errors(func: F) -> F:
         except InventoryAsCodeError as exc:
             console = make_console(stderr=True)
             console.print("Error: ", style="bold red", end="")
-            console.print(str(exc))
+            # Errors quote YAML names and Wix's own error texts: untrusted.
+            console.print(safe_text(str(exc), keep_newlines=True))
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             make_console(stderr=True).print("Interrupted.")

@@ -4,11 +4,14 @@ Public API::
 
     load_project(path) -> DesiredState        raises ConfigError with every problem
     validate_project(path) -> list[Problem]   empty when the project is valid
-    check_project(path) -> ValidationResult   problems, model (when valid), files read
+    check_project(path) -> ValidationResult   problems, model (when valid), files read,
+                                              warnings (legal, likely wrong), notes (skipped)
     normalize_money(value) -> str             canonical amount ("24.00"); use it on Wix's side too
     parse_variant_key(text, options) -> tuple[str, ...]
 
-The format is documented for store operators in ``docs/format.md``; its JSON
+Which files a project reads, and its limits, are set by ``[project]`` in
+``inventory-as-code.toml`` (:mod:`.projectfile`, :mod:`.files`). The format is
+documented for store operators in ``docs/format.md``; its JSON
 Schema ships as ``inventory_as_code/schemas/desired-state.schema.json``.
 """
 

@@ -34,10 +34,11 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = self.file or "."
+        where = self.file
         if self.line:
             where += f":{self.line}:{self.column}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        parts = [part for part in (where, self.path, self.message) if part]
+        text = ": ".join(parts)
         return f"{text} Fix: {self.hint}" if self.hint else text
 
 
@@ -95,19 +96,33 @@ class ProblemCollector:
     so each mistake is reported once and stages can be written independently.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, one_per_position: bool = True) -> None:
         self._problems: list[Problem] = []
         self._positions: set[tuple[str, int, int]] = set()
+        # Warnings keep several at one place (a name can look alike AND mix scripts).
+        self._one_per_position = one_per_position
 
     def add(
         self, file: str, line: int, column: int, path: str, message: str, hint: str = ""
     ) -> None:
-        if line:
+        if line and self._one_per_position:
             position = (file, line, column)
             if position in self._positions:
                 return
             self._positions.add(position)
         self._problems.append(Problem(file, line, column, path, message, hint))
+
+    def extend(self, other: ProblemCollector) -> None:
+        """Add every problem of ``other`` (a collector kept apart for one file)."""
+        for problem in other._problems:
+            self.add(
+                problem.file,
+                problem.line,
+                problem.column,
+                problem.path,
+                problem.message,
+                problem.hint,
+            )
 
     def __len__(self) -> int:
         return len(self._problems)

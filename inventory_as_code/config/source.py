@@ -1,4 +1,4 @@
-"""Finding and reading a project's YAML files, never raising on bad input.
+"""Reading a project's YAML files, never raising on bad input.
 
 Why not ``yaml.safe_load``: it forgets where values came from, silently keeps
 the last of two duplicate keys, and expands aliases without limit. Here each
@@ -8,61 +8,170 @@ parsed by libyaml's C parser, and turned into plain values with positions by
 with a position and a fix (tabs get their own message, since YAML forbids
 them for indentation). libyaml itself refuses nesting deeper than 1000 levels.
 
-Project layout: every ``*.yaml``/``*.yml`` under the folder, recursively and
-sorted, skipping hidden files and folders (``.git``, ``.inventory-as-code``).
+Which files are read is decided in :mod:`~inventory_as_code.config.files`.
+A file is opened without blocking and must be a regular file when opened, so a
+FIFO swapped in after the walk cannot hang a run either.
+
+Files that are plainly not the project's: in a repository root, a
+``docker-compose.yml`` or ``mkdocs.yml`` is YAML too. A file whose top level
+is a mapping with keys, none of which is ``locations``, ``defaults``,
+``products`` or ``prune`` nor a near miss of one (``product:``, ``Prune:``),
+is skipped with a note instead of read, unless ``[project] include`` names it
+(the project then said it is its own). A near miss stays an error, so a typo
+never makes a file of products vanish.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import yaml
 
 from inventory_as_code.config.document import Document
-from inventory_as_code.config.problems import ProblemCollector
-from inventory_as_code.config.yamlevents import EventBuilder
+from inventory_as_code.config.files import SourceFile
+from inventory_as_code.config.problems import ProblemCollector, listing, suggest
+from inventory_as_code.config.projectfile import Limits
+from inventory_as_code.config.yamlevents import Budget, EventBuilder
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def discover(root: Path) -> list[Path]:
-    """Every ``*.yaml``/``*.yml`` under ``root``, sorted, skipping hidden files and folders."""
-    found: list[Path] = []
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                found.append(Path(folder, name))
-    return found
+TOP_LEVEL_KEYS = ("locations", "defaults", "products", "prune")
 
 
-def read_document(path: Path, rel: str, problems: ProblemCollector) -> Document | None:
-    """Parse one file; on any problem, report it and return None (never raise)."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        problems.add(rel, 0, 0, "", f"cannot read the file: {exc.strerror or exc}.")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(
+class Reader:
+    """Reads the files of one project against one :class:`Limits`."""
+
+    def __init__(self, limits: Limits, problems: ProblemCollector, notes: ProblemCollector) -> None:
+        self.limits = limits
+        self.problems = problems
+        self.notes = notes
+        self.budget = Budget(limits.max_values)
+        self.bytes_read = 0
+
+    def documents(self, files: Sequence[SourceFile]) -> Iterator[tuple[str, Document | None]]:
+        """``(relative path, document or None)`` for every file that is the project's.
+
+        Stops, with one problem, when the project is over its limits: what was
+        read so far is reported, nothing more is loaded.
+        """
+        total = _total_size(files)
+        if total > self.limits.max_project_bytes:
+            self.problems.add(
+                "",
+                0,
+                0,
+                "",
+                f"the project's YAML files hold {total / 2**20:.1f} MiB, more than the limit of "
+                f"{self.limits.max_project_bytes // 2**20} MiB; nothing was loaded.",
+                "check that only the inventory files are read ([project] include/exclude in "
+                "inventory-as-code.toml); for a larger catalog raise [project] max_project_mib.",
+            )
+            return
+        for source in files:
+            doc, foreign = self._read(source)
+            if foreign is not None:
+                self.notes.add(
+                    source.rel,
+                    0,
+                    0,
+                    "",
+                    f"skipped: not an inventory file (top-level keys {foreign}; an inventory "
+                    f"file has {', '.join(TOP_LEVEL_KEYS)}).",
+                    "to read it anyway, list it in inventory-as-code.toml: [project] include.",
+                )
+                continue
+            yield source.rel, doc
+            if self.budget.exhausted:
+                return
+
+    def _read(self, source: SourceFile) -> tuple[Document | None, str | None]:
+        raw = self._bytes(source)
+        if raw is None:
+            return None, None
+        text = _decode(raw, source.rel, self.problems)
+        if text is None:
+            return None, None
+        own = ProblemCollector()  # kept apart until we know the file is the project's
+        builder = EventBuilder(source.rel, own, self.budget)
+        doc = _parse(builder, text, source.rel, own)
+        if not source.listed and _foreign(builder.top_keys):
+            self.budget.refund(builder.spent)
+            return None, listing(builder.top_keys, 4)
+        self.problems.extend(own)
+        return doc, None
+
+    def _bytes(self, source: SourceFile) -> bytes | None:
+        rel, limit = source.rel, self.limits.max_file_bytes
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(source.path, flags)
+        except OSError as exc:
+            self.problems.add(rel, 0, 0, "", f"cannot read the file: {exc.strerror or exc}.")
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                self.problems.add(
+                    rel,
+                    0,
+                    0,
+                    "",
+                    "is not a regular file (a FIFO, socket or device); it is not read.",
+                    "remove it from the project folder, or exclude it in inventory-as-code.toml.",
+                )
+                return None
+            if info.st_size > limit:
+                self._too_large(rel, limit)
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read(limit + 1)
+        except OSError as exc:
+            self.problems.add(rel, 0, 0, "", f"cannot read the file: {exc.strerror or exc}.")
+            return None
+        finally:
+            os.close(fd)
+        if len(raw) > limit:
+            self._too_large(rel, limit)
+            return None
+        return raw
+
+    def _too_large(self, rel: str, limit: int) -> None:
+        self.problems.add(
             rel,
             0,
             0,
             "",
-            f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB.",
-            "split the catalog into several files (for example one per product line).",
+            f"the file is larger than {limit // 2**20} MiB, the limit for one file.",
+            "split the catalog into several files (for example one per product line), "
+            "or raise [project] max_file_mib in inventory-as-code.toml.",
         )
-        return None
-    text = _decode(raw, rel, problems)
-    if text is None:
-        return None
+
+
+def _total_size(files: Sequence[SourceFile]) -> int:
+    total = 0
+    for source in files:
+        with contextlib.suppress(OSError):  # reported when the file is read
+            total += os.stat(source.path).st_size
+    return total
+
+
+def _foreign(top_keys: Sequence[str]) -> bool:
+    """Keys, none of them ours or a near miss of ours (see the module docstring)."""
+    if not top_keys:
+        return False
+    return not any(
+        key in TOP_LEVEL_KEYS or suggest(key, TOP_LEVEL_KEYS) is not None for key in top_keys
+    )
+
+
+def _parse(
+    builder: EventBuilder, text: str, rel: str, problems: ProblemCollector
+) -> Document | None:
     loader = yaml.CSafeLoader(text)
     try:
-        return EventBuilder(rel, problems).run(loader)
+        return builder.run(loader)
     except yaml.MarkedYAMLError as exc:
         _syntax_problem(exc, text, rel, problems)
         return None
@@ -162,8 +271,8 @@ def _syntax_problem(
         )
 
 
-def iter_documents(root: Path, problems: ProblemCollector) -> Iterator[tuple[str, Document | None]]:
-    """Yield ``(relative path, document or None)`` for every YAML file of the project."""
-    for path in discover(root):
-        rel = path.relative_to(root).as_posix()
-        yield rel, read_document(path, rel, problems)
+def read_document(path: Path, rel: str, problems: ProblemCollector) -> Document | None:
+    """Parse one file with the default limits; on any problem, report it and return None."""
+    reader = Reader(Limits(), problems, ProblemCollector())
+    doc, _ = reader._read(SourceFile(rel, Path(path), listed=True))
+    return doc

@@ -12,7 +12,12 @@ duplicate keys, unknown tags, oversized numbers and binary values are reported
 instead of raised; aliases share the anchored value (nothing downstream
 mutates the data) and their expanded size counts against
 :data:`ALIAS_BUDGET`, which stops "billion laughs" documents; nesting deeper
-than :data:`MAX_DEPTH` is refused. Every key is kept as its source text,
+than :data:`MAX_DEPTH` is refused. Every value (and every value an alias
+reaches) is paid from the project's :class:`Budget`, so memory is bounded
+across all files. A number is never built from more than
+:data:`MAX_NUMBER_CHARS` characters: Python refuses to turn a long integer into
+text (``Exceeds the limit (4300 digits)``) and PyYAML reads a base-60 integer
+(``1:59:59:...``) in quadratic time. Every key is kept as its source text,
 because in this format keys are names: ``Yes:`` is the text "Yes". Merge keys
 (``<<: *anchor``) are supported.
 """
@@ -28,10 +33,11 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from inventory_as_code.config.document import Document, Entry, Marks
-from inventory_as_code.config.problems import PathPart, ProblemCollector, format_path
+from inventory_as_code.config.problems import PathPart, ProblemCollector, format_path, quote
 
 MAX_DEPTH = 32  # the format needs 8 levels; deeper is a mistake or an attack
 ALIAS_BUDGET = 250_000  # values that may be reached through aliases in one file
+MAX_NUMBER_CHARS = 100  # the format's numbers need 12; names written as numbers stay text
 
 _Y = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
@@ -41,6 +47,26 @@ _COLLECTION_TAGS = {_Y + "map", _Y + "seq", _Y + "set", _Y + "omap", _Y + "pairs
 
 class _Abort(Exception):
     """Stops building a document that is too deep, recursive or expands too much."""
+
+
+class Budget:
+    """How many values a whole project may still build (``[project] max_values``)."""
+
+    __slots__ = ("limit", "reported", "used")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.reported = False
+
+    @property
+    def exhausted(self) -> bool:
+        return self.used > self.limit
+
+    def refund(self, amount: int) -> None:
+        """Give back what a file that turned out not to be the project's spent."""
+        self.used -= amount
+        self.reported = self.reported and self.exhausted
 
 
 _SCALARS = SafeConstructor()
@@ -89,9 +115,12 @@ class EventBuilder:
     against :data:`ALIAS_BUDGET`.
     """
 
-    def __init__(self, rel: str, problems: ProblemCollector) -> None:
+    def __init__(self, rel: str, problems: ProblemCollector, budget: Budget | None = None) -> None:
         self.rel = rel
         self.problems = problems
+        self.budget = budget if budget is not None else Budget(10**12)
+        self.spent_before = self.budget.used
+        self.top_keys: list[str] = []  # keys of the top-level mapping, as far as it was read
         self.marks = Marks()
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, str | None, int]] = {}
@@ -107,6 +136,24 @@ class EventBuilder:
             elif frame.key is not None and frame.key not in (_DISCARD, _MERGE_KEY):
                 parts.append(frame.key)
         return format_path(parts)
+
+    @property
+    def spent(self) -> int:
+        """Values this file took from the budget."""
+        return self.budget.used - self.spent_before
+
+    def _over_budget(self, mark: Any) -> None:
+        budget = self.budget
+        if not budget.reported:
+            budget.reported = True
+            self._report(
+                mark,
+                f"the project holds more than {budget.limit:,} YAML values (counting what "
+                "aliases repeat); loading stopped here to keep memory bounded.",
+                "check that only the inventory files are read ([project] include/exclude in "
+                "inventory-as-code.toml); for a larger catalog raise [project] max_values.",
+            )
+        raise _Abort
 
     def _report(self, mark: Any, message: str, hint: str = "") -> None:
         self.problems.add(self.rel, mark.line + 1, mark.column + 1, self._path(), message, hint)
@@ -146,10 +193,14 @@ class EventBuilder:
         # Hot loop: one pass per event of the file; locals and type() checks on purpose.
         get_event, scalar, attach = loader.get_event, self._scalar, self._attach
         scalar_event, document_end = yaml.ScalarEvent, yaml.DocumentEndEvent
+        budget = self.budget
         while True:
             event: Any = get_event()
             kind = type(event)
             if kind is scalar_event:
+                budget.used += 1
+                if budget.used > budget.limit:
+                    self._over_budget(event.start_mark)
                 value, raw = scalar(event)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, raw, 1)
@@ -183,6 +234,9 @@ class EventBuilder:
             raise _Abort
         if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
             self._report(event.start_mark, f"unsupported YAML tag {event.tag}.", "remove the tag.")
+        self.budget.used += 1
+        if self.budget.used > self.budget.limit:
+            self._over_budget(event.start_mark)
         value: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
         frame = _Frame(value, event.anchor, event.start_mark)
         if event.anchor is not None:
@@ -209,6 +263,9 @@ class EventBuilder:
             return
         value, raw, size = self.anchors[name]
         self.expanded += size
+        self.budget.used += size
+        if self.budget.used > self.budget.limit:
+            self._over_budget(event.start_mark)
         if self.expanded > ALIAS_BUDGET:
             self._report(
                 event.start_mark,
@@ -252,6 +309,8 @@ class EventBuilder:
             else:
                 text = value if isinstance(value, str) else (raw or "")
                 frame.key = text
+                if len(self.stack) == 1:
+                    self.top_keys.append(text)
                 if text in container:
                     first = frame.entries[text][0]
                     self._report(
@@ -295,7 +354,7 @@ class EventBuilder:
             if not event.implicit[0] or text[:1] not in _IMPLICIT:
                 return text, None
             decimal = text.isdigit() and text.isascii() and (text[0] != "0" or text == "0")
-            if decimal and len(text) < 4000:
+            if decimal and len(text) <= MAX_NUMBER_CHARS:
                 return int(text), text
         if tag is None or tag == "!":
             tag = _resolve_plain(text) if event.implicit[0] else _STR
@@ -305,24 +364,24 @@ class EventBuilder:
             return None, text
         construct = _CONSTRUCTORS.get(tag)
         if construct is not None:
+            if tag != _BOOL and len(text) > MAX_NUMBER_CHARS:
+                self._report(
+                    event.start_mark,
+                    f"this number is {len(text):,} characters long; numbers here have at most "
+                    f"{MAX_NUMBER_CHARS}.",
+                    "use a smaller number, or quote the value if it is text.",
+                )
+                return None, text
             try:
                 return construct(ScalarNode(tag, text)), text
-            except (ValueError, IndexError, KeyError):
-                # Plain numbers only fail past Python's digit limit; an explicit tag
-                # (!!int, !!float, !!bool) can be put on any text.
-                if tag == _INT and len(text) > 1000:
-                    self._report(
-                        event.start_mark,
-                        "this number has far too many digits.",
-                        "use a smaller number.",
-                    )
-                else:
-                    kind = {_INT: "whole number", _FLOAT: "number", _BOOL: "true or false"}[tag]
-                    self._report(
-                        event.start_mark,
-                        f'"{text}" is not a valid {kind}.',
-                        "correct the value or remove the !! tag.",
-                    )
+            except (ValueError, IndexError, KeyError, OverflowError):
+                # An explicit tag (!!int, !!float, !!bool) can be put on any text.
+                kind = {_INT: "whole number", _FLOAT: "number", _BOOL: "true or false"}[tag]
+                self._report(
+                    event.start_mark,
+                    f"{quote(text)} is not a valid {kind}.",
+                    "correct the value or remove the !! tag.",
+                )
                 return None, text
         if tag == _MERGE:
             return _MERGE_KEY, "<<"

@@ -12,6 +12,7 @@ written whole (no timestamps), so exporting twice gives identical bytes.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,14 @@ def layout(doc: ExportDocument) -> dict[str, str]:
 
 
 def write_export(doc: ExportDocument, out: Path, *, force: bool = False) -> list[str]:
-    """Write the files; refuse to mix with YAML already in ``out`` unless ``force``."""
+    """Write the files; refuse to mix with YAML already in ``out`` unless ``force``.
+
+    Never through a symlink inside ``out``: a link named ``store.yaml`` or
+    ``products`` would make the export delete or overwrite files elsewhere, so
+    any such link stops the export before anything is deleted or written.
+    """
     files = layout(doc)
+    _refuse_symlinks(out, files)
     existing = _yaml_files(out)
     if existing and not force:
         shown = ", ".join(existing[:3]) + (" ..." if len(existing) > 3 else "")
@@ -95,8 +102,33 @@ def write_export(doc: ExportDocument, out: Path, *, force: bool = False) -> list
     for name, text in files.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        _write_no_follow(path, text)
     return sorted(files)
+
+
+def _refuse_symlinks(out: Path, files: dict[str, str]) -> None:
+    products = out / "products"
+    candidates = [out / "store.yaml", out / "products.yaml", products]
+    candidates += [out / name for name in files]
+    if products.is_dir() and not products.is_symlink():
+        candidates += sorted(products.glob("*.yaml"))
+    links = sorted({str(p.relative_to(out)) for p in candidates if p.is_symlink()})
+    if links:
+        raise ExportError(
+            f"{out} holds symlinks where the export writes ({', '.join(links)}); export never "
+            "writes or deletes through a link. Remove the links, or export into another folder."
+        )
+
+
+def _write_no_follow(path: Path, text: str) -> None:
+    # O_NOFOLLOW: a link put in place after the check above is refused, not followed.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _yaml_files(out: Path) -> list[str]:

@@ -73,12 +73,53 @@ class Endpoint:
         return self.path.format(**{k: quote(str(v), safe="") for k, v in params.items()})
 
 
+def redact_url(url: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@``, for messages."""
+    return re.sub(r"(?<=//)[^/?#]*@", "***@", url)
+
+
+def check_api_key(api_key: str, name: str = "the Wix API key") -> str:
+    """The key without surrounding whitespace; refuse one that cannot be a Wix key.
+
+    The message says what is wrong and where, never the key: it goes to CI logs.
+    """
+    key = api_key.strip()
+    for position, char in enumerate(key, 1):
+        if not ("!" <= char <= "~"):  # visible ASCII: what an HTTP header can carry as is
+            if char == " ":
+                kind = "a space"
+            elif char.isspace():
+                kind = "a line break or other whitespace"
+            elif not char.isprintable():
+                kind = "a control character"
+            else:
+                kind = "a non-ASCII character"
+            raise WixConfigError(
+                f"{name} holds {kind} at position {position} of {len(key)}; a Wix API key is "
+                "plain ASCII text without spaces. Copy it again from the Wix API Keys Manager "
+                "(the key itself is not shown here)."
+            )
+    return key
+
+
 def check_base_url(base_url: str) -> str:
-    """Accept https anywhere, plain http only on loopback (an emulator)."""
+    """Accept https anywhere, plain http only on loopback (an emulator); never credentials.
+
+    Credentials in the URL (``https://user:secret@host``) are refused rather
+    than redacted: Wix authenticates with the Authorization header only, so
+    they are never needed, and a URL is printed on every run ("Using site ...
+    on URL") where a secret must not be.
+    """
     parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        raise WixConfigError(
+            f"WIX_API_BASE_URL {redact_url(base_url)!r} holds credentials (user:password@); "
+            "remove them: the API key goes in WIX_API_KEY, and a proxy that needs a login "
+            "is set with HTTPS_PROXY."
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WixConfigError(
-            f"WIX_API_BASE_URL {base_url!r} is not an http(s) URL; "
+            f"WIX_API_BASE_URL {redact_url(base_url)!r} is not an http(s) URL; "
             f"use {DEFAULT_BASE_URL} or http://127.0.0.1:PORT for a local emulator."
         )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
@@ -115,10 +156,16 @@ class WixClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        api_key = check_api_key(api_key)
+        site_id = site_id.strip()
         if not api_key:
             raise WixConfigError("no Wix API key: set WIX_API_KEY")
         if not site_id:
             raise WixConfigError("no Wix site id: set WIX_SITE_ID")
+        if not all("!" <= char <= "~" for char in site_id):
+            raise WixConfigError(
+                f"the Wix site id {site_id!r} holds spaces, control or non-ASCII characters."
+            )
         self.base_url = check_base_url(base_url)
         self.site_id = site_id
         self.stats = RequestStats()

@@ -29,6 +29,7 @@ COMMANDS = all_commands(main)
 
 def test_the_commands_are_the_ones_we_document() -> None:
     assert {c[0] for c in COMMANDS} == {
+        "init",
         "validate",
         "plan",
         "apply",

@@ -34,9 +34,9 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_valid_project_exits_0_with_a_summary() -> None:
-    code, out = run(str(EXAMPLES / "apparel-multi-location"))
+    code, out = run(str(EXAMPLES / "corner-bookshop"))
     assert code == 0
-    assert out.strip() == "OK: 4 files, 3 locations, 5 products, 30 variants, 69 stock entries."
+    assert out.strip() == "OK: 3 files, 1 location, 7 products, 8 variants, 8 stock entries."
 
 
 def test_default_directory_is_the_current_one(monkeypatch: pytest.MonkeyPatch) -> None:

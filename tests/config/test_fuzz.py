@@ -58,7 +58,34 @@ FRAGMENTS = st.sampled_from(
         "options: {Size: [S, M]}",
         "variants:",
         "Main warehouse: 5",
+        # YAML 1.1 integer forms, short and far past Python's 4,300-digit text limit
+        "0x",
+        "0b",
+        "0",
+        ":59",
+        "1_000",
+        "0x" + "f" * 3600,
+        "1" + ":59" * 2000,
+        "0" + "7" * 5000,
+        "!!float ",
     ]
+)
+# A number in any YAML 1.1 form, of any length, where the format expects one.
+NUMBERS = st.builds(
+    lambda form, digits: form(digits),
+    st.sampled_from(
+        [
+            lambda n: "0x" + "f" * n,
+            lambda n: "0b" + "1" * n,
+            lambda n: "0" + "7" * n,
+            lambda n: "1" + ":59" * n,
+            lambda n: "9" * n,
+            lambda n: "9" * n + ".5",
+            lambda n: "1_" * n + "0",
+            lambda n: "!!int " + "1" * n,
+        ]
+    ),
+    st.integers(min_value=1, max_value=6000),
 )
 
 
@@ -94,6 +121,18 @@ def test_random_bytes_never_raise(data: bytes) -> None:
 def test_random_documents_never_raise(first: dict[str, Any], second: dict[str, Any]) -> None:
     dump = lambda d: yaml.dump(d, Dumper=yaml.CSafeDumper).encode()  # noqa: E731
     _check({"a.yaml": dump(first), "b.yaml": dump(second)})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(NUMBERS, st.sampled_from(["quantity", "name", "key", "price"]))
+def test_numbers_of_any_form_and_length_never_raise(number: str, place: str) -> None:
+    text = {
+        "quantity": f"products: {{p: {{stock: {{W: {number}}}}}}}\n",
+        "name": f"products: {{p: {{name: {number}}}}}\n",
+        "key": f"products: {{{number}: {{name: x}}}}\n",
+        "price": f"products: {{p: {{price: {number}}}}}\n",
+    }[place]
+    _check({"a.yaml": text.encode()})
 
 
 def test_check_project_never_raises_on_a_broken_example(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def test_empty_and_comment_only_files_contribute_nothing(project: Callable[..., 
 
 def test_directory_without_yaml(project: Callable[..., Path]) -> None:
     root = project({"notes.txt": "hi", ".git/config.yaml": "x: 1"})
-    assert messages(root)[0].startswith("no .yaml or .yml files")
+    assert messages(root)[0].startswith("no inventory YAML files")
 
 
 def test_missing_folder_and_file_argument(tmp_path: Path) -> None:
@@ -45,43 +46,87 @@ def test_load_raises_one_config_error_with_all_problems(project: Callable[..., P
     assert [p.line for p in info.value.problems] == [1, 2]
 
 
+HEX_3600 = b"0x" + b"f" * 3600  # 4,335 decimal digits: past Python's int-to-text limit
+BASE_60 = b"1" + b":59" * 20_000  # PyYAML reads this in quadratic time
+
+
 @pytest.mark.parametrize(
-    "content",
+    ("content", "expected", "line"),
     [
-        b"\xff\xfe\x00\x00garbage",
-        b"\x00" * 100,
-        bytes(range(256)),
-        b"\xef\xbb\xbfproducts: {}\n",  # UTF-8 BOM is fine
-        b"products: {p: {name: \x07}}\n",
-        ("[" * 5000 + "]" * 5000).encode(),
-        ("a:\n" + "".join("  " * i + "b:\n" for i in range(1, 2000))).encode(),
-        ("products:\n" + "  x: {options: {A: [" + ",".join(["a"] * 5) + "]}}\n").encode(),
-        b"products:\n  p:\n    stock: {W: 1" + b"0" * 6000 + b"}\n",
-        b"products: {p: {price: .inf, compare_at_price: .nan}}\n",
-        b"products: {p: {stock: {W: 1e999}}}\n",
-        b"products: !!python/object:os.system {}\n",
-        b"products: {p: !!python/name:os.system ''}\n",
-        b"? !!set {a, b}\n: 1\n",
-        b"products: {<<: [1, 2]}\n",
-        b"&a a: *a\n",
-        b"- &x [*x]\n",
-        b"products:\n  p:\n    options: {S: [a]}\n"
-        b"    variants: {a: {stock: {W: {preorder: {limit: 1}}}}}\n",
-        b"locations: {W: {default: true, stock: 99999999999999999999999999999}}\n",
-        b"products:\n\t- tab\n",
-        b"key: 'unterminated\n",
+        (b"\xff\xfe\x00\x00garbage", "binary file", 0),
+        (b"\x00" * 100, "binary file", 0),
+        (bytes(range(256)), "binary file", 0),
+        (b"products: {p: {name: \x07}}\n", "unprintable character", 1),
+        (("[" * 5000 + "]" * 5000).encode(), "maximum nesting depth", 1),
+        (
+            ("products:\n" + "".join("  " * i + "b:\n" for i in range(1, 2000))).encode(),
+            "nested more than 32 levels",
+            33,
+        ),
+        (
+            ("products:\n" + "  x: {options: {A: [" + ",".join(["a"] * 5) + "]}}\n").encode(),
+            "listed twice",
+            2,
+        ),
+        (b"products:\n  p:\n    stock: {W: 1" + b"0" * 6000 + b"}\n", "characters long", 3),
+        (b"products: {p: {price: .inf, compare_at_price: .nan}}\n", "above the maximum", 1),
+        (b"products: {p: {stock: {W: 1e999}}}\n", "expected a whole number", 1),
+        (b"products: !!python/object:os.system {}\n", "unsupported YAML tag", 1),
+        (b"products: {p: !!python/name:os.system ''}\n", "unsupported YAML tag", 1),
+        (b"? !!set {a, b}\n: 1\n", "a key must be plain text", 1),
+        (b"products: {<<: [1, 2]}\n", "merge key", 1),
+        (b"products: &a {p: *a}\n", "refers to a value that contains it", 1),
+        (b"- &x [*x]\n", "refers to a value that contains it", 1),
+        (
+            b"locations: {W: {default: true, stock: 99999999999999999999999999999}}\n",
+            "above the maximum",
+            1,
+        ),
+        (b"products:\n\t- tab\n", "tab character", 2),
+        (b"products: 'unterminated\n", "YAML syntax error", 2),
+        (b"products: {p: {stock: {W: " + HEX_3600 + b"}}}\n", "characters long", 1),
+        (b"products: {p: {name: " + HEX_3600 + b"}}\n", "characters long", 1),
+        (b"products: {" + HEX_3600 + b": {name: x}}\n", "characters long", 1),
+        (b"products: {p: {stock: {W: !!int " + b"7" * 5000 + b"}}}\n", "characters long", 1),
+        (b"products: {p: {stock: {W: " + BASE_60 + b"}}}\n", "characters long", 1),
+        (b"products: {p: {stock: {W: 0" + b"7" * 5000 + b"}}}\n", "characters long", 1),
+        (b"products: {p: {stock: {W: " + b"9" * 5000 + b".5}}}\n", "characters long", 1),
+        (b"products: {p: {stock: {W: !!float xyz}}}\n", "is not a valid number", 1),
     ],
 )
 def test_hostile_files_give_problems_not_exceptions(
-    project: Callable[..., Path], content: bytes
+    project: Callable[..., Path], content: bytes, expected: str, line: int
 ) -> None:
-    result = check_project(project({"a.yaml": content}))
-    assert result.state is not None or result.problems
+    root = project({"a.yaml": content})
+    started = time.perf_counter()
+    result = check_project(root)
+    assert time.perf_counter() - started < 5
+    assert result.state is None
+    matching = [p for p in result.problems if expected in p.message]
+    assert matching, [p.message for p in result.problems]
+    assert matching[0].file == "a.yaml" and matching[0].line == line
+    assert all(len(p.message) < 1000 for p in result.problems)  # never the whole value
+    with pytest.raises(ConfigError):
+        load_project(root)
+
+
+def test_the_utf8_bom_is_fine(project: Callable[..., Path]) -> None:
+    assert check_project(project({"a.yaml": b"\xef\xbb\xbfproducts: {}\n"})).ok
+
+
+def test_a_huge_base_60_file_loads_in_linear_time(project: Callable[..., Path]) -> None:
+    line = b"  p%d: {stock: {W: " + b"1" + b":59" * 2_000 + b"}}\n"
+    body = b"products:\n" + b"".join(line.replace(b"%d", str(i).encode()) for i in range(400))
+    assert len(body) > 2_400_000
+    started = time.perf_counter()
+    problems = check_project(project({"a.yaml": body})).problems
+    assert time.perf_counter() - started < 10  # 115 s before the bound
+    assert sum("characters long" in p.message for p in problems) == 400
 
 
 def test_alias_bomb_is_stopped(project: Callable[..., Path]) -> None:
-    lines = ['a: &a0 ["x","x","x","x","x","x","x","x","x"]']
-    lines += [f"b{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    lines = ["products:", '  a: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"  b{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
     found = messages(project({"bomb.yaml": "\n".join(lines) + "\n"}))
     assert any("expand to more than" in m for m in found)
 

@@ -25,6 +25,10 @@ NAMES = st.sampled_from(
         ".hidden.yaml",
         "notes.txt",
         "products/b.YAML",
+        "docker-compose.yml",
+        "node_modules/pkg/x.yaml",
+        "venv/pyvenv.cfg",
+        "venv/lib/x.yaml",
     ]
 )
 # Fragments that clash across files: a second locations block, a slug twice, a
@@ -48,6 +52,22 @@ CONTENT = st.one_of(
     DOCUMENTS.map(lambda d: yaml.safe_dump(d).encode()),
     st.binary(max_size=40),
     st.sampled_from([b"", b"# only a comment\n", b"a: 1\n---\nb: 2\n", b"\xff\xfe", b"\t- x"]),
+    # YAML 1.1 integers past Python's 4,300-digit limit, and base 60 (quadratic in PyYAML)
+    st.builds(
+        lambda form, n: b"products: {p: {stock: {Main: " + form(n) + b"}}}\n",
+        st.sampled_from(
+            [lambda n: b"0x" + b"f" * n, lambda n: b"1" + b":59" * n, lambda n: b"0" + b"7" * n]
+        ),
+        st.integers(min_value=1, max_value=5000),
+    ),
+    # files that are plainly someone else's (docker-compose, mkdocs, a workflow)
+    st.sampled_from(
+        [
+            b"services: {web: {image: nginx}}\nvolumes: {}\n",
+            b"site_name: Docs\nnav: [index.md]\n",
+            b"name: ci\non: [push]\njobs: {}\n",
+        ]
+    ),
 )
 
 

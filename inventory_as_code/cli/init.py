@@ -1,0 +1,92 @@
+"""`inventory-as-code init [DIR]`: start a project in a new repository.
+
+Writes ``inventory-as-code.toml`` (a production site, guard rails and the
+project's file list, commented), a ``store.yaml`` starter, and the GitHub
+workflows ``plan.yml`` and ``apply.yml`` (copies of ``examples/ci/github``,
+installing the released package), and adds ``.inventory-as-code/`` to
+``.gitignore``. It never overwrites: if any of these files exists, it writes
+nothing and says which.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from inventory_as_code import __version__
+from inventory_as_code.cli._common import EXIT_ERROR, make_console
+from inventory_as_code.site import LOCAL_DIR, PROJECT_CONFIG
+
+# template in inventory_as_code/templates -> path in the new project
+FILES = {
+    "inventory-as-code.toml": PROJECT_CONFIG,
+    "store.yaml": "store.yaml",
+    "github/plan.yml": ".github/workflows/plan.yml",
+    "github/apply.yml": ".github/workflows/apply.yml",
+}
+IGNORED = f"{LOCAL_DIR}/"
+
+
+def template(name: str) -> str:
+    text = resources.files("inventory_as_code").joinpath("templates", name).read_text("utf-8")
+    # The examples install the tool from this repository's source; a new one pins the release.
+    return text.replace(
+        "run: pip install .\n", f"run: pip install inventory-as-code=={__version__}\n"
+    )
+
+
+@click.command("init")
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+def init_command(directory: Path) -> None:
+    """Start a project in DIR (default: the current folder) for a new repository.
+
+    Writes inventory-as-code.toml, a store.yaml starter and the GitHub
+    workflows .github/workflows/plan.yml and apply.yml, and adds
+    .inventory-as-code/ to .gitignore. Never overwrites a file: when one
+    exists, nothing is written.
+
+    \b
+    Examples:
+      inventory-as-code init
+      inventory-as-code init my-store && inventory-as-code validate my-store
+    """
+    err = make_console(stderr=True)
+    existing = [path for path in FILES.values() if (directory / path).exists()]
+    if existing:
+        err.print(
+            f"Nothing written: {', '.join(existing)} already exist(s) in {directory}. "
+            "init only starts new projects; move those files away or edit them by hand."
+        )
+        raise SystemExit(EXIT_ERROR)
+    out = make_console()
+    for name, path in FILES.items():
+        target = directory / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(template(name))
+        out.print(f"Wrote {target}")
+    if _ignore_local_store(directory / ".gitignore"):
+        out.print(f"Added {IGNORED} to {directory / '.gitignore'}")
+    out.print(
+        "\nNext: name your locations in store.yaml and add products (docs/format.md), then\n"
+        f"  inventory-as-code validate {directory}\n"
+        f"  inventory-as-code plan {directory}       # against the embedded local store\n"
+        "For CI, create the secrets WIX_PROD_API_KEY and WIX_PROD_SITE_ID and the\n"
+        "`production` environment (docs/ci.md)."
+    )
+
+
+def _ignore_local_store(gitignore: Path) -> bool:
+    """Add the embedded store's folder to .gitignore, unless a line already covers it."""
+    text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    lines = {line.strip().strip("/") for line in text.splitlines()}
+    if LOCAL_DIR in lines:
+        return False
+    prefix = "" if not text or text.endswith("\n") else "\n"
+    with gitignore.open("a", encoding="utf-8") as handle:
+        handle.write(f"{prefix}# the embedded local store of inventory-as-code\n{IGNORED}\n")
+    return True

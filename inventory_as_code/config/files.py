@@ -1,0 +1,270 @@
+"""Which files of a folder are the project's: the walk, and the rules it follows.
+
+A project usually lives in a repository that holds other things, so the walk
+skips, without a word:
+
+* hidden files and folders (``.git``, ``.github``, ``.inventory-as-code``, ...);
+* ``node_modules`` and virtualenvs (any folder holding ``pyvenv.cfg``);
+* what git ignores, asked of git itself (``git ls-files --others --ignored
+  --exclude-standard --directory``) when the folder is in a git work tree, so
+  the rules are exactly git's (nested ``.gitignore``, ``.git/info/exclude``,
+  the global excludes file; a tracked file is never ignored). Without git,
+  nothing is left out on these grounds: a checkout without ``.git`` (a CI
+  tarball) holds only committed files, which git would not ignore either, so
+  pattern-matching ``.gitignore`` there would drop tracked files git keeps.
+* what ``[project] exclude`` names, and, when ``[project] include`` is set,
+  what it does not name.
+
+It reads every remaining file whose name ends in ``.yaml``/``.yml`` in any case.
+Everything else that could drop a file is a problem or a note, never silence:
+
+* a symlink (file or folder) is followed when its target is inside the
+  project folder; one that leaves the project, dangles or loops is a problem.
+  Leaving the project is refused because a pull request could otherwise make
+  CI read (and quote in its errors) any file of the runner;
+* a folder that cannot be listed is a problem naming it;
+* a ``*.yaml`` that is not a regular file (a FIFO, socket or device) is a
+  problem: reading one could block forever;
+* a file reached twice (a symlink to a file that is read anyway) is read
+  once, with a note.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from inventory_as_code.config.problems import ProblemCollector
+from inventory_as_code.config.projectfile import ProjectSettings
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_FOLDERS = ("node_modules",)
+GIT_TIMEOUT = 30.0
+# Variables a git hook exports that would point git at another repository or index.
+_GIT_LOCATION_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_PREFIX",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to read: where it is, and whether ``[project] include`` named it."""
+
+    rel: str
+    path: Path
+    listed: bool
+
+
+def is_yaml_name(name: str) -> bool:
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
+def select_files(
+    root: Path, settings: ProjectSettings, problems: ProblemCollector, notes: ProblemCollector
+) -> list[SourceFile]:
+    """The project's files, sorted by path (see the module docstring for the rules)."""
+    walk = _Walk(root, settings, problems, notes)
+    walk.run()
+    return walk.result()
+
+
+class _Walk:
+    def __init__(
+        self,
+        root: Path,
+        settings: ProjectSettings,
+        problems: ProblemCollector,
+        notes: ProblemCollector,
+    ) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.settings = settings
+        self.problems = problems
+        self.notes = notes
+        self.ignored = git_ignored(root, notes)
+        # real path -> (rel, reached through a symlink)
+        self.found: dict[str, tuple[str, bool]] = {}
+        self.duplicates: list[tuple[str, str]] = []
+
+    def run(self) -> None:
+        self._folder(str(self.root), "", {self.real_root}, False)
+
+    def _inside(self, real: str) -> bool:
+        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+
+    def _excluded(self, rel: str) -> bool:
+        return any(p.matches(rel) for p in self.settings.exclude)
+
+    def _folder(self, path: str, prefix: str, ancestors: set[str], via_link: bool) -> None:
+        try:
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            self.problems.add(
+                prefix.rstrip("/") or ".",
+                0,
+                0,
+                "",
+                f"cannot read the folder: {exc.strerror or exc}.",
+                "make it readable, or exclude it in inventory-as-code.toml "
+                "([project] exclude); a folder is never skipped silently.",
+            )
+            return
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            if name.startswith(".") or rel in self.ignored or rel + "/" in self.ignored:
+                continue
+            if self._excluded(rel):
+                continue
+            self._entry(entry, rel, ancestors, via_link)
+
+    def _entry(
+        self, entry: os.DirEntry[str], rel: str, ancestors: set[str], via_link: bool
+    ) -> None:
+        is_link = entry.is_symlink()
+        try:
+            info = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            if is_yaml_name(entry.name):
+                self._problem(rel, f"cannot be read: {exc.strerror or exc}.")
+            elif is_link:
+                self.notes.add(rel, 0, 0, "", "skipped: a symlink whose target does not exist.")
+            return
+        real = os.path.realpath(entry.path) if is_link else ""
+        if is_link and not self._inside(real):
+            if stat.S_ISDIR(info.st_mode) or is_yaml_name(entry.name):
+                self._problem(
+                    rel,
+                    f"is a symlink to {real}, outside the project folder; it is not followed.",
+                    "move the files into the project folder, or exclude the link in "
+                    "inventory-as-code.toml ([project] exclude).",
+                )
+            return
+        if stat.S_ISDIR(info.st_mode):
+            if entry.name in SKIPPED_FOLDERS or os.path.exists(
+                os.path.join(entry.path, "pyvenv.cfg")
+            ):
+                return
+            real = real or os.path.realpath(entry.path)
+            if real in ancestors:
+                self._problem(rel, "is a symlink to a folder that contains it (a loop).")
+                return
+            self._folder(entry.path, rel + "/", ancestors | {real}, via_link or is_link)
+            return
+        if not is_yaml_name(entry.name):
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self._problem(
+                rel,
+                "is not a regular file (a FIFO, socket or device); it is not read.",
+                "remove it from the project folder, or exclude it in inventory-as-code.toml.",
+            )
+            return
+        key = real or os.path.realpath(entry.path)
+        linked = via_link or is_link
+        first = self.found.get(key)
+        if first is None:
+            self.found[key] = (rel, linked)
+        elif first[1] and not linked:  # prefer the path without a symlink
+            self.duplicates.append((first[0], rel))
+            self.found[key] = (rel, linked)
+        else:
+            self.duplicates.append((rel, first[0]))
+
+    def _problem(self, rel: str, message: str, hint: str = "") -> None:
+        self.problems.add(
+            rel,
+            0,
+            0,
+            "",
+            message,
+            hint
+            or "replace the link with the file, or exclude it in inventory-as-code.toml "
+            "([project] exclude).",
+        )
+
+    def result(self) -> list[SourceFile]:
+        for skipped, kept in self.duplicates:
+            self.notes.add(skipped, 0, 0, "", f"skipped: the same file as {kept}, which is read.")
+        include = self.settings.include
+        out = []
+        for rel, _ in self.found.values():
+            if include is not None and not any(p.matches(rel) for p in include):
+                continue
+            out.append(SourceFile(rel, Path(self.root, rel), include is not None))
+        out.sort(key=lambda f: f.rel)
+        return out
+
+
+def git_ignored(root: Path, notes: ProblemCollector) -> frozenset[str]:
+    """Paths under ``root`` that git ignores (folders end with ``/``); empty without git."""
+    if not _in_git_work_tree(Path(root)):
+        return frozenset()
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARIABLES}
+    command = [
+        "git",
+        # A .git/config that came with a downloaded folder must not run a program.
+        "-c",
+        "core.fsmonitor=false",
+        "ls-files",
+        "-z",
+        "--others",
+        "--ignored",
+        "--exclude-standard",
+        "--directory",
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=root,
+            env=env,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        reason = "git is not installed" if isinstance(exc, FileNotFoundError) else str(exc)
+        _git_note(notes, reason)
+        return frozenset()
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        _git_note(notes, error[0] if error else f"git exited with {done.returncode}")
+        return frozenset()
+    paths = frozenset(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+    if "./" in paths:  # the project folder itself is ignored: git's rules cannot pick files in it
+        notes.add(
+            "",
+            0,
+            0,
+            "",
+            "git ignores the project folder itself, so .gitignore rules are not applied to it.",
+        )
+        return frozenset()
+    return paths
+
+
+def _in_git_work_tree(root: Path) -> bool:
+    folder = Path(os.path.abspath(root))
+    return any((candidate / ".git").exists() for candidate in (folder, *folder.parents))
+
+
+def _git_note(notes: ProblemCollector, reason: str) -> None:
+    notes.add(
+        "",
+        0,
+        0,
+        "",
+        f"the project is in a git work tree, but git could not be asked what it ignores "
+        f"({reason}); files .gitignore excludes are read too.",
+        "install git, or list the project's files in inventory-as-code.toml ([project] include).",
+    )

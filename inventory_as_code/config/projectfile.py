@@ -1,0 +1,188 @@
+"""``inventory-as-code.toml``: reading it, and its ``[project]`` table.
+
+The table says which files are the project's and how much it may cost::
+
+    [project]
+    include = ["store.yaml", "products/**/*.yaml"]   # default: every *.yaml / *.yml
+    exclude = ["products/drafts"]                     # default: nothing
+    max_project_mib = 48        # all YAML files together
+    max_file_mib = 48           # one file
+    max_values = 6_000_000      # YAML values (scalars, lists, mappings, alias expansions)
+
+Its problems are reported like the YAML's (file, line, column, fix), so
+``validate`` and pre-commit catch a bad pattern before a plan does. The other
+tables (``[sites]``, ``[guard_rails]``) belong to :mod:`inventory_as_code.site`;
+an unknown table is a warning, not an error, so a newer tool's table does not
+break an older one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from inventory_as_code.config.patterns import PathPattern, PatternError, compile_pattern
+from inventory_as_code.config.problems import ProblemCollector, did_you_mean
+from inventory_as_code.errors import InventoryAsCodeError
+
+PROJECT_CONFIG = "inventory-as-code.toml"
+KNOWN_TABLES = ("project", "sites", "guard_rails")
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a project may cost before and while it is loaded (see docs/format.md).
+
+    Measured on generated catalogs: validating takes about 300 bytes of memory
+    per YAML value, and a first plan about 1.5 KB per value (the desired state,
+    the planned changes and the live store). A 20,000-product store with 5
+    variants at 3 locations is 12 MB and 1.9 million values (validate 0.6 GB,
+    plan 2.7 GB); with 10 variants at 5 locations it is 29 MB and 4.2 million
+    values. The defaults hold both; at the limits a plan needs about 9 GB, and
+    a file that would need tens of GB is refused before it is parsed.
+    """
+
+    max_project_bytes: int = 48 * MIB
+    max_file_bytes: int = 48 * MIB
+    max_values: int = 6_000_000
+
+
+_LIMIT_KEYS = {
+    "max_project_mib": ("max_project_bytes", MIB),
+    "max_file_mib": ("max_file_bytes", MIB),
+    "max_values": ("max_values", 1),
+}
+_PROJECT_KEYS = ("include", "exclude", *_LIMIT_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    """The ``[project]`` table; ``include=None`` means every YAML file (the default)."""
+
+    include: tuple[PathPattern, ...] | None = None
+    exclude: tuple[PathPattern, ...] = ()
+    limits: Limits = Limits()
+
+
+class ProjectConfigError(InventoryAsCodeError):
+    """``inventory-as-code.toml`` cannot be read as TOML."""
+
+
+def read_project_config(project_dir: Path) -> tuple[dict[str, Any], str]:
+    """The parsed toml and its text (``({}, "")`` when there is none)."""
+    path = Path(project_dir) / PROJECT_CONFIG
+    if not path.is_file():
+        return {}, ""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProjectConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ProjectConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+
+
+def project_settings(
+    project_dir: Path, problems: ProblemCollector, warnings: ProblemCollector
+) -> ProjectSettings | None:
+    """The ``[project]`` settings; None (with a problem) when the toml cannot be used."""
+    try:
+        data, text = read_project_config(project_dir)
+    except ProjectConfigError as exc:
+        message = str(exc).split(": ", 1)[1]
+        problems.add(PROJECT_CONFIG, 0, 0, "", f"{message}.", "correct the TOML syntax.")
+        return None
+    reader = _Reader(text, problems)
+    for table in data:
+        if table not in KNOWN_TABLES:
+            line, column = reader.locate(f"[{table}") or reader.locate(table) or (0, 0)
+            warnings.add(
+                PROJECT_CONFIG,
+                line,
+                column,
+                table,
+                f"unknown table [{table}]{did_you_mean(table, KNOWN_TABLES, inline=True)}; "
+                "it is ignored.",
+                f"the tables are {', '.join(f'[{t}]' for t in KNOWN_TABLES)}.",
+            )
+    raw = data.get("project", {})
+    if not isinstance(raw, dict):
+        reader.report("project", "project must be a table: [project].")
+        return None
+    before = len(problems)
+    for key in raw:
+        if key not in _PROJECT_KEYS:
+            reader.report(
+                f"project.{key}",
+                f"unknown key {key}{did_you_mean(key, _PROJECT_KEYS, inline=True)}.",
+                f"[project] takes {', '.join(_PROJECT_KEYS)}.",
+                needle=key,
+            )
+    include = reader.patterns(raw, "include") if "include" in raw else None
+    exclude = reader.patterns(raw, "exclude") if "exclude" in raw else ()
+    limits: dict[str, int] = {}
+    for key, (field, unit) in _LIMIT_KEYS.items():
+        value = raw.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            reader.report(f"project.{key}", f"{key} must be a whole number above 0.", needle=key)
+            continue
+        limits[field] = value * unit
+    if len(problems) > before:
+        return None
+    return ProjectSettings(include, exclude or (), Limits(**limits))
+
+
+class _Reader:
+    """Finds where a key or value is written, for problems with a line and column."""
+
+    def __init__(self, text: str, problems: ProblemCollector) -> None:
+        self.lines = text.splitlines()
+        self.problems = problems
+
+    def locate(self, needle: str) -> tuple[int, int] | None:
+        for number, line in enumerate(self.lines, 1):
+            column = line.find(needle)
+            if column >= 0 and not line.lstrip().startswith("#"):
+                return number, column + 1
+        return None
+
+    def report(self, path: str, message: str, hint: str = "", *, needle: str = "") -> None:
+        line, column = (
+            (self.locate(needle) if needle else None) or self.locate("[project]") or (0, 0)
+        )
+        self.problems.add(PROJECT_CONFIG, line, column, path, message, hint)
+
+    def patterns(self, raw: dict[str, Any], key: str) -> tuple[PathPattern, ...]:
+        value = raw[key]
+        example = '["store.yaml", "products/**/*.yaml"]'
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.report(f"project.{key}", f"{key} must be a list of path patterns.", "", needle=key)
+            return ()
+        out = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                self.report(
+                    f"project.{key}[{index}]",
+                    f"{key} must hold patterns in quotes, like {example}.",
+                    needle=key,
+                )
+                continue
+            try:
+                line, column = self.locate(f'"{item}"') or self.locate(f"'{item}'") or (0, 0)
+                out.append(replace(compile_pattern(item), line=line, column=column))
+            except PatternError as exc:
+                self.report(
+                    f"project.{key}[{index}]",
+                    f'bad pattern "{item}": {exc}.',
+                    f"write patterns relative to the project folder, like {example}; "
+                    "* stays inside a folder, ** spans folders.",
+                    needle=f"{item}" if item else key,
+                )
+        return tuple(out)
