@@ -31,6 +31,7 @@ from typing import Any
 
 from rich.text import Text
 
+from inventory_as_code._terminal import safe_text
 from inventory_as_code.plan.model import Action
 
 
@@ -149,7 +150,9 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
     if list_applied and by_status[Status.APPLIED]:
         text.append("Applied:\n", style="bold green")
         for outcome in by_status[Status.APPLIED]:
-            text.append(f"  {outcome.action.value:<15} {outcome.address}\n", style="green")
+            text.append(
+                f"  {outcome.action.value:<15} {safe_text(outcome.address)}\n", style="green"
+            )
     for status, title in _TITLES.items():
         if not by_status[status]:
             continue
@@ -160,7 +163,7 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
                 line += f"  {outcome.code}"
             if outcome.message:
                 line += f": {outcome.message}"
-            text.append(line + "\n", style=_STYLES[status])
+            text.append(safe_text(line) + "\n", style=_STYLES[status])
     if report.inconsistencies:
         text.append(
             "Wix did something the plan did not say (read back after apply):\n", style="bold red"
@@ -168,8 +171,11 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
         for item in report.inconsistencies:
             what = "planned" if item.planned else "not in the plan"
             text.append(
-                f"  ! {item.address}  {item.field}: expected {item.expected!r}, "
-                f"found {item.actual!r} ({what})\n",
+                safe_text(
+                    f"  ! {item.address}  {item.field}: expected {item.expected!r}, "
+                    f"found {item.actual!r} ({what})"
+                )
+                + "\n",
                 style="red",
             )
     counts = report.counts()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from inventory_as_code._terminal import safe_json, safe_text
 from inventory_as_code.apply.calls import Batch
 from inventory_as_code.apply.report import ApplyReport, render_report
 from inventory_as_code.cli._common import (
@@ -49,7 +50,7 @@ def _progress_printer(client: WixClient) -> object:
 def _refuse(message: str) -> None:
     console = make_console(stderr=True)
     console.print("Refused: ", style="bold red", end="")
-    console.print(message)
+    console.print(safe_text(message))
     raise SystemExit(EXIT_REFUSED)
 
 
@@ -76,7 +77,7 @@ def _finish(report: ApplyReport, report_json: Path | None, fmt: str) -> None:
     if report_json is not None:
         report_json.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2))
+        click.echo(safe_json(report.to_dict(), indent=2))
     else:
         make_console().print(render_report(report), end="")
     raise SystemExit(report.exit_code)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from inventory_as_code._terminal import safe_json, safe_text
 from inventory_as_code.cli._common import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -59,7 +59,7 @@ def make_plan(
     except PlanRefused as exc:
         client.close()
         for refusal in exc.refusals:
-            err.print(_shown_refusal(refusal, project))
+            err.print(safe_text(_shown_refusal(refusal, project), keep_newlines=True))
         err.print(
             f"{len(exc.refusals)} problem(s): apply would fail on these, so there is no plan. "
             "Fix the YAML (or the live store) and plan again."
@@ -70,7 +70,7 @@ def make_plan(
         for problem in exc.problems:
             # Problems name files relative to the project; show them from here.
             shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
-            err.print(str(shown))
+            err.print(safe_text(str(shown), keep_newlines=True))
         err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
         raise SystemExit(EXIT_ERROR) from None
     except BaseException:
@@ -155,7 +155,7 @@ def plan_command(
     client.close()
     stdout = make_console()
     if fmt == "json":
-        click.echo(json.dumps(plan.to_dict(), indent=2))
+        click.echo(safe_json(plan.to_dict(), indent=2))
     elif fmt == "markdown":
         click.echo(render_markdown(plan, title=plan_title(plan)))
     else:

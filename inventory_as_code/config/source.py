@@ -15,7 +15,7 @@ FIFO swapped in after the walk cannot hang a run either.
 Files that are plainly not the project's: in a repository root, a
 ``docker-compose.yml`` or ``mkdocs.yml`` is YAML too. A file whose top level
 is a mapping with keys, none of which is ``locations``, ``defaults``,
-``products`` or ``prune`` nor a near miss of one (``product:``, ``Prune:``),
+``products``, ``prune`` or ``moved`` nor a near miss of one (``product:``, ``Prune:``),
 is skipped with a note instead of read, unless ``[project] include`` names it
 (the project then said it is its own). A near miss stays an error, so a typo
 never makes a file of products vanish.
@@ -35,9 +35,11 @@ from inventory_as_code.config.document import Document
 from inventory_as_code.config.files import SourceFile
 from inventory_as_code.config.problems import ProblemCollector, listing, suggest
 from inventory_as_code.config.projectfile import Limits
+from inventory_as_code.config.schema import load_schema
 from inventory_as_code.config.yamlevents import Budget, EventBuilder
 
-TOP_LEVEL_KEYS = ("locations", "defaults", "products", "prune")
+# The keys the desired-state schema knows at the top of a file (one list, in the schema).
+TOP_LEVEL_KEYS = tuple(load_schema()["properties"])
 
 
 class Reader:
