@@ -134,7 +134,7 @@ def test_lagging_variants_fall_back_to_get_product_for_exactly_those(emulator: E
     client = client_for(emulator)
     emulator.set_faults(FaultConfig(variants_lag_s=3600))
     # A product created now, and one changed now, are not yet in the variants view.
-    client.products.create(apparel("fresh", ["S", "M"], ["Blue"], None))  # type: ignore[arg-type]
+    client.products.create_with_inventory(apparel("fresh", ["S", "M"], ["Blue"], None))  # type: ignore[arg-type]
     old = client.products.get_by_slug("old0")
     client.products.update({"id": old["id"], "revision": old["revision"], "name": "Renamed"})
     emulator.clear_requests()

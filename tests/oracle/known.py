@@ -12,30 +12,4 @@ a new failure go away without a reason someone else will act on.
 
 from __future__ import annotations
 
-_SEEDED = (
-    "the emulator seeds the default location with address.formatted "
-    "(emulator/_locations.py, provisioning); REST names it formattedAddress"
-)
-
-KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {
-    ("POST /locations/v1/locations", "$.location.address.formatted", "request"): (
-        "apply/bodies.py builds the address with the JS SDK name 'formatted'; "
-        "REST is 'formattedAddress' (wix-api README, Corrections 1)"
-    ),
-    ("POST /locations/v1/locations", "$.location.address.formatted", "response"): (
-        "the emulator stores and echoes address fields Wix does not declare, "
-        "so the client's 'formatted' comes back instead of being dropped"
-    ),
-    ("POST /locations/v1/locations/query", "$.locations[*].address.formatted", "response"): (
-        _SEEDED
-    ),
-    ("GET /locations/v1/locations", "$.locations[*].address.formatted", "response"): _SEEDED,
-    (
-        "POST /stores/v3/products",
-        "$.product.variantsInfo.variants[*].inventoryItem",
-        "request",
-    ): (
-        "tests/live/test_reader.py apparel() gives Create Product variants an "
-        "inventoryItem, which only the products-with-inventory form declares"
-    ),
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {}
