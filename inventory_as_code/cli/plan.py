@@ -20,7 +20,11 @@ from inventory_as_code.cli._progress import read_progress
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.plan.model import Plan
-from inventory_as_code.plan.render_markdown import GITHUB_COMMENT_LIMIT, render_markdown
+from inventory_as_code.plan.render_markdown import (
+    GITHUB_COMMENT_LIMIT,
+    code_span,
+    render_markdown,
+)
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import write_plan_file
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
@@ -82,7 +86,7 @@ def plan_title(plan: Plan) -> str:
     """Name the site by its project name where there is one (ids stay out of PR comments)."""
     name = plan.metadata.get("site_name")
     shown = name if name and name != "env" else plan.site
-    return f"inventory-as-code plan for site `{shown}`"
+    return f"inventory-as-code plan for site {code_span(str(shown))}"
 
 
 def print_plan(

@@ -219,7 +219,7 @@ def _folded(title: str, entries: Iterable[Entry]) -> list[str]:
     ]
 
 
-def _overview(view: PlanView, plan: Plan) -> list[str]:
+def _overview(view: PlanView) -> list[str]:
     lines = []
     for line in overview_lines(view):
         marker = _DIFF_MARKERS.get(line.action, " ") if line.action else " "
@@ -277,7 +277,7 @@ def render_markdown(
     if fixed + github_length("\n".join(deletions)) > limit:
         deletions = _deletions(view, max(limit - fixed - 2_000, 0))
     fixed += github_length("\n".join(deletions))
-    overview = _overview(view, plan)
+    overview = _overview(view)
     for level in (1, 2, 3):
         top = overview if level == 3 or len(view.products) >= OVERVIEW_MIN_PRODUCTS else []
         room = limit - fixed - github_length("\n".join(top))

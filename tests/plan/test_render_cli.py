@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from inventory_as_code.cli import main
+from inventory_as_code.cli.plan import plan_title
+from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.render_common import github_length
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -87,3 +89,8 @@ def test_apply_shows_deletions_first_before_it_asks(tmp_path: Path) -> None:
     assert plan.startswith("1 object to DELETE from the live store (1 product):\n")
     assert plan.index('  - product["gift-card-25"]') < plan.index("  ~ product[")
     assert "Plan: 0 to create, 1 to update, 1 to delete." in plan
+
+
+def test_the_site_name_in_the_comment_title_cannot_break_out_of_its_code_span() -> None:
+    title = plan_title(Plan(site="s", metadata={"site_name": "prod` <b>@team</b> `"}))
+    assert title == "inventory-as-code plan for site `` prod` <b>@team</b> ` ``"
