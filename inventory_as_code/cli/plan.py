@@ -21,7 +21,11 @@ from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.plan.feasibility import PlanRefused, Refusal
 from inventory_as_code.plan.model import Plan
-from inventory_as_code.plan.render_markdown import render_markdown
+from inventory_as_code.plan.render_markdown import (
+    GITHUB_COMMENT_LIMIT,
+    code_span,
+    render_markdown,
+)
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import write_plan_file
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
@@ -98,7 +102,21 @@ def plan_title(plan: Plan) -> str:
     """Name the site by its project name where there is one (ids stay out of PR comments)."""
     name = plan.metadata.get("site_name")
     shown = name if name and name != "env" else plan.site
-    return f"inventory-as-code plan for site `{shown}`"
+    return f"inventory-as-code plan for site {code_span(str(shown))}"
+
+
+def print_plan(
+    plan: Plan, fmt: str, *, detailed: bool, max_length: int, json_body: object | None
+) -> None:
+    """The plan on stdout: shared by `plan` and `show`."""
+    if fmt == "json":
+        body = plan.to_dict() if json_body is None else json_body
+        click.echo(safe_json(body, indent=2))
+    elif fmt == "markdown":
+        text = render_markdown(plan, title=plan_title(plan), limit=max_length, detailed=detailed)
+        click.echo(text, nl=False)
+    else:
+        make_console().print(render_text(plan, detailed=detailed), end="")
 
 
 @click.command("plan")
@@ -113,6 +131,20 @@ def plan_title(plan: Plan) -> str:
     default="text",
     show_default=True,
     help="text for people, json for tools, markdown for a pull-request comment.",
+)
+@click.option(
+    "--detailed",
+    is_flag=True,
+    help="List every object instead of a summary per product (JSON is always complete).",
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(min=1000),
+    default=GITHUB_COMMENT_LIMIT,
+    show_default=True,
+    metavar="CHARS",
+    help="With --format markdown: fit the comment into CHARS characters "
+    "(GitHub's limit; leave room for what your workflow adds).",
 )
 @click.option(
     "--out",
@@ -137,6 +169,8 @@ def plan_command(
     project: Path,
     site: str | None,
     fmt: str,
+    detailed: bool,
+    max_length: int,
     out: Path | None,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
@@ -150,16 +184,11 @@ def plan_command(
       inventory-as-code plan examples/corner-bookshop
       inventory-as-code plan --site production --out plan.json
       inventory-as-code plan --format markdown > comment.md
+      inventory-as-code plan --detailed
     """
     plan, client, _, _ = make_plan(project, site, targets, to_stderr=fmt != "text")
     client.close()
-    stdout = make_console()
-    if fmt == "json":
-        click.echo(safe_json(plan.to_dict(), indent=2))
-    elif fmt == "markdown":
-        click.echo(render_markdown(plan, title=plan_title(plan)))
-    else:
-        stdout.print(render_text(plan), end="")
+    print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
     if out is not None:
         write_plan_file(plan, out)
         make_console(stderr=fmt != "text").print(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_console
-from inventory_as_code.cli.plan import plan_title
-from inventory_as_code.plan.render_markdown import render_markdown
-from inventory_as_code.plan.render_text import render_text
+from inventory_as_code.cli.plan import print_plan
+from inventory_as_code.plan.render_markdown import GITHUB_COMMENT_LIMIT
 from inventory_as_code.plan.saved import PlanFileError, read_plan_file
 
 
@@ -24,15 +22,28 @@ from inventory_as_code.plan.saved import PlanFileError, read_plan_file
     show_default=True,
     help="As `plan --format`.",
 )
+@click.option(
+    "--detailed",
+    is_flag=True,
+    help="List every object instead of a summary per product (JSON is always complete).",
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(min=1000),
+    default=GITHUB_COMMENT_LIMIT,
+    show_default=True,
+    metavar="CHARS",
+    help="With --format markdown: fit the comment into CHARS characters.",
+)
 @handle_errors
-def show_command(planfile: Path, fmt: str) -> None:
+def show_command(planfile: Path, fmt: str, detailed: bool, max_length: int) -> None:
     """Show a plan saved by `plan --out`, after checking its checksum. Offline.
 
     Lets a CI job print, or post, exactly the plan it is about to apply.
 
     \b
     Examples:
-      inventory-as-code show plan.json
+      inventory-as-code show plan.json --detailed
       inventory-as-code show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
     try:
@@ -40,9 +51,4 @@ def show_command(planfile: Path, fmt: str) -> None:
     except PlanFileError as exc:
         make_console(stderr=True).print(f"Refused: {exc}")
         raise SystemExit(EXIT_REFUSED) from None
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
-    elif fmt == "markdown":
-        click.echo(render_markdown(plan, title=plan_title(plan)))
-    else:
-        make_console().print(render_text(plan), end="")
+    print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=data)

@@ -225,6 +225,8 @@ class Planner:
                             "variant": list(variant.key),
                             "product_id": live.id,
                             "variant_id": live_variant.id,
+                            # For readers ("price ... on 5 of 5 variants"); apply ignores it.
+                            "product_variants": len(product.variants),
                         },
                     )
                 )

@@ -1,4 +1,10 @@
-"""The plan as terminal text, Terraform style.
+"""The plan as terminal text, for ``plan``, ``show`` and ``apply DIR``.
+
+What can do harm comes first and in red: deletions (with their count), then
+tripped guard rails, then the differences the plan will not make. Then the
+changes, one entry per location and per product, summarised (see
+:mod:`.render_summary`); ``detailed=True`` gives every object instead. A plan
+of many products opens with a store-wide overview. The summary line ends it.
 
 Returns a ``rich.text.Text`` so the CLI decides about colour (terminal or
 not, ``NO_COLOR``); ``.plain`` is the same text without styles, which is what
@@ -7,45 +13,38 @@ the golden tests compare.
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from collections.abc import Sequence
 
 from rich.text import Text
 
-from inventory_as_code.plan.model import Action, Change, FieldChange, Plan
+from inventory_as_code.plan.model import Change, Kind, Plan
+from inventory_as_code.plan.render_common import (
+    SYMBOLS,
+    format_field_change,
+    format_origins,
+    format_value,
+    plural,
+    shown,
+)
+from inventory_as_code.plan.render_entries import (
+    Entry,
+    PlanView,
+    detail_entries,
+    detail_entry,
+    plan_view,
+)
+from inventory_as_code.plan.render_overview import (
+    OVERVIEW_MIN_PRODUCTS,
+    overview_lines,
+    stock_by_location,
+    units_line,
+)
+from inventory_as_code.plan.render_summary import summary_entries
 
-SYMBOLS = {
-    Action.CREATE: ("+", "green"),
-    Action.UPDATE: ("~", "yellow"),
-    Action.SWITCH_TRACKING: ("-/+", "bold magenta"),
-    Action.DELETE: ("-", "red"),
-}
+__all__ = ["format_field_change", "format_value", "render_text", "summary_line"]
 
-
-def format_value(value: Any) -> str:
-    if value is None:
-        return "(unset)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {format_value(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def format_field_change(change: FieldChange) -> str:
-    before, after = change.before, change.after
-    text = f"{format_value(before)} -> {format_value(after)}"
-    if (
-        isinstance(before, int)
-        and isinstance(after, int)
-        and not isinstance(before, bool)
-        and not isinstance(after, bool)
-    ):
-        text += f" ({after - before:+d})"
-    return text
+MAX_RAIL_ADDRESSES = 10
 
 
 def summary_line(plan: Plan) -> str:
@@ -66,68 +65,110 @@ def summary_line(plan: Plan) -> str:
     return line
 
 
+def deletions_heading(deletions: Sequence[Change]) -> str:
+    """``3 objects to DELETE from the live store (1 product, 2 variants):``."""
+    kinds = Counter(c.kind for c in deletions)
+    parts = ", ".join(plural(kinds[k], k.value) for k in Kind if kinds[k])
+    return f"{plural(len(deletions), 'object')} to DELETE from the live store ({parts}):"
+
+
+def rails_heading() -> str:
+    return "Guard rails tripped (apply refuses this plan without --force):"
+
+
+def unresolved_heading() -> str:
+    return "Unresolved (differences this plan will not make):"
+
+
 def unresolved_lines(plan: Plan) -> list[str]:
     """One line per unresolved difference, with the reason on the next."""
     lines = []
     for item in plan.unresolved:
-        desired = "not in the YAML" if item.desired is None else format_value(item.desired)
-        lines.append(
-            f"? {item.address}  {item.field}: live {format_value(item.live)}, YAML {desired}"
+        desired = (
+            "not in the YAML" if item.desired is None else f"YAML {format_value(item.desired)}"
         )
-        lines.append(f"    {item.reason}")
+        lines.append(
+            f"? {shown(item.address)}  {shown(item.field)}: live {format_value(item.live)}, "
+            + desired
+        )
+        lines.append(f"    {shown(item.reason)}")
     return lines
 
 
-def render_change(change: Change) -> Text:
-    symbol, style = SYMBOLS[change.action]
-    text = Text()
-    text.append(f"  {symbol} ", style=style)
-    text.append(change.address, style="bold")
-    if change.action is Action.SWITCH_TRACKING:
-        text.append("  (tracking method changes: the old count or flag is discarded)", style=style)
-    if change.reason:
-        text.append(f"  # {', '.join(str(o) for o in change.reason)}", style="dim")
+def render_entry(entry: Entry, text: Text, *, indent: str = "  ", loud: bool = False) -> None:
+    symbol, style = SYMBOLS[entry.action]
+    text.append(f"{indent}{symbol} ", style=style)
+    text.append(entry.address, style="bold red" if loud else "bold")
+    if entry.detail:
+        text.append(f"  {entry.detail}", style="red" if loud else "")
+    if entry.warning:
+        text.append(f"  ({entry.warning})", style=style)
+    origins = format_origins(entry.origins)
+    if origins:
+        text.append(f"  # {origins}", style="dim")
     text.append("\n")
-    if change.action is Action.CREATE and change.after:
-        for key, value in change.after.items():
-            text.append(f"      {key}: {format_value(value)}\n")
-    elif change.action is Action.DELETE and change.before:
-        for key, value in change.before.items():
-            text.append(f"      {key}: {format_value(value)}\n", style="dim")
-    else:
-        for field_change in change.fields:
-            text.append(f"      {field_change.field}: ")
-            text.append(format_field_change(field_change), style=style)
-            text.append("\n")
-    return text
+    for line in entry.lines:
+        text.append(f"{indent}    ")
+        if line.action is not None:
+            marker, marker_style = SYMBOLS[line.action]
+            text.append(f"{marker} ", style=marker_style)
+        text.append(line.text, style=style if line.action is None else SYMBOLS[line.action][1])
+        origins = format_origins(line.origins)
+        if origins:
+            text.append(f"  # {origins}", style="dim")
+        text.append("\n")
 
 
-def render_text(plan: Plan, *, show_notes: bool = True) -> Text:
+def _top(plan: Plan, view: PlanView, text: Text) -> None:
+    """What can do harm, first: deletions, tripped rails, unresolved differences."""
+    if view.deletions:
+        text.append(deletions_heading(view.deletions) + "\n", style="bold red")
+        for change in view.deletions:
+            render_entry(detail_entry(change), text, loud=True)
+        text.append("\n")
+    if plan.guard_rails:
+        text.append(rails_heading() + "\n", style="bold red")
+        for rail in plan.guard_rails:
+            text.append(f"  ! {shown(rail.message)}\n", style="red")
+            for address in rail.addresses[:MAX_RAIL_ADDRESSES]:
+                text.append(f"      {shown(address)}\n", style="red")
+            if len(rail.addresses) > MAX_RAIL_ADDRESSES:
+                more = len(rail.addresses) - MAX_RAIL_ADDRESSES
+                text.append(f"      ... and {more} more\n", style="red")
+        text.append("\n")
+    if plan.unresolved:
+        text.append(unresolved_heading() + "\n", style="bold yellow")
+        for line in unresolved_lines(plan):
+            text.append(f"  {line}\n", style="yellow" if line.startswith("?") else "dim")
+        text.append("\n")
+
+
+def render_text(plan: Plan, *, show_notes: bool = True, detailed: bool = False) -> Text:
+    """The plan for a terminal; ``detailed`` lists every object instead of summaries."""
+    view = plan_view(plan)
     text = Text()
-    for change in plan.changes:
-        text.append_text(render_change(change))
-    if plan.changes:
+    _top(plan, view, text)
+    if len(view.products) >= OVERVIEW_MIN_PRODUCTS:
+        text.append("Overview:\n", style="bold")
+        for line in overview_lines(view):
+            marker = SYMBOLS[line.action][0] + " " if line.action is not None else ""
+            text.append(f"  {marker}{line.text}\n")
+        units = units_line(stock_by_location(plan))
+        if units:
+            text.append(f"  {units}\n")
+        text.append("\n")
+    if detailed:
+        entries = detail_entries(view)
+    else:
+        entries = [detail_entry(c) for c in view.locations] + summary_entries(view.products)
+    for entry in entries:
+        render_entry(entry, text)
+    if entries:
         text.append("\n")
     if show_notes and plan.notes:
         text.append("Notes:\n", style="bold")
         for note in plan.notes:
-            text.append(f"  - {note.message}\n", style="dim")
-        text.append("\n")
-    if plan.unresolved:
-        text.append("Unresolved (differences this plan will not make):\n", style="bold yellow")
-        for line in unresolved_lines(plan):
-            text.append(f"  {line}\n", style="yellow" if line.startswith("?") else "dim")
-        text.append("\n")
-    if plan.guard_rails:
-        text.append(
-            "Guard rails tripped (apply refuses this plan without --force):\n", style="bold red"
-        )
-        for rail in plan.guard_rails:
-            text.append(f"  ! {rail.message}\n", style="red")
-            for address in rail.addresses[:10]:
-                text.append(f"      {address}\n", style="red")
-            if len(rail.addresses) > 10:
-                text.append(f"      ... and {len(rail.addresses) - 10} more\n", style="red")
+            text.append(f"  - {shown(note.message)}\n", style="dim")
         text.append("\n")
     text.append(summary_line(plan) + "\n", style="bold")
     return text

@@ -140,7 +140,9 @@ def test_plan_workflow_comments_uploads_and_annotates() -> None:
     plan = command_lines(by_id["plan"]["run"])
     assert plan == [
         'inventory-as-code plan "$INVENTORY_DIR" --site production --format markdown '
-        "--out plan.json > plan.md"
+        "--max-length 65000 --out plan.json > plan.md",
+        "inventory-as-code show plan.json --format markdown --max-length 300000 "
+        '>> "$GITHUB_STEP_SUMMARY"',
     ]
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload"))
     assert upload["with"]["name"] == "${{ env.PLAN_ARTIFACT }}"

@@ -120,8 +120,10 @@ def test_text_json_and_markdown_agree(example: str, tmp_path: Path) -> None:
         as_json["summary"]["delete"],
     )
     assert summary_of(text.stdout) == counts == summary_of(markdown)
-    created_in_text = re.findall(r"^  \+ (.+?)(?:  #.*)?$", text.stdout, re.M)
-    assert created_in_text == [c["address"] for c in as_json["changes"]]
+    # Every object is one flag away (the default text summarises per product).
+    detailed = run(str(project), "--detailed").stdout
+    created_in_text = re.findall(r"^  \+ (.+?)(?:  #.*)?$", detailed, re.M)
+    assert sorted(created_in_text) == sorted(c["address"] for c in as_json["changes"])
 
 
 def test_ci_without_a_site_refuses(tmp_path: Path) -> None:
@@ -221,3 +223,19 @@ def test_target_flag_limits_the_plan(tmp_path: Path) -> None:
         'stock["tote-bag"]["(default)"]["Pop-up Berlin"]',
     ]
     assert plan["metadata"]["targets"] == ['product["tote-bag"]', 'location["Outlet Hamburg"]']
+
+
+def test_names_with_terminal_escapes_are_shown_not_run(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "store.yaml").write_text(
+        'locations:\n  Main: {default: true}\n  "Pop-up\\e]8;;http://evil\\e\\\\ \\e[2J": {}\n'
+        "products:\n  mug:\n    name: \"Mug\\u202e gpj.exe\"\n    price: '5.00'\n    sku: MUG\n"
+        "    stock: {Main: 1}\n",
+        encoding="utf-8",
+    )
+    result = run(str(project))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b[2J" in result.output  # shown, escaped, where the reviewer can see it
+    assert "\\u202e" in result.output

@@ -1,4 +1,11 @@
-"""Text, JSON and Markdown read the same Plan; saved plans refuse hand edits."""
+"""Text, JSON and Markdown read the same Plan; saved plans refuse hand edits.
+
+The text a reviewer reads: grouped by product, uniform changes summarised,
+a new product as one entry, the policy on quantity lines, renames as renames,
+and deletions, tripped rails and unresolved differences first. Goldens for
+the render cases: ``goldens/render/<case>.{txt,detailed.txt,md}``
+(``UPDATE_GOLDENS=1`` rewrites them; review the diff).
+"""
 
 from __future__ import annotations
 
@@ -10,28 +17,20 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from inventory_as_code.live import LiveLocation, LiveStore
-from inventory_as_code.model import (
-    DesiredState,
-    FrozenMap,
-    Location,
-    Option,
-    Product,
-    StockEntry,
-    Tracking,
-    Variant,
-)
-from inventory_as_code.plan.model import Kind, Plan
-from inventory_as_code.plan.planner import build_plan
-from inventory_as_code.plan.render_markdown import GITHUB_COMMENT_LIMIT, render_markdown
+from inventory_as_code.plan import render_common
+from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.render_markdown import render_markdown
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import PlanFileError, read_plan_file, write_plan_file
 from tests.plan.cases import BY_NAME, CASES, Case
+from tests.plan.conftest import check_golden
+from tests.plan.render_cases import RENDER_BY_NAME, RENDER_CASES
 
 SCHEMA = json.loads(
     (Path(__file__).parents[2] / "inventory_as_code/schemas/plan.schema.json").read_text()
 )
 SUMMARY = re.compile(r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete\.")
+ALL_CASES = CASES + RENDER_CASES
 
 
 def text_counts(text: str) -> tuple[int, int, int]:
@@ -51,7 +50,7 @@ def markdown_counts(markdown: str) -> tuple[int, int, int]:
     return (create, update, delete)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.name)
 def test_formats_agree_and_json_fits_the_schema(
     case: Case, planned: Callable[[Case], Plan]
 ) -> None:
@@ -63,6 +62,7 @@ def test_formats_agree_and_json_fits_the_schema(
     from_json = (body["summary"]["create"], body["summary"]["update"], body["summary"]["delete"])
     markdown = render_markdown(plan)
     assert text_counts(render_text(plan).plain) == from_json
+    assert text_counts(render_text(plan, detailed=True).plain) == from_json
     assert text_counts(markdown) == from_json
     assert markdown_counts(markdown) == from_json
     assert len(body["changes"]) == sum(from_json)
@@ -70,7 +70,130 @@ def test_formats_agree_and_json_fits_the_schema(
         assert rail.message in markdown
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", RENDER_CASES, ids=lambda c: c.name)
+def test_render_goldens(case: Case, planned: Callable[[Case], Plan]) -> None:
+    plan = planned(case)
+    check_golden(f"render/{case.name}", render_text(plan).plain)
+    check_golden(f"render/{case.name}.detailed", render_text(plan, detailed=True).plain)
+    check_golden(f"render/{case.name}.md", render_markdown(plan))
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.name)
+def test_detailed_lists_every_object_and_json_stays_complete(
+    case: Case, planned: Callable[[Case], Plan]
+) -> None:
+    plan = planned(case)
+    detailed = render_text(plan, detailed=True).plain
+    for change in plan.changes:
+        assert change.address in detailed
+    assert [c["address"] for c in plan.to_dict()["changes"]] == [c.address for c in plan.changes]
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines()]
+
+
+def test_uniform_changes_read_as_one_line_each(planned: Callable[[Case], Plan]) -> None:
+    plan = planned(RENDER_BY_NAME["render_uniform"])
+    text = render_text(plan).plain
+    assert (
+        '~ product["tee"]  price: "10.00" -> "11.00" on 5 of 5 variants  # products.yaml:6:12'
+        in lines_of(text)
+    )
+    assert 'price: "10.00" -> "8.00" on 2 of 3 variants (Blue, Red)' in text
+    assert "quantity +3 at Outlet Hamburg on 8 variants, policy: set" in text
+    assert (
+        "quantity: 8 different values -> 10 at Online store on 8 variants (+52 units in all), "
+        "policy: at_least (top-up)" in text
+    )
+    assert "preorder.enabled: false -> true at 2 locations on 6 stock items" in text
+    # One entry per product, no line per object: those are one flag away.
+    assert "variant[" not in text and "stock[" not in text
+    assert len(text.splitlines()) < len(render_text(plan, detailed=True).plain.splitlines()) / 4
+
+
+def test_a_new_product_is_one_entry_with_its_counts(planned: Callable[[Case], Plan]) -> None:
+    text = render_text(planned(BY_NAME["product_create"])).plain
+    heads = [line for line in text.splitlines() if re.match(r"  \S+ \w+\[", line)]
+    assert heads == [
+        '  + product["organic-tee"]  "Organic Tee", 2 variants (Size: S, M), '
+        'prices "25.00" to "27.00"  # products.yaml:2:3'
+    ]
+    assert (
+        "stock: Online store 2 items, 25 units; Pop-up Berlin 2 items in stock; policy: initial"
+        in text
+    )
+
+
+def test_quantity_lines_say_their_policy(planned: Callable[[Case], Plan]) -> None:
+    plan = planned(RENDER_BY_NAME["render_policies"])
+    text = render_text(plan).plain
+    assert "quantity: 30 -> 40 (+10) at Online store on variant S, policy: set" in text
+    assert "quantity: 3 -> 10 (+7) at Outlet Hamburg on variant M, policy: at_least (top-up)" in (
+        text
+    )
+    assert "new stock at Online store on variant L: 1 item, 6 units, policy: initial" in text
+    detailed = render_text(plan, detailed=True).plain
+    assert "quantity: 30 -> 40 (+10)  policy: set" in detailed
+    assert "quantity: 3 -> 10 (+7)  policy: at_least (top-up)" in detailed
+    assert "quantity: 6  policy: initial" in detailed
+    markdown = render_markdown(plan)
+    assert "policy: set" in markdown and "policy: at_least (top-up)" in markdown
+
+
+@pytest.mark.parametrize("detailed", [False, True])
+def test_deletions_rails_and_unresolved_come_first(
+    planned: Callable[[Case], Plan], detailed: bool
+) -> None:
+    text = render_text(planned(RENDER_BY_NAME["render_top"]), detailed=detailed)
+    plain = text.plain
+    assert plain.startswith("2 objects to DELETE from the live store (2 products):\n")
+    order = [
+        plain.index("to DELETE"),
+        plain.index('  - product["cap"]'),
+        plain.index('  - product["mug"]'),
+        plain.index("Guard rails tripped"),
+        plain.index("Unresolved"),
+        plain.index('  ~ product["tee"]' if not detailed else '  ~ stock["tee"]'),
+        plain.index("Plan: "),
+    ]
+    assert order == sorted(order)
+    red = {plain[s.start : s.end] for s in text.spans if "red" in str(s.style)}
+    assert "2 objects to DELETE from the live store (2 products):\n" in red
+    assert 'product["mug"]' in red
+
+
+def test_renames_read_as_renames(planned: Callable[[Case], Plan]) -> None:
+    plan = planned(RENDER_BY_NAME["render_renames"])
+    for text in (
+        render_text(plan).plain,
+        render_text(plan, detailed=True).plain,
+        render_markdown(plan),
+    ):
+        assert 'product["tee"]  renamed from "old-tee"' in text
+        assert 'location["Outlet Hamburg"]  renamed from "Outlet HH"' in text
+        assert 'option "Colour" renamed to "Color"' in text
+        assert 'choice "Grey" of option "Color" renamed to "Gray"' in text
+        assert "slug:" not in text and "option[" not in text
+
+
+@pytest.mark.parametrize("name", ["render_uniform", "render_renames", "render_top"])
+def test_every_name_passes_through_one_door(
+    planned: Callable[[Case], Plan], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Every name goes through render_common.shown, which makes it terminal-safe."""
+    plan = planned(RENDER_BY_NAME[name])
+    secret = re.compile(r"Outlet|Hamburg|tee|Tee|ebook|mug|Mug|products\.yaml|store\.yaml")
+    monkeypatch.setattr(render_common, "safe_text", lambda text: secret.sub("#", text))
+    for text in (
+        render_text(plan).plain,
+        render_text(plan, detailed=True).plain,
+        render_markdown(plan),
+    ):
+        assert not secret.search(text), secret.findall(text)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.name)
 def test_to_dict_from_dict_round_trip(case: Case, planned: Callable[[Case], Plan]) -> None:
     plan = planned(case)
     assert Plan.from_dict(plan.to_dict()) == plan
@@ -114,79 +237,3 @@ def test_not_a_plan_is_refused_clearly(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(PlanFileError, match="not a saved plan"):
         read_plan_file(path)
-
-
-# --- Markdown size ------------------------------------------------------------------
-
-
-def big_plan(products: int) -> Plan:
-    """Every kind of change, with long names: the worst case for a PR comment."""
-    stores = [f"Pop-up store number {n} in a city with a long name" for n in range(2)]
-    locations = {"Online store": Location("Online store", is_default=True)}
-    locations.update({name: Location(name) for name in stores})
-    stock = FrozenMap(
-        {
-            "Online store": StockEntry(tracking=Tracking.QUANTITY, quantity=7),
-            **{name: StockEntry(tracking=Tracking.IN_STOCK, in_stock=True) for name in stores},
-        }
-    )
-    catalog = {}
-    for n in range(products):
-        slug = f"a-product-with-a-rather-long-slug-{n:05d}"
-        sizes = ("Small", "Medium", "Large")
-        catalog[slug] = Product(
-            slug=slug,
-            name=f"Product {n}",
-            options=(Option("Size", sizes),),
-            variants=tuple(
-                Variant((s,), sku=f"SKU-{n}-{s}", price="10.00", stock=stock) for s in sizes
-            ),
-        )
-    desired = DesiredState(locations=FrozenMap(locations), products=FrozenMap(catalog))
-    live = LiveStore(
-        locations=(LiveLocation("loc-0", "Online store", True, "1"),),
-        business_locations=(),
-        products={},
-        inventory={},
-    )
-    return build_plan(desired, live)
-
-
-def shown_changes(markdown: str) -> int:
-    return len(re.findall(r"^[+!-] (?:location|product|variant|stock)\[", markdown, re.M))
-
-
-def test_markdown_of_thousands_of_changes_fits_a_github_comment() -> None:
-    plan = big_plan(300)  # 2 locations + 300 products + 900 variants + 2,700 stock items
-    assert len(plan.changes) == 3902
-    markdown = render_markdown(plan, title="inventory-as-code plan for site `production`")
-    assert len(markdown) < GITHUB_COMMENT_LIMIT
-    shown = shown_changes(markdown)
-    left_out = int(re.search(r"_(\d+) change\(s\) not shown", markdown)[1])  # type: ignore[index]
-    assert shown > 0 and shown + left_out == len(plan.changes)
-    assert "Plan: 3902 to create, 0 to update, 0 to delete." in markdown
-    assert markdown.count("<details>") == markdown.count("</details>")
-    assert markdown.count("```") % 2 == 0
-
-
-@pytest.mark.parametrize("products", [1, 50, 120, 200, 1000])
-def test_markdown_stays_under_the_limit_at_any_size(products: int) -> None:
-    plan = big_plan(products)
-    markdown = render_markdown(plan)
-    assert len(markdown) < GITHUB_COMMENT_LIMIT
-    match = re.search(r"_(\d+) change\(s\) not shown", markdown)
-    left_out = int(match[1]) if match else 0
-    assert shown_changes(markdown) + left_out == len(plan.changes)
-
-
-def test_small_markdown_shows_every_change_and_no_truncation_note(
-    planned: Callable[[Case], Plan],
-) -> None:
-    plan = planned(BY_NAME["product_create"])
-    markdown = render_markdown(plan)
-    assert shown_changes(markdown) == len(plan.changes)
-    assert "not shown" not in markdown
-    for kind in Kind:
-        count = sum(1 for c in plan.changes if c.kind is kind)
-        if count:
-            assert f": {count} change(s)</summary>" in markdown
