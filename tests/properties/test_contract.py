@@ -164,7 +164,12 @@ def edit(doc: dict[str, Any], what: str, data: st.DataObject) -> dict[str, Any]:
         product["options"]["Size"].pop()
         product.get("variants", {}).clear()
     elif what == "swatch" and product and "Color" in (product.get("options") or {}):
-        swatches = product["options"]["Color"]["swatches"]
+        color = product["options"]["Color"]
+        if isinstance(color, list):
+            # A dashboard swatch option written as a list: manage its colours now.
+            product["options"]["Color"] = {"swatches": {c: data.draw(COLORS) for c in color}}
+            return doc
+        swatches = color["swatches"]
         if data.draw(st.booleans()):
             swatches[next(iter(swatches))] = data.draw(COLORS)
         elif "Red" not in swatches:
