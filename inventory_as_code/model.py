@@ -257,6 +257,9 @@ class DesiredState:
     prune: Prune = field(default_factory=Prune)
     moves: tuple[Move, ...] = ()
     files: tuple[str, ...] = field(default=(), compare=False)
+    # What loading said besides problems (e.g. a file skipped as another tool's),
+    # so a plan can say it too: a reviewer must see what was not read.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def default_location(self) -> Location | None:

@@ -19,7 +19,7 @@ Validation is offline: nothing here touches the network or credentials.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inventory_as_code._gc import paused_gc
@@ -169,4 +169,5 @@ def load_project(path: Path) -> DesiredState:
     result = check_project(path)
     if result.state is None:
         raise ConfigError(result.problems)
-    return result.state
+    notes = tuple(f"{n.file}: {n.message}" if n.file else n.message for n in result.notes)
+    return replace(result.state, notes=notes) if notes else result.state

@@ -90,6 +90,7 @@ class Planner:
         self.changes.extend(stock.prune_changes())
         self.notes.extend(stock.notes())
         self._plan_unmanaged_products()
+        self.notes += [Note("PROJECT_FILES", note) for note in self.desired.notes]
         check_feasibility(self.desired, self.live, self.changes, self.renamed.conflicts)
         changes, unresolved = self.changes, self.unresolved
         if self.options.targets:
