@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
@@ -241,6 +242,7 @@ def write(project: Path, doc: dict[str, Any]) -> None:
         )
 
 
+@pytest.mark.timeout(120 + EXAMPLES)  # about 0.3 s an example; longer runs get more time
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
