@@ -16,14 +16,35 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from inventory_as_code.emulator._errors import ApiError, app_error, invalid
 from inventory_as_code.emulator._faults import FaultConfig
 
-if TYPE_CHECKING:
-    from inventory_as_code.emulator._engine import Emulator
+
+class Administered(Protocol):
+    """What the admin surface needs of the engine (so the two modules need not import
+    each other: the engine imports this module, this module knows only the protocol)."""
+
+    @property
+    def faults(self) -> FaultConfig: ...
+
+    def requests(self) -> list[dict[str, Any]]: ...
+
+    def clear_requests(self) -> None: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def reset(self) -> None: ...
+
+    def seed(self, doc: Mapping[str, Any], site_id: str | None = None) -> dict[str, Any]: ...
+
+    def set_faults(self, faults: FaultConfig | None) -> None: ...
+
+    def set_catalog_version(self, site_id: str, version: str) -> None: ...
+
 
 _CATALOG = re.compile(r"^/_emulator/sites/(?P<site>[^/]+)/catalog-version$")
 
@@ -40,7 +61,9 @@ def _body(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def handle_admin(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> tuple[int, Any]:
+def handle_admin(
+    emu: Administered, method: str, path: str, query: str, raw: bytes
+) -> tuple[int, Any]:
     try:
         return 200, _route(emu, method, path.rstrip("/"), query, raw)
     except ApiError as err:
@@ -49,7 +72,7 @@ def handle_admin(emu: Emulator, method: str, path: str, query: str, raw: bytes) 
         return 400, invalid("", str(err)).body()
 
 
-def _route(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> Any:
+def _route(emu: Administered, method: str, path: str, query: str, raw: bytes) -> Any:
     key = (method, path)
     if key == ("GET", "/_emulator/health"):
         return {"ok": True}

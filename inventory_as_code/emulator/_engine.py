@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from inventory_as_code.emulator import _db
+from inventory_as_code.emulator._admin import handle_admin
 from inventory_as_code.emulator._context import Ctx, Request, decode_get_payload, parse_json_body
 from inventory_as_code.emulator._errors import ApiError, app_error
 from inventory_as_code.emulator._faults import FaultConfig, FaultRule, RateLimiter
@@ -165,8 +166,6 @@ class Emulator:
             request_id=f"emu-{next(self._request_ids):08d}",
         )
         if call.path == "/_emulator" or call.path.startswith("/_emulator/"):
-            from inventory_as_code.emulator._admin import handle_admin
-
             status, payload = handle_admin(self, call.method, call.path, call.query, call.body)
             return self._respond(call, status, payload)
         started = time.monotonic()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._limits import VARIANTS_PAGE
 from inventory_as_code.wix._paging import cursor_pages
 from inventory_as_code.wix._types import CatalogVersion, ReadOnlyVariant

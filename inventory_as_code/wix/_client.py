@@ -20,7 +20,6 @@ never part of an exception, and the client's own repr leaves it out.
 
 from __future__ import annotations
 
-import enum
 import ipaddress
 import json
 import logging
@@ -28,13 +27,14 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from inventory_as_code import __version__
+from inventory_as_code.wix._catalog import CatalogAPI, VariantsAPI
+from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._exceptions import (
     OutcomeUnknownError,
     WixAPIError,
@@ -42,6 +42,9 @@ from inventory_as_code.wix._exceptions import (
     WixTransportError,
     api_error_for,
 )
+from inventory_as_code.wix._inventory import InventoryAPI
+from inventory_as_code.wix._locations import LocationsAPI
+from inventory_as_code.wix._products import ProductsAPI
 from inventory_as_code.wix._ratelimit import DEFAULT_BURST, DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
 from inventory_as_code.wix._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from inventory_as_code.wix._stats import RequestStats
@@ -50,27 +53,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://www.wixapis.com"
 DEFAULT_TIMEOUT = 30.0
-
-
-class Idempotency(enum.Enum):
-    SAFE = "safe"
-    GUARDED = "guarded"
-    UNSAFE = "unsafe"
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """One Wix REST method: a stable name, the HTTP method and a path template."""
-
-    name: str
-    method: str
-    path: str
-    idempotency: Idempotency
-
-    def format_path(self, params: Mapping[str, str] | None) -> str:
-        if not params:
-            return self.path
-        return self.path.format(**{k: quote(str(v), safe="") for k, v in params.items()})
 
 
 def redact_url(url: str) -> str:
@@ -184,12 +166,6 @@ class WixClient:
                 "Accept": "application/json",
             },
         )
-        # Late import: the endpoint modules import this one for Endpoint.
-        from inventory_as_code.wix._catalog import CatalogAPI, VariantsAPI
-        from inventory_as_code.wix._inventory import InventoryAPI
-        from inventory_as_code.wix._locations import LocationsAPI
-        from inventory_as_code.wix._products import ProductsAPI
-
         self.catalog = CatalogAPI(self)
         self.inventory = InventoryAPI(self)
         self.products = ProductsAPI(self)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, run_bulk
-from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._exceptions import PreconditionError, WixError
 from inventory_as_code.wix._limits import INVENTORY_ADJUST_BULK, INVENTORY_BULK, INVENTORY_PAGE
 from inventory_as_code.wix._paging import cursor_pages

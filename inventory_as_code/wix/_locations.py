@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._exceptions import LocationNotReadyError
 from inventory_as_code.wix._limits import LOCATIONS_PAGE, STORES_LOCATIONS_PAGE
 from inventory_as_code.wix._paging import cursor_pages, offset_pages

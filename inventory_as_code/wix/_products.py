@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, chunk_by_weight, run_bulk
-from inventory_as_code.wix._client import Endpoint, Idempotency
+from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._inventory_results import inventory_results
 from inventory_as_code.wix._limits import PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS, PRODUCTS_PAGE
 from inventory_as_code.wix._paging import cursor_pages
