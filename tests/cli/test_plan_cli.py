@@ -239,3 +239,23 @@ def test_names_with_terminal_escapes_are_shown_not_run(tmp_path: Path) -> None:
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "\\x1b[2J" in result.output  # shown, escaped, where the reviewer can see it
     assert "\\u202e" in result.output
+
+
+def test_unresolved_differences_make_detailed_exitcode_2(tmp_path: Path) -> None:
+    from inventory_as_code.cli import main
+
+    project = tmp_path / "shop"
+    project.mkdir()
+    store = (
+        "locations:\n  Main: {default: true}\n"
+        "products:\n  ebook:\n    name: Ebook\n    price: '5.00'\n"
+    )
+    (project / "store.yaml").write_text(store + "    type: physical\n")
+    runner = CliRunner()
+    applied = runner.invoke(main, ["apply", str(project), "--auto-approve"], env=NO_SITE)
+    assert applied.exit_code == 0, applied.output
+    (project / "store.yaml").write_text(store + "    type: digital\n")
+    result = run(str(project), "--detailed-exitcode")
+    assert result.exit_code == 2, result.output  # nothing to apply, but not in sync
+    assert "matches the YAML" not in result.output
+    assert 'product["ebook"]' in result.output and "Unresolved" in result.output
