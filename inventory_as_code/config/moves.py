@@ -64,8 +64,18 @@ def check_moves(
     good: list[Located] = []
     seen_from: dict[tuple[Any, ...], Move] = {}
     seen_to: dict[tuple[Any, ...], Move] = {}
+    froms = {(m.kind, m.product, m.option, m.old) for m, _ in moves}
     for move, path in moves:
         origin = move.origin or Origin("", 1, 1)
+        if (move.kind, move.product, move.option, move.new) in froms:
+            # a -> b and b -> c: b cannot be both in the YAML and not in it.
+            ctx.report(
+                origin,
+                path,
+                f'renames chain through "{move.new}" (another entry renames it again).',
+                "write one entry from the name in the live store to the final name.",
+            )
+            continue
         problem = _problem(move, locations, products)
         if problem is not None:
             ctx.report(origin, path, *problem)
@@ -86,19 +96,7 @@ def check_moves(
             seen_from[(*scope, move.old)] = move
             seen_to[(*scope, move.new)] = move
             good.append((move, path))
-    chained = {(m.kind, m.product, m.option, m.new) for m, _ in good}
-    out = []
-    for move, path in good:
-        if (move.kind, move.product, move.option, move.old) in chained:
-            ctx.report(
-                move.origin or Origin("", 1, 1),
-                path,
-                f'renames chain through "{move.old}" (another entry renames something to it).',
-                "write one entry from the name in the live store to the final name.",
-            )
-            continue
-        out.append(move)
-    return tuple(out)
+    return tuple(move for move, _ in good)
 
 
 def _problem(

@@ -190,6 +190,11 @@ def _describe(
         )
     if keyword in ("maxItems", "maxProperties"):
         count = len(instance)
+        if keyword == "maxProperties" and expected == 1:
+            return (
+                f"has {count} entries ({', '.join(map(str, instance))}); one is allowed here.",
+                hint or "split it into one entry each.",
+            )
         if keyword == "maxProperties" and expected == 6:
             return (
                 f"has {count} options; Wix allows at most 6 per product.",
