@@ -7,11 +7,18 @@ from pathlib import Path
 
 import click
 
+from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_console
 from inventory_as_code.cli.plan import plan_title
 from inventory_as_code.plan.render_markdown import render_markdown
 from inventory_as_code.plan.render_text import render_text
-from inventory_as_code.plan.saved import PlanFileError, read_plan_file
+from inventory_as_code.plan.saved import (
+    PLAN_KEY_ENV,
+    PlanFileError,
+    is_signed,
+    plan_key,
+    read_plan_file,
+)
 
 
 @click.command("show")
@@ -28,6 +35,10 @@ from inventory_as_code.plan.saved import PlanFileError, read_plan_file
 def show_command(planfile: Path, fmt: str) -> None:
     """Show a plan saved by `plan --out`, after checking its checksum. Offline.
 
+    A signed plan's signature is checked when INVENTORY_AS_CODE_PLAN_KEY is
+    set. Guard rails show as accepted or not when the plan was made; `apply`
+    reads the acceptances again from the checked-out project.
+
     Lets a CI job print, or post, exactly the plan it is about to apply.
 
     \b
@@ -35,11 +46,16 @@ def show_command(planfile: Path, fmt: str) -> None:
       inventory-as-code show plan.json
       inventory-as-code show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
+    key = plan_key()
     try:
-        plan, data = read_plan_file(planfile)
+        plan, data = read_plan_file(planfile, key=key)
     except PlanFileError as exc:
-        make_console(stderr=True).print(f"Refused: {exc}")
+        make_console(stderr=True).print(f"Refused: {safe_text(str(exc))}")
         raise SystemExit(EXIT_REFUSED) from None
+    if key is None and is_signed(data):
+        make_console(stderr=True).print(
+            f"Note: the plan is signed; set {PLAN_KEY_ENV} to check the signature."
+        )
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     elif fmt == "markdown":
