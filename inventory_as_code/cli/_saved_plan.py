@@ -51,7 +51,11 @@ def load_desired(project: Path) -> DesiredState:
         for problem in exc.problems:
             shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
             err.print(safe_text(str(shown), keep_newlines=True))
-        err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
+        err.print(
+            f"{len(exc.problems)} problem(s) in the YAML of {project}; run `inventory-as-code "
+            "validate`. A saved plan is checked against the checked-out project: pass its "
+            "folder with --project (default: the current folder)."
+        )
         raise SystemExit(EXIT_ERROR) from None
 
 
