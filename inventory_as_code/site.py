@@ -12,6 +12,7 @@ In order:
        site_id_env = "WIX_PROD_SITE_ID"   # or: site_id = "..." (not a secret)
        requests_per_minute = 150           # optional
        guard_rails = { max_touched_share = 0.2 }   # optional, overrides [guard_rails]
+                                                   # and adds [[...guard_rails.accept]] entries
 
 3. No ``--site`` but ``WIX_API_KEY`` / ``WIX_SITE_ID`` set: that site
    (``WIX_API_BASE_URL`` points it at an emulator server).
@@ -35,8 +36,8 @@ from typing import Any
 from inventory_as_code.config.problems import did_you_mean
 from inventory_as_code.config.projectfile import PROJECT_CONFIG as PROJECT_CONFIG
 from inventory_as_code.config.projectfile import ProjectConfigError, read_project_config
+from inventory_as_code.config.rails import GuardRailSettings, merge_rails, parse_rail_table
 from inventory_as_code.errors import InventoryAsCodeError
-from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._client import DEFAULT_BASE_URL, check_api_key
 
@@ -115,22 +116,21 @@ def check_project_folder(project_dir: Path) -> None:
 
 
 def load_guard_rails(project_dir: Path, site: SiteSettings | None) -> GuardRailSettings:
-    """``[guard_rails]`` of the project, overridden by ``[sites.NAME.guard_rails]``."""
+    """``[guard_rails]`` of the project, overridden by ``[sites.NAME.guard_rails]``.
+
+    The acceptances (``[[guard_rails.accept]]``) of both apply. Always read
+    from the project on disk: ``apply FILE`` too reads them from the
+    checked-out project, never from the plan.
+    """
     data = load_project_config(project_dir)
-    merged: dict[str, Any] = dict(data.get("guard_rails", {}) or {})
-    if site is not None:
-        merged.update(site.guard_rails or {})
-    allowed = set(GuardRailSettings.__dataclass_fields__)
-    unknown = sorted(set(merged) - allowed)
-    if unknown:
-        raise SiteError(
-            f"{project_dir / PROJECT_CONFIG}: unknown guard rail setting(s) {', '.join(unknown)}"
-            f"{did_you_mean(unknown[0], allowed)} (allowed: {', '.join(sorted(allowed))})"
-        )
-    try:
-        return GuardRailSettings(**merged)
-    except TypeError as exc:
-        raise SiteError(f"{project_dir / PROJECT_CONFIG}: [guard_rails]: {exc}") from None
+    project = parse_rail_table(data.get("guard_rails", {}))
+    own = None
+    if site is not None and site.guard_rails is not None:
+        own = parse_rail_table(site.guard_rails, f"sites.{site.name}.guard_rails")
+    issues = project.issues + (own.issues if own is not None else ())
+    if issues:
+        raise SiteError(f"{project_dir / PROJECT_CONFIG}: {issues[0].message}")
+    return merge_rails(project, own)
 
 
 def resolve_site(

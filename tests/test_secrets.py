@@ -62,7 +62,11 @@ def test_no_command_reveals_the_api_key(
         (good, ["plan", str(project), "--format", "json"], 0),
         (good, ["plan", str(project), "--format", "markdown"], 0),
         (good, ["plan", str(project), "--out", str(plan_file)], 0),
-        (good, ["apply", str(plan_file), "--report-json", str(report_a)], 0),
+        (
+            good,
+            ["apply", str(plan_file), "--project", str(project), "--report-json", str(report_a)],
+            0,
+        ),
         (good, ["plan", str(project), "--detailed-exitcode"], 0),
         (wrong, ["plan", str(project)], 1),
         (wrong, ["apply", str(project), "--auto-approve", "--report-json", str(report_b)], 1),

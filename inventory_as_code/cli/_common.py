@@ -5,7 +5,8 @@ Exit codes (documented in the README):
   1  error: nothing was done, or validation failed
   2  plan --detailed-exitcode: there are changes
   3  apply: partly applied (the report says exactly what)
-  4  apply: refused (stale or unsafe plan)
+  4  apply: refused (stale, edited or unsafe plan); plan --detailed-exitcode:
+     a guard rail trips that apply would refuse
 """
 
 from __future__ import annotations

@@ -1,8 +1,18 @@
-"""`inventory-as-code apply`: make the live store match the YAML, or a saved plan."""
+"""`inventory-as-code apply`: make the live store match the YAML, or a saved plan.
+
+A saved plan (``apply FILE``) is not trusted with the store (see
+:mod:`inventory_as_code.plan.binding`): the site, base URL and credentials
+come from the command line and the checked-out project (``--project``), the
+plan is made again from that project's YAML against the live store, and only
+the saved changes that plan also makes are executed, guarded by the saved
+revisions. Guard rails are checked on what is executed, with the project's
+acceptances.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,23 +20,24 @@ import click
 
 from inventory_as_code._terminal import safe_json, safe_text
 from inventory_as_code.apply.calls import Batch
-from inventory_as_code.apply.report import ApplyReport, render_report
+from inventory_as_code.apply.report import ApplyReport, Outcome, Status, render_report
 from inventory_as_code.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
-    EXIT_REFUSED,
     handle_errors,
     in_ci,
     make_console,
     site_option,
 )
+from inventory_as_code.cli._saved_plan import bound_saved_plan, refuse
 from inventory_as_code.cli.plan import make_plan
-from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.guard_rails import blocking_rails
+from inventory_as_code.plan.model import Change, Plan
 from inventory_as_code.plan.render_text import render_text
-from inventory_as_code.plan.saved import PlanFileError, read_plan_file
-from inventory_as_code.site import connect
 from inventory_as_code.wix import WixClient
-from inventory_as_code.workflow import apply_plan, require_catalog_v3
+from inventory_as_code.workflow import apply_plan
+
+NOT_IN_CURRENT_PLAN = "NOT_IN_CURRENT_PLAN"
 
 
 def _progress_printer(client: WixClient) -> object:
@@ -47,11 +58,22 @@ def _progress_printer(client: WixClient) -> object:
     return report
 
 
-def _refuse(message: str) -> None:
+def _check_report_path(report_json: Path | None) -> None:
+    """Before anything is applied: a report that cannot be written is found out now."""
+    if report_json is None:
+        return
+    folder = report_json.parent
+    if not folder.is_dir():
+        _fail(f"--report-json {report_json}: the folder {folder} does not exist; nothing applied.")
+    if not os.access(folder, os.W_OK) or (report_json.exists() and not report_json.is_file()):
+        _fail(f"--report-json {report_json}: cannot write there; nothing applied.")
+
+
+def _fail(message: str) -> None:
     console = make_console(stderr=True)
-    console.print("Refused: ", style="bold red", end="")
+    console.print("Error: ", style="bold red", end="")
     console.print(safe_text(message))
-    raise SystemExit(EXIT_REFUSED)
+    raise SystemExit(EXIT_ERROR)
 
 
 def _execute(
@@ -62,14 +84,41 @@ def _execute(
     check_after: bool,
     report_json: Path | None,
     fmt: str,
+    skipped: tuple[Change, ...] = (),
 ) -> None:
-    report = apply_plan(
-        client,
-        plan,
-        progress=_progress_printer(client),  # type: ignore[arg-type]
-        all_or_nothing=all_or_nothing,
-        check_after=check_after,
-    )
+    if plan.empty:
+        report = ApplyReport()
+    elif all_or_nothing and skipped:
+        # Something the plan would change already moved: nothing at all is sent.
+        report = ApplyReport(refused=True)
+        for change in plan.changes:
+            report.set(
+                Outcome(
+                    change.address,
+                    change.action,
+                    Status.NOT_ATTEMPTED,
+                    message="all-or-nothing: other objects moved since the plan",
+                )
+            )
+    else:
+        report = apply_plan(
+            client,
+            plan,
+            progress=_progress_printer(client),  # type: ignore[arg-type]
+            all_or_nothing=all_or_nothing,
+            check_after=check_after,
+        )
+    for change in skipped:
+        report.set(
+            Outcome(
+                change.address,
+                change.action,
+                Status.STALE,
+                NOT_IN_CURRENT_PLAN,
+                "not made by a plan of the checked-out YAML against the store now (applied "
+                "already, or the YAML or the store changed since the plan); not sent",
+            )
+        )
     _finish(report, report_json, fmt)
 
 
@@ -83,11 +132,39 @@ def _finish(report: ApplyReport, report_json: Path | None, fmt: str) -> None:
     raise SystemExit(report.exit_code)
 
 
+def _refuse_rails(plan: Plan) -> None:
+    blocking = blocking_rails(plan)
+    if not blocking:
+        return
+    names = ", ".join(f"{r.code} ({r.kind})" if r.kind else r.code for r in blocking)
+    lines = [f"the plan trips guard rails that no acceptance covers: {names}."]
+    lines += [f"  {r.code}: {r.message}" for r in blocking]
+    lines.append(
+        "If this is intended, accept each rail in inventory-as-code.toml, in a reviewed change "
+        "([[guard_rails.accept]] with rail, kind, max = the number of objects, reason), or "
+        "apply with --force at a terminal."
+    )
+    refuse("\n".join(lines))
+
+
 @click.command("apply")
 @click.argument("source", type=click.Path(exists=True, path_type=Path), default=".", required=False)
 @site_option
+@click.option(
+    "--project",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With a saved plan: the checked-out project (YAML and inventory-as-code.toml) the plan "
+    "must agree with, and whose site settings and guard rail acceptances are used. "
+    "Default: the current folder.",
+)
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
-@click.option("--force", is_flag=True, help="Apply even though the plan trips guard rails.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Apply even though the plan trips guard rails (for a person at a terminal; in CI, "
+    "accept the rail in inventory-as-code.toml instead, where it is reviewed).",
+)
 @click.option(
     "--all-or-nothing",
     is_flag=True,
@@ -124,6 +201,7 @@ def _finish(report: ApplyReport, report_json: Path | None, fmt: str) -> None:
 def apply_command(
     source: Path,
     site: str | None,
+    project: Path | None,
     auto_approve: bool,
     force: bool,
     all_or_nothing: bool,
@@ -136,9 +214,13 @@ def apply_command(
 
     Given a folder, plans, shows the plan and asks before applying
     (--auto-approve skips the question). Given a plan saved by `plan --out`,
-    applies exactly that plan, refusing it if it was made for another site,
-    was edited, or trips guard rails (without --force). Objects that changed
-    since the plan (a sale, an edit) are reported stale and left as they are.
+    plans again from the checked-out project (--project, default the current
+    folder) and applies the saved changes that plan also makes; it refuses a
+    plan made for another site, a plan whose changes the YAML does not make
+    (an edited plan), and guard rails that inventory-as-code.toml does not
+    accept (without --force). Site and credentials come from --site and the
+    project, never from the plan file. Objects that changed since the plan (a
+    sale, an edit) are reported stale and left as they are.
 
     \b
     Afterwards everything written is read back and compared with the plan
@@ -146,12 +228,14 @@ def apply_command(
 
     \b
     Exit codes: 0 all applied, 1 error (nothing applied), 3 partly applied or
-    read back differently from the plan, 4 refused (stale or unsafe plan).
+    read back differently from the plan, 4 refused (stale, edited or unsafe
+    plan: nothing applied).
 
     \b
     Examples:
       inventory-as-code apply examples/corner-bookshop
       inventory-as-code plan --out plan.json && inventory-as-code apply plan.json
+      inventory-as-code apply plan.json --site production --project inventory
       inventory-as-code apply --site production --auto-approve
     """
     err = make_console(stderr=True)
@@ -161,40 +245,22 @@ def apply_command(
             "Make the plan with plan --target --out instead."
         )
         raise SystemExit(EXIT_ERROR)
+    if not source.is_file() and project is not None:
+        err.print(f"--project is for a saved plan; here the project is {source}.")
+        raise SystemExit(EXIT_ERROR)
+    _check_report_path(report_json)
+    skipped: tuple[Change, ...] = ()
     if source.is_file():
-        try:
-            plan, _ = read_plan_file(source)
-        except PlanFileError as exc:
-            _refuse(str(exc))
-        project = Path(str(plan.metadata.get("project") or "."))
-        if not project.is_dir():
-            project = Path(".")
-        if site is None and plan.metadata.get("site_name") not in (None, "env"):
-            site = str(plan.metadata["site_name"])  # the site the plan was made for
-        client, target = connect(project, site)
-        try:
-            err.print(f"Using {target.description}.")
-            if plan.site != target.site_id:
-                _refuse(
-                    f"{source} was made for site {plan.site!r}, but this run talks to "
-                    f"{target.site_id!r}. Plan again against this site."
-                )
-            require_catalog_v3(client)
-        except BaseException:
-            client.close()
-            raise
+        plan, binding, client, target = bound_saved_plan(source, project or Path("."), site)
+        skipped = binding.skipped
     else:
         plan, client, target, _ = make_plan(source, site, targets)
         make_console().print(render_text(plan), end="")
     with client:
-        if plan.empty:
+        if plan.empty and not skipped:
             raise SystemExit(EXIT_OK)
-        if plan.guard_rails and not force:
-            _refuse(
-                "the plan trips guard rails ("
-                + ", ".join(r.code for r in plan.guard_rails)
-                + "). Review them, then apply with --force if they are intended."
-            )
+        if not force:
+            _refuse_rails(plan)
         if not source.is_file() and not auto_approve:
             if not sys.stdin.isatty():
                 err.print(
@@ -212,4 +278,5 @@ def apply_command(
             check_after=not no_verify,
             report_json=report_json,
             fmt=fmt,
+            skipped=skipped,
         )

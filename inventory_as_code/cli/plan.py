@@ -12,6 +12,7 @@ from inventory_as_code.cli._common import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
+    EXIT_REFUSED,
     handle_errors,
     make_console,
     site_option,
@@ -20,6 +21,7 @@ from inventory_as_code.cli._progress import read_progress
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.plan.feasibility import PlanRefused, Refusal
+from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.render_markdown import (
     GITHUB_COMMENT_LIMIT,
@@ -27,7 +29,7 @@ from inventory_as_code.plan.render_markdown import (
     render_markdown,
 )
 from inventory_as_code.plan.render_text import render_text
-from inventory_as_code.plan.saved import write_plan_file
+from inventory_as_code.plan.saved import plan_key, write_plan_file
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
@@ -149,13 +151,15 @@ def print_plan(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Save the plan for `apply FILE` (holds the site id, revisions, a checksum; no secrets).",
+    help="Save the plan for `apply FILE` (holds the site id, revisions, a checksum; no secrets). "
+    "With INVENTORY_AS_CODE_PLAN_KEY set, the plan is signed with that key instead.",
 )
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
     help="Exit 0 when the store matches the YAML, 2 when there are changes or unresolved "
-    "differences, 1 on error.",
+    "differences, 4 when the plan trips a guard rail that apply would refuse (one that no "
+    "[[guard_rails.accept]] entry of inventory-as-code.toml accepts), 1 on error.",
 )
 @click.option(
     "--target",
@@ -190,10 +194,21 @@ def plan_command(
     client.close()
     print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
     if out is not None:
-        write_plan_file(plan, out)
+        write_plan_file(plan, out, key=plan_key())
         make_console(stderr=fmt != "text").print(
             f"Saved the plan to {out}; apply it with: inventory-as-code apply {out}"
         )
     if detailed_exitcode:
+        # The pull request's check fails where apply would refuse, before the merge.
+        blocking = blocking_rails(plan)
+        if blocking:
+            make_console(stderr=True).print(
+                "Guard rails tripped that apply would refuse: "
+                + ", ".join(f"{r.code} ({r.kind})" if r.kind else r.code for r in blocking)
+                + ". If the change is intended, accept each in inventory-as-code.toml in this "
+                "change, for review: [[guard_rails.accept]] with rail, kind, max (the number of "
+                "objects) and reason. Otherwise correct the YAML."
+            )
+            raise SystemExit(EXIT_REFUSED)
         # Unresolved differences are differences too: a drift check must not pass on them.
         raise SystemExit(EXIT_OK if plan.in_sync else EXIT_CHANGES)

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import click
 
+from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_console
 from inventory_as_code.cli.plan import print_plan
 from inventory_as_code.plan.render_markdown import GITHUB_COMMENT_LIMIT
-from inventory_as_code.plan.saved import PlanFileError, read_plan_file
+from inventory_as_code.plan.saved import (
+    PLAN_KEY_ENV,
+    PlanFileError,
+    is_signed,
+    plan_key,
+    read_plan_file,
+)
 
 
 @click.command("show")
@@ -39,6 +46,10 @@ from inventory_as_code.plan.saved import PlanFileError, read_plan_file
 def show_command(planfile: Path, fmt: str, detailed: bool, max_length: int) -> None:
     """Show a plan saved by `plan --out`, after checking its checksum. Offline.
 
+    A signed plan's signature is checked when INVENTORY_AS_CODE_PLAN_KEY is
+    set. Guard rails show as accepted or not when the plan was made; `apply`
+    reads the acceptances again from the checked-out project.
+
     Lets a CI job print, or post, exactly the plan it is about to apply.
 
     \b
@@ -46,9 +57,14 @@ def show_command(planfile: Path, fmt: str, detailed: bool, max_length: int) -> N
       inventory-as-code show plan.json --detailed
       inventory-as-code show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
+    key = plan_key()
     try:
-        plan, data = read_plan_file(planfile)
+        plan, data = read_plan_file(planfile, key=key)
     except PlanFileError as exc:
-        make_console(stderr=True).print(f"Refused: {exc}")
+        make_console(stderr=True).print(f"Refused: {safe_text(str(exc))}")
         raise SystemExit(EXIT_REFUSED) from None
+    if key is None and is_signed(data):
+        make_console(stderr=True).print(
+            f"Note: the plan is signed; set {PLAN_KEY_ENV} to check the signature."
+        )
     print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=data)

@@ -10,14 +10,17 @@ The table says which files are the project's and how much it may cost::
     max_values = 6_000_000      # YAML values (scalars, lists, mappings, alias expansions)
 
 Its problems are reported like the YAML's (file, line, column, fix), so
-``validate`` and pre-commit catch a bad pattern before a plan does. The other
-tables (``[sites]``, ``[guard_rails]``) belong to :mod:`inventory_as_code.site`;
-an unknown table is a warning, not an error, so a newer tool's table does not
-break an older one.
+``validate`` and pre-commit catch a bad pattern before a plan does. So are
+those of ``[guard_rails]`` and ``[sites.NAME.guard_rails]``, with their
+``[[...accept]]`` entries (:mod:`.rails`): a mistyped acceptance is found in
+review, not when apply refuses. The rest of ``[sites]`` belongs to
+:mod:`inventory_as_code.site`; an unknown table is a warning, not an error, so
+a newer tool's table does not break an older one.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +28,7 @@ from typing import Any
 
 from inventory_as_code.config.patterns import PathPattern, PatternError, compile_pattern
 from inventory_as_code.config.problems import ProblemCollector, did_you_mean
+from inventory_as_code.config.rails import SettingIssue, parse_rail_table
 from inventory_as_code.errors import InventoryAsCodeError
 
 PROJECT_CONFIG = "inventory-as-code.toml"
@@ -108,6 +112,11 @@ def project_settings(
                 "it is ignored.",
                 f"the tables are {', '.join(f'[{t}]' for t in KNOWN_TABLES)}.",
             )
+    # Not a reason to stop: the YAML is still checked (and the run still fails).
+    for table, rails in _rail_tables(data):
+        for issue in parse_rail_table(rails, table).issues:
+            line, column = reader.locate_issue(table, issue)
+            problems.add(PROJECT_CONFIG, line, column, issue.path, issue.message, issue.hint)
     raw = data.get("project", {})
     if not isinstance(raw, dict):
         reader.report("project", "project must be a table: [project].")
@@ -137,6 +146,20 @@ def project_settings(
     return ProjectSettings(include, exclude or (), Limits(**limits))
 
 
+def _rail_tables(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """``[guard_rails]`` and every ``[sites.NAME.guard_rails]``, with their names."""
+    tables = [("guard_rails", data["guard_rails"])] if "guard_rails" in data else []
+    sites = data.get("sites")
+    if isinstance(sites, dict):
+        for name, site in sites.items():
+            if isinstance(site, dict) and "guard_rails" in site:
+                tables.append((f"sites.{name}.guard_rails", site["guard_rails"]))
+    return tables
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]*?)\s*\]\]?\s*(#.*)?$")
+
+
 class _Reader:
     """Finds where a key or value is written, for problems with a line and column."""
 
@@ -150,6 +173,48 @@ class _Reader:
             if column >= 0 and not line.lstrip().startswith("#"):
                 return number, column + 1
         return None
+
+    def headers(self, table: str, *, array: bool) -> list[int]:
+        """0-based indexes of the lines ``[table]`` (or ``[[table]]``)."""
+        out = []
+        for index, line in enumerate(self.lines):
+            match = _HEADER.match(line)
+            if (
+                match
+                and (match.group(1) == "[[") == array
+                and re.sub(r'[\s"\']', "", match.group(2)) == table
+            ):
+                out.append(index)
+        return out
+
+    def key_after(self, start: int, key: str) -> tuple[int, int] | None:
+        """``key = ...`` in the table that starts at line index ``start``."""
+        pattern = re.compile(rf"^\s*({re.escape(key)})\s*=")
+        for index in range(start + 1, len(self.lines)):
+            if _HEADER.match(self.lines[index]):
+                break
+            match = pattern.match(self.lines[index])
+            if match:
+                return index + 1, match.start(1) + 1
+        return None
+
+    def locate_issue(self, table: str, issue: SettingIssue) -> tuple[int, int]:
+        """Where a ``[guard_rails]`` issue is written, as near as the text tells."""
+        if issue.entry is not None:
+            entries = self.headers(f"{table}.accept", array=True)
+            if issue.entry < len(entries):
+                start = entries[issue.entry]
+                return self.key_after(start, issue.key) or (start + 1, 1)
+        for start in self.headers(table, array=False):
+            found = self.key_after(start, issue.key)
+            if found:
+                return found
+        return (
+            self.locate(f"{issue.key} ")
+            or self.locate(issue.key)
+            or self.locate(table.rsplit(".", 1)[-1])
+            or (0, 0)
+        )
 
     def report(self, path: str, message: str, hint: str = "", *, needle: str = "") -> None:
         line, column = (

@@ -14,26 +14,46 @@ every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
 * ``TOUCHED_SHARE``: more than a share of the managed stock items change.
 * ``VARIANT_WITHOUT_PRICE``: a variant would be created without a price
   (Wix requires one; it would sell at 0.00).
+* ``DELETE_SHARE`` / ``DELETE_COUNT``, per kind of object (``kind``:
+  locations, products, variants, stock): the plan deletes more than a share
+  of that kind's live objects, or more than a number of them. A mistyped
+  folder, a bad merge or an emptied file under ``prune`` looks exactly like
+  this. A kind trips one of the two: the share when it is over, else the
+  count, so one acceptance covers it.
 
-The two share rails apply only from ``min_items`` affected items up, so a
+The share rails apply only from ``min_items`` affected objects up, so a
 small store is not blocked for changing three of its five items.
+
+A tripped rail that an ``[[guard_rails.accept]]`` entry of the project covers
+(its code, its kind if the entry names one, at most ``max`` objects) is
+recorded as accepted, with the entry and its reason, and does not block.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
+from inventory_as_code.config.rails import GuardRailSettings as GuardRailSettings
+from inventory_as_code.config.rails import RailAcceptance
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
-from inventory_as_code.plan.model import Action, Change, GuardRail, Kind
+from inventory_as_code.plan.model import Acceptance, Action, Change, GuardRail, Kind, Plan
 
-
-@dataclass(frozen=True, slots=True)
-class GuardRailSettings:
-    max_out_of_stock_share: float = 0.25
-    max_touched_share: float = 0.5
-    min_items: int = 10
+# The kind names of the deletion rails (and of [[guard_rails.accept]] kind = ...).
+KIND_NAMES = {
+    Kind.LOCATION: "locations",
+    Kind.PRODUCT: "products",
+    Kind.VARIANT: "variants",
+    Kind.STOCK: "stock",
+}
+_NOUNS = {
+    "locations": "locations",
+    "products": "products",
+    "variants": "variants of managed products",
+    "stock": "stock items of managed products",
+}
 
 
 def available(values: dict[str, Any] | None) -> bool:
@@ -149,7 +169,75 @@ def check_guard_rails(
                     tuple(touched),
                 )
             )
+    rails += _deletion_rails(changes, live, desired, settings, set(replaced))
+    return accept_rails(rails, settings.accept)
+
+
+def _deletion_rails(
+    changes: list[Change],
+    live: LiveStore,
+    desired: DesiredState,
+    settings: GuardRailSettings,
+    replaced: set[str],
+) -> list[GuardRail]:
+    deleted: dict[str, list[str]] = {name: [] for name in KIND_NAMES.values()}
+    for change in changes:
+        if change.action is not Action.DELETE:
+            continue
+        if change.kind is Kind.VARIANT and change.keys.get("slug") in replaced:
+            continue  # VARIANTS_REPLACED says it: they are created again
+        deleted[KIND_NAMES[change.kind]].append(change.address)
+    managed = [live.products[s] for s in desired.products if s in live.products]
+    live_counts = {
+        "locations": len(live.locations),
+        "products": len(live.products),
+        "variants": sum(len(p.variants) for p in managed),
+        "stock": _managed_item_count(live, desired),
+    }
+    rails = []
+    for name, addresses in deleted.items():
+        count = len(addresses)
+        if not count:
+            continue
+        total = max(live_counts[name], count)
+        share = count / total
+        noun = _NOUNS[name]
+        limits = (
+            f"the limits are {settings.max_delete_share:.0%} (max_delete_share) and "
+            f"{settings.max_deletes} (max_deletes)"
+        )
+        if count >= settings.min_items and share > settings.max_delete_share:
+            code = "DELETE_SHARE"
+        elif count > settings.max_deletes:
+            code = "DELETE_COUNT"
+        else:
+            continue
+        rails.append(
+            GuardRail(
+                code,
+                f"{count} of {total} live {noun} ({share:.0%}) would be deleted; {limits}.",
+                tuple(addresses),
+                kind=name,
+            )
+        )
     return rails
+
+
+def accept_rails(rails: Iterable[GuardRail], accept: Iterable[RailAcceptance]) -> list[GuardRail]:
+    """Mark the rails an ``[[guard_rails.accept]]`` entry covers as accepted by it."""
+    entries = tuple(accept)
+    out = []
+    for rail in rails:
+        entry = next((a for a in entries if a.covers(rail.code, rail.kind, rail.count)), None)
+        if entry is not None:
+            rail = replace(rail, accepted=Acceptance(entry.where, entry.reason, entry.max))
+        out.append(rail)
+    return out
+
+
+def blocking_rails(plan: Plan) -> tuple[GuardRail, ...]:
+    """The tripped rails no acceptance covers: ``apply`` refuses these without --force."""
+    return tuple(rail for rail in plan.guard_rails if rail.accepted is None)
 
 
 def _options_renamed(slug: str, live: LiveStore, desired: DesiredState) -> bool:

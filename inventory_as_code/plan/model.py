@@ -108,10 +108,33 @@ class Unresolved:
 
 
 @dataclass(frozen=True, slots=True)
+class Acceptance:
+    """The ``[[guard_rails.accept]]`` entry of the project that accepts a tripped rail."""
+
+    entry: str  # where it is written, e.g. "[[guard_rails.accept]] #1"
+    reason: str
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
 class GuardRail:
+    """A tripped rail. ``addresses`` are the objects it counts (``count``).
+
+    ``kind`` names the kind of object for the per-kind rails (``DELETE_SHARE``,
+    ``DELETE_COUNT``: "locations", "products", "variants", "stock").
+    ``accepted`` is set when an entry of the checked-out project covers it;
+    apply refuses a plan with a rail that is not accepted (without --force).
+    """
+
     code: str
     message: str
     addresses: tuple[str, ...] = ()
+    kind: str = ""
+    accepted: Acceptance | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.addresses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +195,7 @@ class Plan:
             "notes": [
                 {"code": n.code, "message": n.message, "address": n.address} for n in self.notes
             ],
-            "guard_rails": [
-                {"code": g.code, "message": g.message, "addresses": list(g.addresses)}
-                for g in self.guard_rails
-            ],
+            "guard_rails": [_rail_to_dict(g) for g in self.guard_rails],
             "unresolved": [
                 {
                     "address": u.address,
@@ -195,20 +215,57 @@ class Plan:
         return cls(
             changes=tuple(_change_from_dict(c) for c in data.get("changes", [])),
             notes=tuple(Note(**n) for n in data.get("notes", [])),
-            guard_rails=tuple(
-                GuardRail(g["code"], g["message"], tuple(g.get("addresses", ())))
-                for g in data.get("guard_rails", [])
-            ),
+            guard_rails=tuple(_rail_from_dict(g) for g in data.get("guard_rails", [])),
             site=str(data.get("site", "")),
             metadata=dict(data.get("metadata", {})),
             unresolved=tuple(Unresolved(**u) for u in data.get("unresolved", [])),
         )
 
 
-def checksum(body: Mapping[str, Any]) -> str:
+def canonical(body: Mapping[str, Any]) -> bytes:
+    """The bytes a checksum or signature covers: everything but the checksum itself."""
     payload = {k: v for k, v in body.items() if k != "checksum"}
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def checksum(body: Mapping[str, Any]) -> str:
+    """A plain SHA-256: it tells accidents apart, not attacks (anyone can recompute it).
+
+    What protects the store from an edited plan is that ``apply`` executes only
+    the saved changes a fresh plan of the checked-out YAML also makes
+    (:mod:`.binding`); a key in the environment adds a signature (:mod:`.saved`).
+    """
+    return "sha256:" + hashlib.sha256(canonical(body)).hexdigest()
+
+
+def _rail_to_dict(rail: GuardRail) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": rail.code,
+        "message": rail.message,
+        "addresses": list(rail.addresses),
+    }
+    if rail.kind:
+        out["kind"] = rail.kind
+    if rail.accepted is not None:
+        out["accepted"] = {
+            "entry": rail.accepted.entry,
+            "reason": rail.accepted.reason,
+            "max": rail.accepted.max,
+        }
+    return out
+
+
+def _rail_from_dict(data: Mapping[str, Any]) -> GuardRail:
+    accepted = data.get("accepted")
+    return GuardRail(
+        str(data["code"]),
+        str(data["message"]),
+        tuple(str(a) for a in data.get("addresses", ())),
+        kind=str(data.get("kind", "")),
+        accepted=None
+        if accepted is None
+        else Acceptance(str(accepted["entry"]), str(accepted["reason"]), int(accepted["max"])),
+    )
 
 
 def _change_to_dict(change: Change) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.model import Origin, variant_label
-from inventory_as_code.plan.model import Action, Change, FieldChange
+from inventory_as_code.plan.model import Action, Change, FieldChange, GuardRail
 
 SYMBOLS = {
     Action.CREATE: ("+", "green"),
@@ -136,3 +136,21 @@ def facts(values: Mapping[str, Any] | None) -> str:
 def github_length(text: str) -> int:
     """Length as GitHub counts a comment: UTF-16 code units (a JavaScript string's length)."""
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def rail_label(rail: GuardRail) -> str:
+    """``DELETE_SHARE (products)``: the code an acceptance names, and its kind."""
+    return f"{rail.code} ({rail.kind})" if rail.kind else rail.code
+
+
+def rail_status(rail: GuardRail) -> str:
+    """Whether review accepted the rail, and how to accept it when not."""
+    if rail.accepted is not None:
+        return (
+            f"accepted by {rail.accepted.entry} (up to {rail.accepted.max}): {rail.accepted.reason}"
+        )
+    kind = f', kind = "{rail.kind}"' if rail.kind else ""
+    return (
+        f'not accepted: to accept it, add [[guard_rails.accept]] rail = "{rail.code}"{kind}, '
+        f'max = {rail.count}, reason = "..." to inventory-as-code.toml'
+    )

@@ -33,6 +33,8 @@ from inventory_as_code.plan.render_common import (
     SYMBOLS,
     format_origins,
     github_length,
+    rail_label,
+    rail_status,
     shown,
 )
 from inventory_as_code.plan.render_entries import (
@@ -130,9 +132,20 @@ def _take(lines: Sequence[str], room: int | None) -> tuple[list[str], int]:
 def _rails(plan: Plan) -> list[str]:
     if not plan.guard_rails:
         return []
-    body = ["[!CAUTION]", "**Guard rails tripped**: `apply` refuses this plan without `--force`."]
+    blocking = any(rail.accepted is None for rail in plan.guard_rails)
+    if blocking:
+        body = [
+            "[!CAUTION]",
+            "**Guard rails tripped**: `apply` refuses this plan until each is accepted in "
+            "review (`[[guard_rails.accept]]` in `inventory-as-code.toml`).",
+        ]
+    else:
+        body = ["[!NOTE]", "**Guard rails tripped, each accepted in review.**"]
     for rail in plan.guard_rails:
-        body.append(f"- {prose(shown(rail.message))}")
+        body.append(
+            f"- {code_span(rail_label(rail))} {prose(shown(rail.message))} "
+            f"{prose(shown(rail_status(rail)))}"
+        )
         addresses = [code_span(shown(a)) for a in rail.addresses[:MAX_RAIL_ADDRESSES]]
         if len(rail.addresses) > MAX_RAIL_ADDRESSES:
             addresses.append(f"and {len(rail.addresses) - MAX_RAIL_ADDRESSES:,} more")

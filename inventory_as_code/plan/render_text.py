@@ -25,6 +25,8 @@ from inventory_as_code.plan.render_common import (
     format_origins,
     format_value,
     plural,
+    rail_label,
+    rail_status,
     shown,
 )
 from inventory_as_code.plan.render_entries import (
@@ -72,8 +74,10 @@ def deletions_heading(deletions: Sequence[Change]) -> str:
     return f"{plural(len(deletions), 'object')} to DELETE from the live store ({parts}):"
 
 
-def rails_heading() -> str:
-    return "Guard rails tripped (apply refuses this plan without --force):"
+def rails_heading(blocking: bool = True) -> str:
+    if not blocking:
+        return "Guard rails tripped, each accepted in review (inventory-as-code.toml):"
+    return "Guard rails tripped (apply refuses this plan until each is accepted in review):"
 
 
 def unresolved_heading() -> str:
@@ -127,9 +131,12 @@ def _top(plan: Plan, view: PlanView, text: Text) -> None:
             render_entry(detail_entry(change), text, loud=True)
         text.append("\n")
     if plan.guard_rails:
-        text.append(rails_heading() + "\n", style="bold red")
+        blocking = any(rail.accepted is None for rail in plan.guard_rails)
+        text.append(rails_heading(blocking) + "\n", style="bold red" if blocking else "bold")
         for rail in plan.guard_rails:
-            text.append(f"  ! {shown(rail.message)}\n", style="red")
+            style = "red" if rail.accepted is None else "yellow"
+            text.append(f"  ! {rail_label(rail)}: {shown(rail.message)}\n", style=style)
+            text.append(f"      {shown(rail_status(rail))}\n", style=style)
             for address in rail.addresses[:MAX_RAIL_ADDRESSES]:
                 text.append(f"      {shown(address)}\n", style="red")
             if len(rail.addresses) > MAX_RAIL_ADDRESSES:

@@ -38,7 +38,9 @@ def test_saved_plan_applies_once_and_reports_json(project: Path, tmp_path: Path)
     plan_file = tmp_path / "plan.json"
     assert run("plan", str(project), "--out", str(plan_file)).exit_code == 0
     report_file = tmp_path / "report.json"
-    result = run("apply", str(plan_file), "--report-json", str(report_file))
+    result = run(
+        "apply", str(plan_file), "--project", str(project), "--report-json", str(report_file)
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(report_file.read_text())
     assert report["summary"]["applied"] == 23
@@ -60,7 +62,7 @@ def test_an_edited_saved_plan_is_refused(project: Path, tmp_path: Path) -> None:
     data = json.loads(plan_file.read_text())
     data["changes"][0]["after"]["name"] = "Something else"
     plan_file.write_text(json.dumps(data))
-    result = run("apply", str(plan_file))
+    result = run("apply", str(plan_file), "--project", str(project))
     assert result.exit_code == 4
     assert "checksum mismatch" in result.output
 
@@ -74,7 +76,7 @@ def test_a_plan_for_another_site_is_refused(project: Path, tmp_path: Path) -> No
 
     data["checksum"] = checksum(data)
     plan_file.write_text(json.dumps(data))
-    result = run("apply", str(plan_file))
+    result = run("apply", str(plan_file), "--project", str(project))
     assert result.exit_code == 4
     assert "was made for site 'production-site'" in result.output
 
@@ -106,7 +108,8 @@ def test_guard_rails_refuse_without_force(tmp_path: Path) -> None:
     assert refused.exit_code == 4
     assert "OUT_OF_STOCK_SHARE" in refused.output
     assert "3 of 3 managed stock items (100%) go out of stock" in refused.output
-    assert run("plan", str(project), "--detailed-exitcode").exit_code == 2  # nothing applied
+    # Nothing applied; and the plan's check fails as apply would (4, not 2).
+    assert run("plan", str(project), "--detailed-exitcode").exit_code == 4
     forced = run("apply", str(project), "--auto-approve", "--force")
     assert forced.exit_code == 0, forced.output
     assert run("plan", str(project), "--detailed-exitcode").exit_code == 0
@@ -127,3 +130,14 @@ def test_show_prints_the_saved_plan_and_refuses_an_edited_one(
     refused = run("show", str(plan_file))
     assert refused.exit_code == 4
     assert "checksum mismatch" in refused.output
+
+
+def test_a_report_path_that_cannot_be_written_is_refused_before_applying(
+    project: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing" / "report.json"
+    result = run("apply", str(project), "--auto-approve", "--report-json", str(missing))
+    assert result.exit_code == 1
+    assert "does not exist; nothing applied" in result.output
+    assert "Plan:" not in result.output  # refused before planning
+    assert run("plan", str(project), "--detailed-exitcode").exit_code == 2  # nothing applied

@@ -108,6 +108,57 @@ def test_pull_request_merge_apply_then_drift(runner: Runner, wix: Callable[..., 
     )
 
 
+ACCEPT_DELETION = """
+[[sites.production.guard_rails.accept]]
+rail = "DELETE_SHARE"
+kind = "products"
+max = 2
+reason = "accessories leave the catalog (PR #12)"
+"""
+
+
+def test_a_mass_deletion_fails_the_pull_request_until_it_is_accepted_in_review(
+    runner: Runner, wix: Callable[..., Any]
+) -> None:
+    runner.context["steps"] = {"find-plan": {"outputs": {"pr-number": "12", "run-id": "47"}}}
+    pull_request_plan(runner)
+    assert merge_and_apply(runner).returncode == 0
+    # A pull request prunes products and drops a file: 2 of the 5 products (40%) go.
+    toml = runner.repo / "inventory-as-code.toml"
+    small = toml.read_text().replace(
+        "[sites.production.guard_rails]\n", "[sites.production.guard_rails]\nmin_items = 2\n"
+    )
+    assert small != toml.read_text()
+    toml.write_text(small)
+    locations = runner.repo / "locations.yaml"
+    locations.write_text(locations.read_text().replace("prune:\n", "prune:\n  products: true\n"))
+    (runner.repo / "products" / "accessories.yaml").unlink()
+    outputs = Path(runner.base_env["GITHUB_OUTPUT"])
+
+    plan = runner.step("plan.yml", "plan", "plan")
+    assert plan.returncode == 0, plan.stderr  # the comment and the artifact still go out...
+    assert outputs.read_text() == "rails=tripped\n"
+    assert "2 of 5 live products (40%) would be deleted" in (runner.repo / "plan.md").read_text()
+    check = runner.step("plan.yml", "plan", "rails")  # ...and the check fails, before the merge
+    assert check.returncode == 1
+    assert "::error title=Guard rail tripped::apply would refuse this plan" in check.stdout
+    assert "[[guard_rails.accept]]" in check.stdout
+    # Had this reached main unreviewed, the drift check would say so too.
+    drift = runner.step("drift.yml", "drift", "drift")
+    assert drift.returncode == 4
+    assert "::error title=Drift on production trips a guard rail::" in drift.stdout
+
+    # The pull request accepts the deletion, where reviewers see it; the check passes.
+    toml.write_text(small + ACCEPT_DELETION)
+    outputs.write_text("")
+    pull_request_plan(runner, validate=False)
+    assert outputs.read_text() == ""
+    applied = merge_and_apply(runner)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    slugs = {p["slug"] for p in wix().products.query()}
+    assert slugs == {"organic-cotton-tee", "heavyweight-pocket-tee", "fjord-hoodie"}
+
+
 def test_a_rerun_of_apply_is_refused(runner: Runner) -> None:
     result = runner.step("apply.yml", "apply", "once", GITHUB_RUN_ATTEMPT="2")
     assert result.returncode == 1

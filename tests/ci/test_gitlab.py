@@ -110,6 +110,25 @@ def test_merge_request_then_default_branch_then_drift(
     assert again.returncode == 0, again.stdout + again.stderr
     assert run_job(runner, "drift").returncode == 0
 
+    # A merge request deletes a product under a strict rail: the job posts its note (the
+    # note script is stood in for), then fails on exit 4.
+    toml = runner.repo / "inventory-as-code.toml"
+    strict = toml.read_text().replace(
+        "[sites.production.guard_rails]\n", "[sites.production.guard_rails]\nmax_deletes = 0\n"
+    )
+    assert strict != toml.read_text()
+    toml.write_text(strict)
+    locations = runner.repo / "locations.yaml"
+    locations.write_text(locations.read_text().replace("prune:\n", "prune:\n  products: true\n"))
+    (runner.repo / "products" / "hoodies.yaml").unlink()
+    script = [entry for entry in pipeline()["plan"]["script"] if "python3 - <<'PY'" not in entry]
+    tripped = run_bash("\n".join(script), gitlab_env(runner), runner.repo)
+    assert tripped.returncode == 1, tripped.stdout + tripped.stderr
+    assert "ERROR: guard rails tripped: apply would refuse this plan" in tripped.stdout
+    assert (runner.repo / "plan.md").read_text().startswith(MARKER)  # the note's text was made
+    drift = run_job(runner, "drift")
+    assert drift.returncode == 4 and "and applying the YAML would trip a guard rail" in drift.stdout
+
 
 def test_pre_commit_hook_runs_validate(runner: Runner) -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))

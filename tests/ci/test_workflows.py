@@ -21,6 +21,7 @@ from ._workflows import (
     TOOL,
     WORKFLOWS,
     command_lines,
+    find_step,
     load_workflow,
     logical_lines,
     steps,
@@ -140,10 +141,15 @@ def test_plan_workflow_comments_uploads_and_annotates() -> None:
     plan = command_lines(by_id["plan"]["run"])
     assert plan == [
         'inventory-as-code plan "$INVENTORY_DIR" --site production --format markdown '
-        "--max-length 65000 --out plan.json > plan.md",
+        "--max-length 65000 --detailed-exitcode --out plan.json > plan.md || code=$?",
         "inventory-as-code show plan.json --format markdown --max-length 300000 "
         '>> "$GITHUB_STEP_SUMMARY"',
     ]
+    # A tripped rail fails the check, as the last step: after the comment and the upload.
+    rails = job["steps"][-1]
+    assert rails["id"] == "rails" and rails["if"] == "steps.plan.outputs.rails == 'tripped'"
+    assert "::error title=Guard rail tripped::" in rails["run"]
+    assert "[[guard_rails.accept]]" in rails["run"] and rails["run"].rstrip().endswith("exit 1")
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload"))
     assert upload["with"]["name"] == "${{ env.PLAN_ARTIFACT }}"
     assert "plan.json" in upload["with"]["path"]
@@ -166,7 +172,7 @@ def test_apply_workflow_downloads_the_reviewed_plan() -> None:
     assert download["with"]["github-token"] == "${{ github.token }}"
     assert command_lines(by_id["apply"]["run"]) == [
         "inventory-as-code apply reviewed-plan/plan.json --site production "
-        "--report-json report.json || code=$?"
+        '--project "$INVENTORY_DIR" --report-json report.json || code=$?'
     ]
     assert "--force" not in (GITHUB_DIR / "apply.yml").read_text().replace("--force by hand", "")
     report = next(s for s in job["steps"] if "apply-report-production" in str(s.get("with")))
@@ -201,6 +207,33 @@ def test_every_tool_command_names_its_site_in_ci() -> None:
                 if line.startswith((f"{TOOL} plan", f"{TOOL} apply")):
                     assert "--site " in line, line
                     assert "--auto-approve" not in line and "--force" not in line, line
+
+
+def _all_command_lines() -> list[str]:
+    lines = [line for name in WORKFLOWS for s in steps(name) for line in command_lines(s.script)]
+    gitlab = yaml.safe_load(GITLAB_FILE.read_text())
+    for job in gitlab.values():
+        if isinstance(job, dict):
+            lines += [line for entry in job.get("script", []) for line in command_lines(entry)]
+    return lines
+
+
+def test_every_plan_for_review_fails_on_a_guard_rail_and_every_apply_names_its_project() -> None:
+    """Plans for review exit 4 on a rail apply would refuse (the scripts turn it into a failed
+    check); saved plans are applied against the checked-out folder given with --project."""
+    review_steps = [
+        find_step("plan.yml", "plan", "plan").script,
+        find_step("fleet.yml", "plan", "plan").script,
+        "\n".join(yaml.safe_load(GITLAB_FILE.read_text())["plan"]["script"]),
+    ]
+    for script in review_steps:
+        (line,) = [line for line in command_lines(script) if line.startswith(f"{TOOL} plan")]
+        assert "--detailed-exitcode" in line and line.endswith("|| code=$?"), line
+        assert '4) echo "rails=tripped"' in script or '"$code" = 4' in script
+    applying = [line for line in _all_command_lines() if line.startswith(f"{TOOL} apply")]
+    assert len(applying) == 3  # apply.yml, fleet.yml, GitLab
+    for line in applying:
+        assert '--project "$INVENTORY_DIR"' in line, line
 
 
 # --- secrets -------------------------------------------------------------------------------
@@ -278,7 +311,13 @@ def test_the_toml_defines_staging_and_production_for_the_tool() -> None:
     for name, site in sites.items():
         assert site.api_key_env.endswith("_API_KEY") and site.site_id_env.endswith("_SITE_ID")
         assert site.requests_per_minute is not None and site.requests_per_minute < 200, name
-    assert set(data["guard_rails"]) <= {"max_touched_share", "max_out_of_stock_share", "min_items"}
+    assert set(data["guard_rails"]) <= {
+        "max_touched_share",
+        "max_out_of_stock_share",
+        "max_delete_share",
+        "max_deletes",
+        "min_items",
+    }
     assert load_guard_rails(CI_DIR, sites["production"]).max_touched_share == 0.3
     assert load_guard_rails(CI_DIR, sites["staging"]).max_touched_share == 0.5
 

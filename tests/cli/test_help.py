@@ -65,7 +65,10 @@ def test_validate_checks_the_project_config_too(tmp_path: Path) -> None:
     (tmp_path / "inventory-as-code.toml").write_text("[guard_rails]\nmax_touchd_share = 0.2\n")
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert result.exit_code == 1
-    assert "inventory-as-code.toml: unknown guard rail setting(s) max_touchd_share" in result.output
+    # With its line, like the rest of the toml (the rails are checked with [project]).
+    assert "inventory-as-code.toml:2:1: guard_rails.max_touchd_share: unknown guard rail " in (
+        result.output
+    )
     assert 'did you mean "max_touched_share"?' in result.output
     (tmp_path / "inventory-as-code.toml").write_text('[sites.prod]\napi_key = "k-123"\n')
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])

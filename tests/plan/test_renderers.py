@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from inventory_as_code.plan import render_common
 from inventory_as_code.plan.model import Plan
-from inventory_as_code.plan.render_markdown import render_markdown
+from inventory_as_code.plan.render_markdown import prose, render_markdown
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import PlanFileError, read_plan_file, write_plan_file
 from tests.plan.cases import BY_NAME, CASES, Case
@@ -67,7 +67,8 @@ def test_formats_agree_and_json_fits_the_schema(
     assert markdown_counts(markdown) == from_json
     assert len(body["changes"]) == sum(from_json)
     for rail in plan.guard_rails:
-        assert rail.message in markdown
+        assert prose(rail.message) in markdown  # Markdown-escaped prose
+        assert f"`{rail.code}" in markdown  # the code an acceptance names
 
 
 @pytest.mark.parametrize("case", RENDER_CASES, ids=lambda c: c.name)
