@@ -15,7 +15,7 @@ from typing import NoReturn
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_ERROR, EXIT_REFUSED, make_console
 from inventory_as_code.cli._progress import read_progress
-from inventory_as_code.cli.plan import _shown_refusal
+from inventory_as_code.cli.plan import exit_refused
 from inventory_as_code.config import load_project
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.model import DesiredState
@@ -96,10 +96,7 @@ def bound_saved_plan(
                     desired=desired,
                 )
         except PlanRefused as exc:
-            for refusal in exc.refusals:
-                err.print(safe_text(_shown_refusal(refusal, project), keep_newlines=True))
-            err.print(f"{len(exc.refusals)} problem(s): the checked-out YAML cannot be applied.")
-            raise SystemExit(EXIT_ERROR) from None
+            exit_refused(exc, project, "the checked-out YAML cannot be applied.")
         binding = bind(saved, fresh)
         if binding.differences:
             shown = [f"  {safe_text(str(d))}" for d in binding.differences[:SHOWN_DIFFERENCES]]

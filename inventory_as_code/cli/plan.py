@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -13,6 +14,7 @@ from inventory_as_code.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
     EXIT_REFUSED,
+    F,
     handle_errors,
     make_console,
     site_option,
@@ -64,13 +66,12 @@ def make_plan(
             )
     except PlanRefused as exc:
         client.close()
-        for refusal in exc.refusals:
-            err.print(safe_text(_shown_refusal(refusal, project), keep_newlines=True))
-        err.print(
-            f"{len(exc.refusals)} problem(s): apply would fail on these, so there is no plan. "
-            "Fix the YAML (or the live store) and plan again."
+        exit_refused(
+            exc,
+            project,
+            "apply would fail on these, so there is no plan. "
+            "Fix the YAML (or the live store) and plan again.",
         )
-        raise SystemExit(EXIT_ERROR) from None
     except ConfigError as exc:
         client.close()
         for problem in exc.problems:
@@ -94,6 +95,15 @@ def make_plan(
     return plan, client, target, live
 
 
+def exit_refused(exc: PlanRefused, project: Path, why: str) -> NoReturn:
+    """Print every refusal as validate prints problems, then exit 1."""
+    err = make_console(stderr=True)
+    for refusal in exc.refusals:
+        err.print(safe_text(_shown_refusal(refusal, project), keep_newlines=True))
+    err.print(f"{len(exc.refusals)} problem(s): {why}")
+    raise SystemExit(EXIT_ERROR)
+
+
 def _shown_refusal(refusal: Refusal, project: Path) -> str:
     """A refusal with its YAML position shown from the current folder, as validate does."""
     origins = tuple(replace(o, file=str(project / o.file)) for o in refusal.origins)
@@ -105,6 +115,24 @@ def plan_title(plan: Plan) -> str:
     name = plan.metadata.get("site_name")
     shown = name if name and name != "env" else plan.site
     return f"inventory-as-code plan for site {code_span(str(shown))}"
+
+
+def rendering_options(command: F) -> F:
+    """``--detailed`` and ``--max-length``: how `plan` and `show` render a plan."""
+    command = click.option(
+        "--max-length",
+        type=click.IntRange(min=1000),
+        default=GITHUB_COMMENT_LIMIT,
+        show_default=True,
+        metavar="CHARS",
+        help="With --format markdown: fit the comment into CHARS characters "
+        "(GitHub's limit; leave room for what your workflow adds).",
+    )(command)
+    return click.option(
+        "--detailed",
+        is_flag=True,
+        help="List every object instead of a summary per product (JSON is always complete).",
+    )(command)
 
 
 def print_plan(
@@ -134,20 +162,7 @@ def print_plan(
     show_default=True,
     help="text for people, json for tools, markdown for a pull-request comment.",
 )
-@click.option(
-    "--detailed",
-    is_flag=True,
-    help="List every object instead of a summary per product (JSON is always complete).",
-)
-@click.option(
-    "--max-length",
-    type=click.IntRange(min=1000),
-    default=GITHUB_COMMENT_LIMIT,
-    show_default=True,
-    metavar="CHARS",
-    help="With --format markdown: fit the comment into CHARS characters "
-    "(GitHub's limit; leave room for what your workflow adds).",
-)
+@rendering_options
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),

@@ -8,8 +8,7 @@ import click
 
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_console
-from inventory_as_code.cli.plan import print_plan
-from inventory_as_code.plan.render_markdown import GITHUB_COMMENT_LIMIT
+from inventory_as_code.cli.plan import print_plan, rendering_options
 from inventory_as_code.plan.saved import (
     PLAN_KEY_ENV,
     PlanFileError,
@@ -29,19 +28,7 @@ from inventory_as_code.plan.saved import (
     show_default=True,
     help="As `plan --format`.",
 )
-@click.option(
-    "--detailed",
-    is_flag=True,
-    help="List every object instead of a summary per product (JSON is always complete).",
-)
-@click.option(
-    "--max-length",
-    type=click.IntRange(min=1000),
-    default=GITHUB_COMMENT_LIMIT,
-    show_default=True,
-    metavar="CHARS",
-    help="With --format markdown: fit the comment into CHARS characters.",
-)
+@rendering_options
 @handle_errors
 def show_command(planfile: Path, fmt: str, detailed: bool, max_length: int) -> None:
     """Show a plan saved by `plan --out`, after checking its checksum. Offline.
