@@ -18,6 +18,7 @@ from inventory_as_code.emulator import EmulatorTransport
 from inventory_as_code.wix import RetryPolicy, WixClient
 from inventory_as_code.workflow import apply_plan
 from tests.apply.conftest import SITE, Shop
+from tests.clients import emulator_client
 
 STORE = """
 locations:
@@ -59,12 +60,10 @@ class SurprisingWix(EmulatorTransport):
 
 
 def surprising_client(shop: Shop, path: str, alter: Callable[[dict[str, Any]], None]) -> WixClient:
-    return WixClient(
-        api_key="apply-test-key",
-        site_id=SITE,
-        base_url="http://localhost",
+    return emulator_client(
+        shop.emulator,
+        SITE,
         transport=SurprisingWix(shop, path, alter),
-        requests_per_minute=1_000_000,
         retry=RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.001),
         sleep=shop.client.sleep,
     )

@@ -14,9 +14,10 @@ import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
-from inventory_as_code.wix import Adjustment, RetryPolicy, WixClient
+from inventory_as_code.emulator import Emulator, FaultConfig
+from inventory_as_code.wix import Adjustment, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
+from tests.clients import emulator_client
 
 SITE = "site-concurrent"
 SIZES = [f"S{n}" for n in range(10)]
@@ -24,14 +25,7 @@ PRODUCTS = 5  # x 10 sizes = 50 items
 
 
 def client_for(emulator: Emulator) -> WixClient:
-    return WixClient(
-        api_key="concurrent-key",
-        site_id=SITE,
-        base_url="http://localhost",
-        transport=EmulatorTransport(emulator),
-        requests_per_minute=1_000_000,
-        retry=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01),
-    )
+    return emulator_client(emulator, SITE)
 
 
 def project_text() -> str:

@@ -29,12 +29,13 @@ import yaml
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
+from inventory_as_code.emulator import Emulator, FaultConfig
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.plan.feasibility import PlanRefused
-from inventory_as_code.wix import RetryPolicy, WixClient
+from inventory_as_code.wix import RetryPolicy
 from inventory_as_code.workflow import apply_plan, plan_project
 from tests.apply.test_contract_cases import SWATCH_TEE
+from tests.clients import emulator_client
 from tests.clock import LAG, SharedClock
 from tests.properties.contract_model import problems_against_plan, snapshot
 
@@ -259,14 +260,8 @@ def test_apply_changes_exactly_what_the_plan_says(
         id_seed=3, faults=FaultConfig(variants_lag_s=LAG, locations_lag_s=LAG), clock=clock
     )
     emulator.seed({"products": [SWATCH_TEE]}, site_id=SITE)
-    client = WixClient(
-        api_key="contract-key",
-        site_id=SITE,
-        base_url="http://localhost",
-        transport=EmulatorTransport(emulator),
-        requests_per_minute=1_000_000,
-        retry=RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.001),
-        sleep=clock.sleep,
+    client = emulator_client(
+        emulator, SITE, retry=RetryPolicy(max_attempts=2, base_delay=0.001), sleep=clock.sleep
     )
     with tempfile.TemporaryDirectory() as folder, client:
         project = Path(folder)
