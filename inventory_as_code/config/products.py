@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from inventory_as_code.config.context import Context, DocView
+from inventory_as_code.config.options import read_options, read_swatches
 from inventory_as_code.config.problems import PathPart, did_you_mean, listing
 from inventory_as_code.config.stock import PRODUCT, VARIANT, Layer, merge, parse_block, resolve
 from inventory_as_code.config.variants import (
-    MAX_CHOICES,
     MAX_SKU,
     MAX_VARIANTS,
     OptionSpec,
@@ -38,8 +38,6 @@ from inventory_as_code.model import (
     ProductType,
     StockEntry,
     Variant,
-    name_identity,
-    normalize_color,
     variant_label,
 )
 
@@ -65,11 +63,12 @@ class ProductBuilder:
         for field_name, value in (("name", name), ("type", product_type), ("visible", visible)):
             if value is not None:
                 origins[field_name] = view.at(data, field_name)
-        options = self._options(view, data, path)
+        options = read_options(self.ctx, view, data, path)
         if options is None:
             return None
         swatches = {
-            o.name: self._swatches(view, data["options"][o.name], path, o.name) for o in options
+            o.name: read_swatches(self.ctx, view, data["options"][o.name], path, o.name)
+            for o in options
         }
         keys = self._variant_keys(view, data, path, options)
         if keys is None:
@@ -92,86 +91,6 @@ class ProductBuilder:
             variants=tuple(variants),
             origins=FrozenMap(origins),
         )
-
-    def _options(self, view: DocView, data: dict[str, Any], path: Path) -> list[OptionSpec] | None:
-        """The product's options; None when they are invalid (skip the product's variant rules)."""
-        raw = data.get("options")
-        if raw is None:
-            return []
-        if not isinstance(raw, dict) or len(raw) > 6:
-            return None
-        specs: list[OptionSpec] = []
-        for name, value in raw.items():
-            # A swatch option lists its choices as the keys of its colour mapping.
-            swatches = value.get("swatches") if isinstance(value, dict) else None
-            choices = list(swatches) if isinstance(swatches, dict) else value
-            if not isinstance(choices, list) or not 1 <= len(choices) <= MAX_CHOICES:
-                return None
-            if not 1 <= len(name) <= 50:
-                return None
-            names: list[str] = []
-            seen: dict[str, str] = {}
-            for index in range(len(choices)):
-                if isinstance(swatches, dict):
-                    text: str | None = str(choices[index])
-                    where = view.key_at(swatches, choices[index])
-                    choice_path: Path = (*path, "options", name, "swatches", choices[index])
-                else:
-                    text = view.text(choices, index)
-                    where = view.at(choices, index)
-                    choice_path = (*path, "options", name, index)
-                if text is None or not 1 <= len(text) <= 50:
-                    return None
-                if text != text.strip():
-                    self.ctx.report(
-                        where,
-                        choice_path,
-                        f'choice "{text}" starts or ends with spaces.',
-                        "remove the spaces (or quote the intended text exactly).",
-                    )
-                    return None
-                first = seen.get(name_identity(text))
-                if first is not None:
-                    same = (
-                        "listed twice"
-                        if first == text
-                        else f'the same choice as "{first}" to Wix, which compares choice '
-                        "names without regard to case,"
-                    )
-                    self.ctx.report(
-                        where,
-                        choice_path,
-                        f'choice "{text}" is {same} in option {name}.',
-                        "remove one of them; to rename a choice, see moved: in docs/format.md."
-                        if first != text
-                        else "remove the second one.",
-                    )
-                    continue
-                seen[name_identity(text)] = text
-                names.append(text)
-            specs.append(OptionSpec(name, tuple(names)))
-        return specs
-
-    def _swatches(
-        self, view: DocView, value: Any, path: Path, option: str
-    ) -> FrozenMap[str, str] | None:
-        """The colours of a swatch option (choice -> canonical code), None for a text option."""
-        swatches = value.get("swatches") if isinstance(value, dict) else None
-        if not isinstance(swatches, dict):
-            return None
-        colors: dict[str, str] = {}
-        for choice, code in swatches.items():
-            try:
-                colors[str(choice)] = normalize_color(str(code))
-            except ValueError as exc:
-                self.ctx.report(
-                    view.at(swatches, choice),
-                    (*path, "options", option, "swatches", choice),
-                    f"{exc}.",
-                    'write a hex colour code in quotes, like "#1E5AA8" (or "#fff").',
-                )
-                return None
-        return FrozenMap(colors)
 
     def _variant_keys(
         self, view: DocView, data: dict[str, Any], path: Path, options: list[OptionSpec]

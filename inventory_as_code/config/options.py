@@ -1,0 +1,101 @@
+"""A product's options from YAML: text choices, or colour swatches with their colours.
+
+Choices are unique the way Wix compares them (without regard to case, see
+:func:`~inventory_as_code.model.name_identity`) and at most
+:data:`~inventory_as_code.config.variants.MAX_CHOICES` per option.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inventory_as_code.config.context import Context, DocView
+from inventory_as_code.config.problems import PathPart
+from inventory_as_code.config.variants import MAX_CHOICES, OptionSpec
+from inventory_as_code.model import FrozenMap, name_identity, normalize_color
+
+Path = tuple[PathPart, ...]
+
+
+def read_options(
+    ctx: Context, view: DocView, data: dict[str, Any], path: Path
+) -> list[OptionSpec] | None:
+    """The product's options; None when they are invalid (skip the product's variant rules)."""
+    raw = data.get("options")
+    if raw is None:
+        return []
+    if not isinstance(raw, dict) or len(raw) > 6:
+        return None
+    specs: list[OptionSpec] = []
+    for name, value in raw.items():
+        # A swatch option lists its choices as the keys of its colour mapping.
+        swatches = value.get("swatches") if isinstance(value, dict) else None
+        choices = list(swatches) if isinstance(swatches, dict) else value
+        if not isinstance(choices, list) or not 1 <= len(choices) <= MAX_CHOICES:
+            return None
+        if not 1 <= len(name) <= 50:
+            return None
+        names: list[str] = []
+        seen: dict[str, str] = {}
+        for index in range(len(choices)):
+            if isinstance(swatches, dict):
+                text: str | None = str(choices[index])
+                where = view.key_at(swatches, choices[index])
+                choice_path: Path = (*path, "options", name, "swatches", choices[index])
+            else:
+                text = view.text(choices, index)
+                where = view.at(choices, index)
+                choice_path = (*path, "options", name, index)
+            if text is None or not 1 <= len(text) <= 50:
+                return None
+            if text != text.strip():
+                ctx.report(
+                    where,
+                    choice_path,
+                    f'choice "{text}" starts or ends with spaces.',
+                    "remove the spaces (or quote the intended text exactly).",
+                )
+                return None
+            first = seen.get(name_identity(text))
+            if first is not None:
+                same = (
+                    "listed twice"
+                    if first == text
+                    else f'the same choice as "{first}" to Wix, which compares choice '
+                    "names without regard to case,"
+                )
+                ctx.report(
+                    where,
+                    choice_path,
+                    f'choice "{text}" is {same} in option {name}.',
+                    "remove one of them; to rename a choice, see moved: in docs/format.md."
+                    if first != text
+                    else "remove the second one.",
+                )
+                continue
+            seen[name_identity(text)] = text
+            names.append(text)
+        specs.append(OptionSpec(name, tuple(names)))
+    return specs
+
+
+def read_swatches(
+    ctx: Context, view: DocView, value: Any, path: Path, option: str
+) -> FrozenMap[str, str] | None:
+    """The colours of a swatch option (choice -> canonical code), None for a text option."""
+    swatches = value.get("swatches") if isinstance(value, dict) else None
+    if not isinstance(swatches, dict):
+        return None
+    colors: dict[str, str] = {}
+    for choice, code in swatches.items():
+        try:
+            colors[str(choice)] = normalize_color(str(code))
+        except ValueError as exc:
+            ctx.report(
+                view.at(swatches, choice),
+                (*path, "options", option, "swatches", choice),
+                f"{exc}.",
+                'write a hex colour code in quotes, like "#1E5AA8" (or "#fff").',
+            )
+            return None
+    return FrozenMap(colors)
