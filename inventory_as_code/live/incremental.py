@@ -17,7 +17,8 @@ store. What a refresh reads:
 
 On an unchanged store that is 6 calls besides the catalog check. ``since``
 is the start of the previous read on the server's clock (its HTTP ``Date``),
-less :data:`MARGIN`, so a change made while that read ran is read again.
+less :data:`MARGIN` (:data:`LOCAL_MARGIN` when only this machine's clock is
+known), so a change made while that read ran is read again.
 
 The refresh is refused, and the caller reads everything, whenever its result
 could be wrong: the snapshot is older than :data:`MAX_AGE` since the last
@@ -51,7 +52,12 @@ from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._exceptions import WixAPIError
 
 MAX_AGE = timedelta(hours=24)
-MARGIN = timedelta(minutes=5)
+# How far before the last read's start the next refresh looks again: for Wix's
+# search index to show a change (its lag is not documented: two minutes is
+# ample for an eventually consistent index), and the HTTP Date's whole seconds.
+MARGIN = timedelta(minutes=2)
+# Without the server's Date the start is this machine's time: allow for its clock too.
+LOCAL_MARGIN = timedelta(minutes=10)
 
 
 def wire_time(moment: datetime) -> str:

@@ -38,6 +38,7 @@ class SnapshotPlace:
         # The server's clock at the start of this plan (the catalog check has just
         # answered): the next refresh re-reads everything changed after it.
         self.started: datetime = client.server_date or snapshot.now()
+        self.margin = incremental.MARGIN if client.server_date else incremental.LOCAL_MARGIN
         self.keep = False
         self.full_at: datetime | None = None
 
@@ -72,7 +73,7 @@ class SnapshotPlace:
         taken = snapshot.build(
             site=self.key,
             catalog=CATALOG,
-            since=self.started - incremental.MARGIN,
+            since=self.started - self.margin,
             full_at=self.full_at,
             products=list(live.products.values()),
             items=list(live.inventory.values()),
