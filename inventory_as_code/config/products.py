@@ -54,11 +54,18 @@ from inventory_as_code.model import (
 Path = tuple[PathPart, ...]
 
 
+# A variant's SKU, where it is written and the variant's path: registered with the
+# context after every product is built (see ProjectBuilder.build).
+SkuEntry = tuple[str, Origin, tuple[PathPart, ...]]
+
+
 class ProductBuilder:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.skus: list[SkuEntry] = []  # of the product built last
 
     def build(self, view: DocView, slug: str, data: Any) -> Product | None:
+        self.skus = []
         if not isinstance(data, dict):
             return None  # the schema reported it
         path: Path = ("products", slug)
@@ -395,7 +402,7 @@ class ProductBuilder:
                 if entry is not None:
                     stock[location] = entry
             if sku is not None:
-                ctx.register_sku(sku, origins["sku"], vpath)
+                self.skus.append((sku, origins["sku"], vpath))
             out.append(
                 Variant(key, sku, v_price, v_compare, visible, FrozenMap(stock), FrozenMap(origins))
             )
