@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from inventory_as_code.live.model import LiveStore, ReadScope
 from inventory_as_code.live.reader import ProgressCallback
-from inventory_as_code.live.targeted import read_products_and_stock
+from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState, FrozenMap, MoveKind
 from inventory_as_code.plan.addresses import product_address
 from inventory_as_code.selection import Selection
@@ -67,16 +67,15 @@ def read_selected(
     selection: Selection,
     *,
     progress: ProgressCallback | None = None,
+    started: TargetedRead | None = None,
 ) -> LiveStore:
-    """The store as far as the selected products go (with the share estimate set)."""
+    """The store as far as the selected products go (with the share estimate set).
+
+    ``started``: the read of the selected slugs, begun while the YAML loaded.
+    """
     slugs = slugs_to_read(selection, desired)
-    live = read_products_and_stock(
-        client,
-        slugs=slugs,
-        skus=skus_of(desired, slugs),
-        progress=progress,
-        detail=selection.why,
-    )
+    reading = started or TargetedRead(client, selection.slugs or (), progress=progress)
+    live = reading.finish(slugs=slugs, skus=skus_of(desired, slugs), detail=selection.why)
     scope = live.scope or ReadScope(slugs=frozenset(slugs))
     return replace(live, scope=replace(scope, unread_managed_items=_unread_items(desired, slugs)))
 

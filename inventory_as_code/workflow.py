@@ -23,7 +23,9 @@ from inventory_as_code.apply.preflight import preflight_stale
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.config import load_project
 from inventory_as_code.live import LiveStore, ReadStats, read_live_store
+from inventory_as_code.live.fetch import IN_CHUNK
 from inventory_as_code.live.place import Refresh, SnapshotPlace
+from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.addresses import stock_address
 from inventory_as_code.plan.guard_rails import GuardRailSettings
@@ -95,16 +97,29 @@ def plan_project(
     snapshots = SnapshotPlace(client, project)
     with paused_gc():
         if selection.whole:
-            if desired is None:
+            if desired is None and not (refresh == "incremental" and snapshots.exists()):
                 desired, live = _load_while_reading(client, project, progress, snapshots, refresh)
             else:
+                # A refresh is a few calls: it waits for the YAML, so that the snapshot's
+                # store and the YAML's documents are never in memory at the same time.
+                desired = desired if desired is not None else load_project(project)
                 live = snapshots.read(refresh, progress=progress)
             live = snapshots.save(live)
             plan_targets = selection.targets
         else:
-            desired = desired if desired is not None else load_project(project)
+            started = None
+            if desired is None:
+                started = _start_selected(client, selection, progress)
+                try:
+                    desired = load_project(project)
+                except BaseException:
+                    if started is not None:
+                        started.close()
+                    raise
             whole_yaml = desired
-            live, desired, plan_targets = _read_selected(client, desired, selection, progress)
+            live, desired, plan_targets = _read_selected(
+                client, desired, selection, progress, started
+            )
             if changed_since is not None and not plan_targets:
                 return _nothing_changed(desired, live, project, site_id, selection, metadata)
             try:
@@ -129,20 +144,32 @@ def stock_addresses(desired: DesiredState) -> set[str]:
     }
 
 
+def _start_selected(
+    client: WixClient, selection: Selection, progress: Callable[[str, int], None] | None
+) -> TargetedRead | None:
+    """Begin reading a few selected products while the YAML loads (it takes longer)."""
+    if selection.nothing or len(selection.slugs or ()) > IN_CHUNK:
+        return None  # nothing to read, or maybe better read whole: decided after the load
+    return TargetedRead(client, selection.slugs or (), progress=progress)
+
+
 def _read_selected(
     client: WixClient,
     desired: DesiredState,
     selection: Selection,
     progress: Callable[[str, int], None] | None,
+    started: TargetedRead | None,
 ) -> tuple[LiveStore, DesiredState, tuple[str, ...]]:
     """Read what the selection covers; the YAML cut to match; the planner's targets."""
     if selection.nothing:
         live = LiveStore((), (), {}, {}, stats=ReadStats(0, {}, 0, 0.0, "targeted", selection.why))
         return live, desired, ()
     if not worth_narrowing(desired, len(selection.slugs or ())):
+        if started is not None:
+            started.close()
         live = read_live_store(client, progress=progress, detail=selection.why)
     else:
-        live = read_selected(client, desired, selection, progress=progress)
+        live = read_selected(client, desired, selection, progress=progress, started=started)
         desired = narrowed(desired, selection, live)
     if selection.typed:
         return live, desired, selection.targets  # a user's targets: unknown ones are refused

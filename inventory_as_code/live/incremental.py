@@ -89,8 +89,12 @@ def refresh(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     concurrency: int = 4,
-) -> LiveStore:
-    """The store now, from ``snapshot`` and the changes since; SnapshotError if it cannot be."""
+) -> tuple[LiveStore, int]:
+    """The store now, from ``snapshot`` and the changes since; SnapshotError if it cannot be.
+
+    Also returns how many products and stock items changed (0: the snapshot
+    still holds, and need not be written again).
+    """
     started = time.monotonic()
     before = client.stats.snapshot()
     pager = Pager(progress, cancel)
@@ -117,7 +121,7 @@ def refresh(
         products = _products(snapshot, fresh_by_id)
         inventory = _inventory(snapshot, set(changed), their_items.result(), items_f.result())
         _check_counts(products, inventory, product_count.result(), item_count.result())
-        return assemble(
+        live = assemble(
             client,
             before=before,
             started=started,
@@ -130,6 +134,7 @@ def refresh(
             detail=f"snapshot refreshed: {len(changed)} product(s) and "
             f"{len(items_f.result())} stock item(s) changed since the last read",
         )
+        return live, len(changed) + len(items_f.result())
 
 
 def _count_items(client: WixClient) -> int | None:

@@ -42,6 +42,9 @@ class SnapshotPlace:
         self.keep = False
         self.full_at: datetime | None = None
 
+    def exists(self) -> bool:
+        return os.path.lexists(self.path)
+
     def read(
         self,
         refresh: Refresh,
@@ -55,14 +58,22 @@ class SnapshotPlace:
             try:
                 saved = snapshot.load(self.path)
                 incremental.check(saved, site=self.key, catalog=CATALOG, now=self.started)
-                live = incremental.refresh(self.client, saved, progress=progress, cancel=cancel)
+                live, changes = incremental.refresh(
+                    self.client, saved, progress=progress, cancel=cancel
+                )
                 self.full_at = saved.full_at
+                # Nothing changed: the saved snapshot still holds (its "since" only
+                # makes the next refresh look a little further back).
+                self.keep = changes > 0
+                if not changes and live.stats is not None:
+                    detail = f"{live.stats.detail}; snapshot kept"
+                    live = replace(live, stats=replace(live.stats, detail=detail))
                 return live
             except snapshot.SnapshotError as exc:
                 reason = f"full read: {exc}"
                 logger.info("incremental refresh not possible: %s", exc)
         else:
-            self.keep = os.path.lexists(self.path)
+            self.keep = self.exists()
         self.full_at = self.started
         return read_live_store(self.client, progress=progress, cancel=cancel, detail=reason)
 

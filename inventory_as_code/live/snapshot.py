@@ -46,8 +46,8 @@ from inventory_as_code.live.model import (
 
 FORMAT = 1
 FOLDER = ".inventory-as-code"
-MAX_BYTES = 256 * 1024 * 1024
-MAX_RAW_BYTES = 2 * 1024 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # a 10,000-product store packs into about 5 MB
+MAX_RAW_BYTES = 512 * 1024 * 1024
 
 
 class SnapshotError(Exception):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 from inventory_as_code.live import fetch
 from inventory_as_code.live.model import LiveInventoryItem, LiveStore, ReadScope
@@ -47,6 +47,106 @@ def _chunked(values: Collection[str], read: Any) -> Iterator[Any]:
         yield from read(chunk)
 
 
+class TargetedRead:
+    """A narrowed read in two steps: the slugs at once, then what only the YAML can say.
+
+    The slugs are known before the YAML is loaded (from ``--target`` or from
+    git), so their products, variants and stock are read while it loads; once
+    it has, :meth:`finish` reads the live slugs of renamed products (``moved:``)
+    and the owners of new SKUs, and returns the store.
+    """
+
+    def __init__(
+        self,
+        client: WixClient,
+        slugs: Collection[str],
+        *,
+        progress: ProgressCallback | None = None,
+        concurrency: int = 4,
+    ) -> None:
+        self.client = client
+        self.started = time.monotonic()
+        self.before = client.stats.snapshot()
+        self.pager = Pager(progress, None)
+        self.slugs = set(slugs)
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="read")
+        self.locations = read_locations(client, self.pool)
+        self.first = self.pool.submit(self._products_of_slugs, self.slugs)
+
+    def close(self) -> None:
+        """Stop (the pages in flight finish); the read is not used."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _heads(self, filter_of: Any, values: Collection[str]) -> list[ProductHead]:
+        pages = _chunked(values, lambda c: fetch.product_pages(self.client, filter_of(c)))
+        return self.pager.heads(pages)
+
+    def _rows(
+        self, field: str, values: Collection[str], search: bool = False
+    ) -> dict[str, list[VariantRow]]:
+        return self.pager.rows(
+            _chunked(
+                values,
+                lambda c: fetch.variant_pages(self.client, {field: {"$in": c}}, search=search),
+            )
+        )
+
+    def _products_of_slugs(self, slugs: Collection[str]) -> _Round:
+        heads = self._heads(lambda c: {"slug": {"$in": c}}, slugs)
+        ids = {head.id for head in heads}
+        items = self.pool.submit(_items, self.pager, self.client, ids)
+        rows = self._rows("productData.productId", ids)
+        return _Round(heads, rows, items.result())
+
+    def finish(
+        self, *, slugs: Collection[str] = (), skus: Collection[str] = (), detail: str = ""
+    ) -> LiveStore:
+        """The store as far as these products (the first ones and ``slugs``) go."""
+        try:
+            first = self.first.result()
+            more = set(slugs) - self.slugs
+            if more:
+                extra = self._products_of_slugs(more)
+                first = _Round(
+                    [*first.heads, *extra.heads],
+                    {**first.rows, **extra.rows},
+                    {**first.items, **extra.items},
+                )
+            heads, rows_of = list(first.heads), dict(first.rows)
+            ids = {head.id for head in heads}
+            held = {row.sku for product_rows in rows_of.values() for row in product_rows}
+            new_skus = set(skus) - held
+            owners = sorted(set(self._rows("sku", new_skus, True)) - ids) if new_skus else []
+            if owners:
+                heads += self._heads(lambda c: {"id": {"$in": c}}, owners)
+                rows_of.update(self._rows("productData.productId", owners))
+            products, stale = join_products(heads, rows_of)
+            for product in consistent_products(self.client, self.pool, stale):
+                products[product.slug] = product
+            stores_locations, business_locations = self.locations
+            return assemble(
+                self.client,
+                before=self.before,
+                started=self.started,
+                locations=stores_locations.result(),
+                business=business_locations.result(),
+                products=products,
+                inventory=first.items,
+                fallbacks=len(stale),
+                mode="targeted",
+                detail=detail,
+                scope=ReadScope(slugs=frozenset(self.slugs | more), stock_of=frozenset(ids)),
+            )
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+class _Round(NamedTuple):
+    heads: list[ProductHead]
+    rows: dict[str, list[VariantRow]]
+    items: dict[ItemKey, LiveInventoryItem]
+
+
 def read_products_and_stock(
     client: WixClient,
     *,
@@ -57,49 +157,8 @@ def read_products_and_stock(
     detail: str = "",
 ) -> LiveStore:
     """The store as far as the products ``slugs`` (and the owners of ``skus``) go."""
-    started = time.monotonic()
-    before = client.stats.snapshot()
-    pager = Pager(progress, None)
-
-    def heads(filter_of: Any, values: Collection[str]) -> list[ProductHead]:
-        return pager.heads(_chunked(values, lambda c: fetch.product_pages(client, filter_of(c))))
-
-    def rows(field: str, values: Collection[str], search: bool) -> dict[str, list[VariantRow]]:
-        return pager.rows(
-            _chunked(
-                values,
-                lambda c: fetch.variant_pages(client, {field: {"$in": c}}, search=search),
-            )
-        )
-
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="read") as pool:
-        stores_locations, business_locations = read_locations(client, pool)
-        targeted = heads(lambda c: {"slug": {"$in": c}}, slugs)
-        ids = {head.id for head in targeted}
-        items = pool.submit(_items, pager, client, ids)
-        rows_of = rows("productData.productId", ids, False)
-        held = {row.sku for product_rows in rows_of.values() for row in product_rows}
-        new_skus = set(skus) - held
-        owners = sorted(set(rows("sku", new_skus, True)) - ids) if new_skus else []
-        if owners:
-            targeted += heads(lambda c: {"id": {"$in": c}}, owners)
-            rows_of.update(rows("productData.productId", owners, False))
-        products, stale = join_products(targeted, rows_of)
-        for product in consistent_products(client, pool, stale):
-            products[product.slug] = product
-        return assemble(
-            client,
-            before=before,
-            started=started,
-            locations=stores_locations.result(),
-            business=business_locations.result(),
-            products=products,
-            inventory=items.result(),
-            fallbacks=len(stale),
-            mode="targeted",
-            detail=detail,
-            scope=ReadScope(slugs=frozenset(slugs), stock_of=frozenset(ids)),
-        )
+    reading = TargetedRead(client, slugs, progress=progress, concurrency=concurrency)
+    return reading.finish(skus=skus, detail=detail)
 
 
 def _items(
