@@ -166,6 +166,8 @@ def plan_command(
       inventory-as-code plan examples/corner-bookshop
       inventory-as-code plan --site production --out plan.json
       inventory-as-code plan --format markdown > comment.md
+      inventory-as-code plan --site production --changed-since origin/main
+      inventory-as-code plan --site production --refresh incremental
     """
     plan, client, _, _ = make_plan(
         project,

@@ -20,6 +20,7 @@ import pytest
 
 from inventory_as_code.emulator import Emulator, FaultRule
 from inventory_as_code.live import incremental, snapshot
+from inventory_as_code.wix import Adjustment
 from inventory_as_code.workflow import plan_project
 from tests.clock import SharedClock
 from tests.live import test_targeted
@@ -223,3 +224,15 @@ def test_symlinks_are_never_followed(emulator: Emulator, tmp_path: Path) -> None
     folder.symlink_to(moved, target_is_directory=True)
     detail = untrusted(emulator, root)
     assert "not a plain folder" in detail and "snapshot not saved" in detail
+
+
+def test_a_sale_moves_the_items_updated_date(emulator: Emulator, clock: SharedClock) -> None:
+    # Not documented for Wix; the emulator moves it (as every write there does), and the
+    # incremental refresh finds sales through it. Drift checks read in full regardless.
+    client = client_for(emulator)
+    item = next(i for i in client.inventory.query() if i.get("quantity"))
+    clock.skew += timedelta(minutes=1)
+    client.inventory.bulk_decrement([Adjustment(1, inventory_item_id=item["id"])])
+    after = client.inventory.get(item["id"])
+    assert after["quantity"] == item["quantity"] - 1
+    assert after["updatedDate"] > item["updatedDate"]
