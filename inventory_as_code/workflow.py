@@ -164,9 +164,9 @@ def _read_selected(
     if selection.nothing:
         live = LiveStore((), (), {}, {}, stats=ReadStats(0, {}, 0, 0.0, "targeted", selection.why))
         return live, desired, ()
-    if not worth_narrowing(desired, len(selection.slugs or ())):
-        if started is not None:
-            started.close()
+    if started is None and not worth_narrowing(desired, len(selection.slugs or ())):
+        # Many products (a read begun during the load is at most one page of each:
+        # finishing it always costs less than starting over).
         live = read_live_store(client, progress=progress, detail=selection.why)
     else:
         live = read_selected(client, desired, selection, progress=progress, started=started)
