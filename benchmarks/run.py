@@ -63,7 +63,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import gen_catalog  # noqa: E402
+import read_steps  # noqa: E402
+from rows import Row  # noqa: E402
 
 from inventory_as_code.apply.calls import compile_plan, lower_bound  # noqa: E402
 from inventory_as_code.plan.model import Plan  # noqa: E402
@@ -82,7 +84,17 @@ from inventory_as_code.plan.model import Plan  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 TOOL = str(VENV_BIN / "inventory-as-code")
 PYTHON = sys.executable
-STEPS = ("first_apply", "plan_nochange", "plan_10", "apply_10", "export")
+STEPS = (
+    "first_apply",
+    "plan_new",
+    "plan_nochange",
+    "validate",
+    "plan_incremental",
+    "plan_target",
+    "plan_10",
+    "apply_10",
+    "export",
+)
 SETTINGS = {
     "fast": {"latency_ms": 0.0, "rate_limit": None},
     "realistic": {"latency_ms": 150.0, "rate_limit": 200},
@@ -286,32 +298,6 @@ def plan_write_bound(plan_file: Path) -> tuple[int, int]:
     return bound, compiled
 
 
-@dataclass
-class Row:
-    size: int
-    setting: str
-    step: str
-    calls: int | None = None
-    calls_by_route: dict[str, int] = field(default_factory=dict)
-    tool_calls: int | None = None
-    lower_bound: int | None = None
-    lower_bound_what: str = ""
-    wall_s: float | None = None
-    cpu_s: float | None = None
-    peak_mb: float | None = None
-    rate_floor_s: float | None = None
-    baseline_calls: int | None = None
-    baseline_wall_s: float | None = None
-    baseline_cpu_s: float | None = None
-    baseline_computed: bool = False
-    baseline_note: str = ""
-    floor_wall_s: float | None = None
-    floor_cpu_s: float | None = None
-    statuses: dict[str, int] = field(default_factory=dict)
-    ok: bool = True
-    note: str = ""
-
-
 class Bench:
     def __init__(self, args: argparse.Namespace, work: Path) -> None:
         self.args = args
@@ -320,6 +306,7 @@ class Bench:
         self.problems: list[str] = []
         self.profile: dict[str, Any] | None = None
         self.site_args: list[str] = []
+        self.last_write = time.monotonic()
 
     def env_for(self, emu: EmulatorProcess, site: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k != "CI"}
@@ -376,7 +363,8 @@ class Bench:
 
             # first apply: plan a new catalog against an empty site, apply the saved plan.
             new_plan = case / "plan-new.json"
-            prep = run_measured(
+            prep, prep_counts, _ = self.measured(
+                emu,
                 [
                     *tool,
                     "plan",
@@ -389,12 +377,14 @@ class Bench:
                 ],
                 env=env,
                 cwd=case,
-                timeout=self.args.timeout,
-                log_dir=self.logs,
                 name="plan-new",
             )
             if prep.rc != 0:
                 raise RuntimeError(f"plan of the new catalog failed: {prep.stderr[-2000:]}")
+            if "plan_new" in steps:
+                new_row = read_steps.plan_new_row(size, setting_name, prep, prep_counts, new_plan)
+                self.rows.append(new_row)
+                self.print_row(new_row)
             row = Row(size, setting_name, "first_apply")
             bound, compiled = plan_write_bound(new_plan)
             run, counts, statuses = self.measured(
@@ -412,6 +402,7 @@ class Bench:
                 name="first_apply",
             )
             self.fill_apply(row, run, counts, statuses, case / "apply-new.json", bound, compiled)
+            self.last_write = time.monotonic()
             new_data = json.loads(new_plan.read_text(encoding="utf-8"))
             creates = new_data["changes"]
             n_products = sum(1 for c in creates if c["kind"] == "product")
@@ -506,6 +497,13 @@ class Bench:
                     baseline=baseline,
                     record="plan_nochange" in steps,
                 )
+                for step_name, run_step in (
+                    ("validate", read_steps.validate_step),
+                    ("plan_incremental", read_steps.incremental_step),
+                    ("plan_target", read_steps.target_step),
+                ):
+                    if step_name in steps:
+                        run_step(self, TOOL, emu, env, project, case, size, setting_name)
                 # fill the computed first-apply baseline now that a per-call cost is known
                 fa = next(
                     (
@@ -699,9 +697,21 @@ class Bench:
         row.floor_wall_s, row.floor_cpu_s = run.wall_s, run.cpu_s
         loop = json.loads(run.stdout.strip().splitlines()[-1])
         row.note += (
-            f"; floor {sum(counts.values())} pages, loop only {loop['loop_wall_s']} s wall, "
-            f"{loop['loop_cpu_s']} s CPU"
+            f"; fair floor {sum(counts.values())} pages, loop only {loop['loop_wall_s']} s wall, "
+            f"{loop['loop_cpu_s']} s CPU, {run.peak_mb:.0f} MB"
         )
+        old, _, _ = self.measured(
+            emu,
+            [PYTHON, str(HERE / "floor.py"), "--as-before"],
+            env=env,
+            cwd=case,
+            name="floor-as-before",
+        )
+        if old.rc == 0:
+            row.note += (
+                f"; the floor as before (pages kept, collector running): {old.cpu_s:.2f} s CPU, "
+                f"{old.peak_mb:.0f} MB"
+            )
 
     def export_step(
         self,
@@ -940,13 +950,29 @@ def markdown(results: dict[str, Any]) -> str:
         "## Client-side floor",
         "",
         "`benchmarks/floor.py` fetches and JSON-parses the same pages with a bare",
-        "sequential httpx loop (process start-up included, as for the tool).",
+        "sequential httpx loop (process start-up included, as for the tool), each page",
+        "decoded and let go, the garbage collector paused and frozen as the tool does it",
+        "(a fair floor; the first version kept every page with the collector running and",
+        "spent half its CPU in collections: its figure is in the notes, 'as before').",
         "",
     ]
     out += floor_table(rows)
+    out += [
+        "",
+        "## Ratios (each row measured in one run)",
+        "",
+        "Tool CPU against the fair floor (`benchmarks/floor.py`: the same pages, decoded with",
+        "`json.loads` and let go, the collector paused and frozen as the tool does it);",
+        "`plan --changed-since HEAD` of a one-product price edit, and `plan --refresh",
+        "incremental` of the unchanged store (second run, from the first run's snapshot),",
+        "against `plan_nochange` (a full read) of the same run.",
+        "",
+        *read_steps.ratio_table(rows),
+    ]
     if results.get("findings"):
         out += ["", results["findings"].rstrip()]
     out += ["", "## Targets (checked by the harness)", "", *results.get("targets", [])]
+    out += ["", "## Issue 13 goals", "", *read_steps.goals(rows)]
     out += ["", "## Notes per row", ""]
     for r in rows:
         out.append(

@@ -27,7 +27,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import msgspec
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -36,36 +38,78 @@ MAX_MONEY = Decimal("999999999.99")
 """Wix's largest amount (``FixedMonetaryAmount``)."""
 
 
+# Maps this small keep their keys in a tuple shared by every map with the same
+# keys (a stock entry's origins, a variant's stock by location): 150,000 stock
+# entries then cost a tuple of values each instead of a dict (~100 bytes less).
+_SMALL = 8
+_SHARED_KEYS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
 class FrozenMap(Mapping[K, V]):
     """An immutable, hashable mapping that keeps insertion order."""
 
-    __slots__ = ("_data", "_hash")
+    __slots__ = ("_hash", "_index", "_keys", "_values")
 
     def __init__(self, items: Mapping[K, V] | None = None) -> None:
-        self._data: dict[K, V] = dict(items or {})
+        data = dict(items or {})
         self._hash: int | None = None
+        if len(data) <= _SMALL:
+            keys = tuple(data)
+            self._keys: tuple[K, ...] = _SHARED_KEYS.setdefault(keys, keys)
+            self._values: tuple[V, ...] = tuple(data.values())
+            self._index: dict[K, V] | None = None
+        else:
+            self._keys, self._values, self._index = (), (), data
 
     def __getitem__(self, key: K) -> V:
-        return self._data[key]
+        if self._index is not None:
+            return self._index[key]
+        try:
+            return self._values[self._keys.index(key)]
+        except ValueError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._index if self._index is not None else self._keys)
+
+    def get(self, key: K, default: Any = None) -> Any:
+        if self._index is not None:
+            return self._index.get(key, default)
+        try:
+            return self._values[self._keys.index(key)]
+        except ValueError:
+            return default
 
     def __iter__(self) -> Iterator[K]:
-        return iter(self._data)
+        return iter(self._index if self._index is not None else self._keys)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._index) if self._index is not None else len(self._keys)
+
+    def _dict(self) -> dict[K, V]:
+        if self._index is not None:
+            return dict(self._index)
+        return dict(zip(self._keys, self._values, strict=True))
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
+            self._hash = hash(frozenset(self._dict().items()))
         return self._hash
 
     def __eq__(self, other: object) -> bool:
+        if (
+            isinstance(other, FrozenMap)
+            and other._keys is self._keys
+            and self._index is None
+            and other._index is None
+        ):
+            return self._values == other._values  # the common case: the same shared keys
         if isinstance(other, Mapping):
-            return dict(self._data) == dict(other)
+            return self._dict() == dict(other)
         return NotImplemented
 
     def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
+        return f"FrozenMap({self._dict()!r})"
 
 
 class Tracking(StrEnum):
@@ -93,9 +137,12 @@ class ProductType(StrEnum):
     DIGITAL = "digital"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Origin:
-    """Where a value was written: file relative to the project, 1-based line and column."""
+class Origin(msgspec.Struct, frozen=True, order=True, gc=False):
+    """Where a value was written: file relative to the project, 1-based line and column.
+
+    A struct the collector does not track: a 10,000-product catalog has 440,000
+    of them, none can be part of a cycle, and each is 16 bytes smaller this way.
+    """
 
     file: str
     line: int

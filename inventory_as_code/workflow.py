@@ -22,12 +22,24 @@ from inventory_as_code.apply.executor import Executor
 from inventory_as_code.apply.preflight import preflight_stale
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.config import load_project
-from inventory_as_code.live import LiveStore, read_live_store
+from inventory_as_code.live import LiveStore, ReadStats, read_live_store
+from inventory_as_code.live.fetch import IN_CHUNK
+from inventory_as_code.live.place import Refresh, SnapshotPlace
+from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
+from inventory_as_code.plan.addresses import stock_address
 from inventory_as_code.plan.guard_rails import GuardRailSettings
-from inventory_as_code.plan.model import Kind, Plan
+from inventory_as_code.plan.model import Kind, Note, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.saved import plan_metadata
+from inventory_as_code.plan.targets import UnknownTargetError, explain_unknown, known_addresses
+from inventory_as_code.reads import known_targets, narrowed, read_selected, worth_narrowing
+from inventory_as_code.selection import (
+    Selection,
+    SelectionError,
+    for_targets,
+)
+from inventory_as_code.selection import changed_since as changed_since_selection
 from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._exceptions import WixError
 
@@ -61,28 +73,147 @@ def plan_project(
     progress: Callable[[str, int], None] | None = None,
     metadata: Mapping[str, Any] | None = None,
     desired: DesiredState | None = None,
+    changed_since: str | None = None,
+    refresh: Refresh = "full",
 ) -> tuple[Plan, LiveStore]:
     """Load the YAML (ConfigError on problems), read the live store, build the plan.
 
-    The reads wait on the network while the YAML load keeps the CPU busy, so
-    both run at once; a YAML error cancels the reads after the pages in flight.
-    The cyclic garbage collector is paused throughout (see ``_gc``).
+    What is read follows what is planned (:mod:`.selection`): ``targets`` naming
+    products, or ``changed_since`` (a git commit), read only those products;
+    anything else reads the whole store, from a snapshot refreshed with what
+    changed since when ``refresh`` is ``"incremental"`` (:mod:`.live.incremental`).
+    A whole-store read runs while the YAML loads (the reads wait on the
+    network, the load keeps the CPU busy); a YAML error cancels it after the
+    pages in flight. The cyclic garbage collector is paused throughout (``_gc``).
     """
+    if changed_since is not None and targets:
+        raise SelectionError("--changed-since and --target cannot be combined; use one of them")
     require_catalog_v3(client)
+    selection = (
+        changed_since_selection(project, changed_since)
+        if changed_since is not None
+        else for_targets(targets)
+    )
+    snapshots = SnapshotPlace(client, project)
     with paused_gc():
-        if desired is None:
-            desired, live = _load_while_reading(client, project, progress)
+        if selection.whole:
+            if desired is None and not (refresh == "incremental" and snapshots.exists()):
+                desired, live = _load_while_reading(client, project, progress, snapshots, refresh)
+            else:
+                # A refresh is a few calls: it waits for the YAML, so that the snapshot's
+                # store and the YAML's documents are never in memory at the same time.
+                desired = desired if desired is not None else load_project(project)
+                live = snapshots.read(refresh, progress=progress)
+            live = snapshots.save(live)
+            plan_targets = selection.targets
         else:
-            live = read_live_store(client, progress=progress)
-        return _plan(desired, live, project, site_id, guard_rails, targets, metadata)
+            started = None
+            if desired is None:
+                started = _start_selected(client, selection, progress)
+                try:
+                    desired = load_project(project)
+                except BaseException:
+                    if started is not None:
+                        started.close()
+                    raise
+            whole_yaml = desired
+            live, desired, plan_targets = _read_selected(
+                client, desired, selection, progress, started
+            )
+            if changed_since is not None and not plan_targets:
+                return _nothing_changed(desired, live, project, site_id, selection, metadata)
+            try:
+                plan, live = _plan(
+                    desired, live, project, site_id, guard_rails, plan_targets, metadata
+                )
+            except UnknownTargetError as exc:
+                # Refused as with the whole store; suggest from the whole YAML, not the cut.
+                known = set(known_addresses(whole_yaml, live)) | stock_addresses(whole_yaml)
+                raise UnknownTargetError(explain_unknown(exc.target, known), exc.target) from None
+            return _with_selection_note(plan, selection, changed_since), live
+        plan, live = _plan(desired, live, project, site_id, guard_rails, plan_targets, metadata)
+    return _with_selection_note(plan, selection, changed_since), live
+
+
+def stock_addresses(desired: DesiredState) -> set[str]:
+    return {
+        stock_address(slug, variant.key, location)
+        for slug, product in desired.products.items()
+        for variant in product.variants
+        for location in variant.stock
+    }
+
+
+def _start_selected(
+    client: WixClient, selection: Selection, progress: Callable[[str, int], None] | None
+) -> TargetedRead | None:
+    """Begin reading a few selected products while the YAML loads (it takes longer)."""
+    if selection.nothing or len(selection.slugs or ()) > IN_CHUNK:
+        return None  # nothing to read, or maybe better read whole: decided after the load
+    return TargetedRead(client, selection.slugs or (), progress=progress)
+
+
+def _read_selected(
+    client: WixClient,
+    desired: DesiredState,
+    selection: Selection,
+    progress: Callable[[str, int], None] | None,
+    started: TargetedRead | None,
+) -> tuple[LiveStore, DesiredState, tuple[str, ...]]:
+    """Read what the selection covers; the YAML cut to match; the planner's targets."""
+    if selection.nothing:
+        live = LiveStore((), (), {}, {}, stats=ReadStats(0, {}, 0, 0.0, "targeted", selection.why))
+        return live, desired, ()
+    if started is None and not worth_narrowing(desired, len(selection.slugs or ())):
+        # Many products (a read begun during the load is at most one page of each:
+        # finishing it always costs less than starting over).
+        live = read_live_store(client, progress=progress, detail=selection.why)
+    else:
+        live = read_selected(client, desired, selection, progress=progress, started=started)
+        desired = narrowed(desired, selection, live)
+    if selection.typed:
+        return live, desired, selection.targets  # a user's targets: unknown ones are refused
+    return live, desired, known_targets(selection, desired, live)
+
+
+def _nothing_changed(
+    desired: DesiredState,
+    live: LiveStore,
+    project: Path,
+    site_id: str,
+    selection: Selection,
+    metadata: Mapping[str, Any] | None,
+) -> tuple[Plan, LiveStore]:
+    """No product changed: an empty plan, without planning the store (nor reading it)."""
+    plan, live = _plan(DesiredState(), live, project, site_id, None, (), metadata)
+    note = Note("CHANGED_SINCE", f"Nothing to plan: {selection.why}.")
+    return replace(plan, notes=(*plan.notes, note)), live
+
+
+def _with_selection_note(plan: Plan, selection: Selection, changed_since: str | None) -> Plan:
+    if changed_since is None or selection.whole:
+        if changed_since is not None and selection.why:
+            note = Note("CHANGED_SINCE", f"Planned the whole store: {selection.why}.")
+            return replace(plan, notes=(*plan.notes, note))
+        return plan
+    note = Note(
+        "CHANGED_SINCE",
+        f"Planned only what the YAML changes ({selection.why}); drift elsewhere in the "
+        "store is not shown (the scheduled drift check plans everything).",
+    )
+    return replace(plan, notes=(*plan.notes, note))
 
 
 def _load_while_reading(
-    client: WixClient, project: Path, progress: Callable[[str, int], None] | None
+    client: WixClient,
+    project: Path,
+    progress: Callable[[str, int], None] | None,
+    snapshots: SnapshotPlace,
+    refresh: Refresh,
 ) -> tuple[DesiredState, LiveStore]:
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="live") as pool:
-        reading = pool.submit(read_live_store, client, progress=progress, cancel=cancel)
+        reading = pool.submit(snapshots.read, refresh, progress=progress, cancel=cancel)
         try:
             desired = load_project(project)
         except BaseException:
@@ -110,6 +241,8 @@ def _plan(
             {
                 **(metadata or {}),
                 "read_calls": stats.calls if stats else None,
+                # Which read the plan rests on: full, targeted, or an incremental refresh.
+                "read": {"mode": stats.mode, "detail": stats.detail} if stats else None,
                 "targets": list(targets),
                 # What apply needs to group its calls without reading again.
                 "default_location": desired.default_location.name

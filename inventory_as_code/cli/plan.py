@@ -22,6 +22,7 @@ from inventory_as_code.cli._common import (
 from inventory_as_code.cli._progress import read_progress
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
+from inventory_as_code.live.place import Refresh
 from inventory_as_code.plan.feasibility import PlanRefused, Refusal
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan
@@ -44,6 +45,8 @@ def make_plan(
     *,
     announce: bool = True,
     to_stderr: bool = False,
+    changed_since: str | None = None,
+    refresh: Refresh = "full",
 ) -> tuple[Plan, WixClient, Target, LiveStore]:
     """Load, connect, read and plan: shared by `plan` and `apply DIR`."""
     err = make_console(stderr=True)
@@ -63,6 +66,8 @@ def make_plan(
                 progress=progress,
                 # The site's name (not a secret) lets `apply FILE` find the same site.
                 metadata={"embedded": target.embedded, "site_name": target.name},
+                changed_since=changed_since,
+                refresh=refresh,
             )
     except PlanRefused as exc:
         client.close()
@@ -92,6 +97,7 @@ def make_plan(
             f"({stats.seconds:.1f} s).",
             style="dim",
         )
+        err.print(f"Read: {describe_read(stats.mode, stats.detail)}.", style="dim")
     return plan, client, target, live
 
 
@@ -108,6 +114,16 @@ def _shown_refusal(refusal: Refusal, project: Path) -> str:
     """A refusal with its YAML position shown from the current folder, as validate does."""
     origins = tuple(replace(o, file=str(project / o.file)) for o in refusal.origins)
     return str(replace(refusal, origins=origins))
+
+
+def describe_read(mode: str, detail: str) -> str:
+    """One line on which read the plan rests on (also in the plan's metadata)."""
+    what = {
+        "full": "the whole store",
+        "targeted": "only the selected products",
+        "incremental": "the saved snapshot, refreshed with what changed since",
+    }.get(mode, mode)
+    return f"{what}{f' ({detail})' if detail else ''}"
 
 
 def plan_title(plan: Plan) -> str:
@@ -183,6 +199,21 @@ def print_plan(
     metavar="ADDRESS",
     help="Plan only these objects, e.g. --target 'product[\"organic-tee\"]'. Repeatable.",
 )
+@click.option(
+    "--changed-since",
+    metavar="GIT_REF",
+    help="Plan only the products whose YAML differs between this git commit and the working "
+    "tree, reading only those from Wix (pull requests). Store-wide settings changed: plans all.",
+)
+@click.option(
+    "--refresh",
+    type=click.Choice(["full", "incremental"]),
+    default="full",
+    show_default=True,
+    help="full reads the whole store; incremental refreshes the snapshot of the last read "
+    "(in .inventory-as-code/) with what changed since, and reads in full when it cannot be "
+    "trusted. Scheduled drift checks should read in full.",
+)
 @handle_errors
 def plan_command(
     project: Path,
@@ -193,6 +224,8 @@ def plan_command(
     out: Path | None,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
+    changed_since: str | None,
+    refresh: Refresh,
 ) -> None:
     """Show what `apply` would change in the live store. Changes nothing.
 
@@ -204,8 +237,17 @@ def plan_command(
       inventory-as-code plan --site production --out plan.json
       inventory-as-code plan --format markdown > comment.md
       inventory-as-code plan --detailed
+      inventory-as-code plan --site production --changed-since origin/main
+      inventory-as-code plan --site production --refresh incremental
     """
-    plan, client, _, _ = make_plan(project, site, targets, to_stderr=fmt != "text")
+    plan, client, _, _ = make_plan(
+        project,
+        site,
+        targets,
+        to_stderr=fmt != "text",
+        changed_since=changed_since,
+        refresh=refresh,
+    )
     client.close()
     print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
     if out is not None:

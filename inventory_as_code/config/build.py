@@ -21,7 +21,7 @@ from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.document import Document
 from inventory_as_code.config.moves import check_moves, read_moves
 from inventory_as_code.config.problems import ProblemCollector, did_you_mean
-from inventory_as_code.config.products import ProductBuilder
+from inventory_as_code.config.products import ProductBuilder, SkuEntry
 from inventory_as_code.config.stock import DEFAULTS, LOCATION, parse_block
 from inventory_as_code.model import (
     Address,
@@ -99,15 +99,26 @@ class ProjectBuilder:
         self._defaults()
         builder = ProductBuilder(self.ctx)
         products: dict[str, Product] = {}
-        for slug in sorted(self.products):
-            view, data = self.products[slug]
+        skus: dict[str, list[SkuEntry]] = {}
+        # File by file, dropping each product's YAML once built: a file's values and
+        # positions (most of the memory a large catalog takes while it loads) are
+        # freed with its last product, not after the whole catalog is built.
+        while self.products:
+            slug = next(iter(self.products))
+            view, data = self.products.pop(slug)
             product = builder.build(view, slug, data)
+            del view, data
+            skus[slug] = builder.skus
             if product is not None:
                 products[slug] = product
+        # SKUs in slug order, as before: it decides which variant a clash names first.
+        for slug in sorted(skus):
+            for sku, origin, path in skus[slug]:
+                self.ctx.register_sku(sku, origin, path)
         moves = check_moves(self.ctx, read_moves(self.moved), locations, products)
         return DesiredState(
             locations=FrozenMap({name: locations[name] for name in sorted(locations)}),
-            products=FrozenMap(products),
+            products=FrozenMap({slug: products[slug] for slug in sorted(products)}),
             prune=self._prune(),
             moves=moves,
             files=tuple(self.files),

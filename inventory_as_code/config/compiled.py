@@ -102,8 +102,13 @@ class SchemaCompiler:
         return self.refs[ref]
 
     def compile(self, schema: Mapping[str, Any]) -> Check:
-        checks: list[Check] = []
         keys = set(schema) - _ANNOTATIONS
+        unknown = keys - _SUPPORTED
+        if unknown:
+            raise ValueError(f"unsupported schema keywords: {sorted(unknown)}")
+        if "type" in keys and not keys & {"$ref", "enum"}:
+            return self._by_type(schema, keys)
+        checks: list[Check] = []
         if "$ref" in keys:
             checks.append(self.compile_ref(schema["$ref"]))
         if "type" in keys:
@@ -118,6 +123,41 @@ class SchemaCompiler:
         if unknown:
             raise ValueError(f"unsupported schema keywords: {sorted(unknown)}")
         return _all_of(checks)
+
+    def _by_type(self, schema: Mapping[str, Any], keys: set[str]) -> Check:
+        """One check that looks up the value's Python type once, then runs only its rules.
+
+        The same answers as the general path (every keyword applies to the
+        values of its own JSON type), without a closure call per keyword and
+        per type for the 150,000 stock values of a large catalog.
+        """
+        names = [schema["type"]] if isinstance(schema["type"], str) else list(schema["type"])
+        table: dict[type, Check | None] = {}
+        if "object" in names:
+            table[dict] = _all_of(self._objects(schema, keys)) if keys & _OBJECT_KEYS else None
+        if "array" in names:
+            table[list] = _all_of(self._arrays(schema, keys)) if keys & _ARRAY_KEYS else None
+        if "string" in names:
+            table[str] = _all_of(self._strings(schema, keys)) if keys & _STRING_KEYS else None
+        if "boolean" in names:
+            table[bool] = None
+        if "null" in names:
+            table[type(None)] = None
+        if "number" in names or "integer" in names:
+            numbers = self._numbers(schema, keys)
+            table[int] = _all_of(numbers) if numbers else None
+            if "number" not in names:  # an integer may be written 2.0
+                numbers = [lambda v: v.is_integer(), *numbers]
+            table[float] = _all_of(numbers) if numbers else None
+        missing = object()
+
+        def by_type(v: Any) -> bool:
+            check = table.get(type(v), missing)
+            if check is missing:
+                return False
+            return check is None or check(v)  # type: ignore[operator]
+
+        return by_type
 
     def _strings(self, schema: Mapping[str, Any], keys: set[str]) -> list[Check]:
         out: list[Check] = []
@@ -191,6 +231,17 @@ class SchemaCompiler:
             out.append(lambda v: not isinstance(v, list) or len(v) <= most)
         return out
 
+
+_OBJECT_KEYS = {
+    "properties",
+    "additionalProperties",
+    "propertyNames",
+    "maxProperties",
+    "minProperties",
+    "required",
+}
+_ARRAY_KEYS = {"items", "minItems", "maxItems"}
+_STRING_KEYS = {"minLength", "maxLength", "pattern"}
 
 _SUPPORTED = {
     "$ref",

@@ -18,7 +18,15 @@ from typing import Any
 from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.options import read_options, read_swatches
 from inventory_as_code.config.problems import PathPart, did_you_mean, listing
-from inventory_as_code.config.stock import PRODUCT, VARIANT, Layer, merge, parse_block, resolve
+from inventory_as_code.config.stock import (
+    PRODUCT,
+    VARIANT,
+    Layer,
+    Place,
+    merge,
+    parse_block,
+    resolve,
+)
 from inventory_as_code.config.variants import (
     MAX_SKU,
     MAX_VARIANTS,
@@ -44,11 +52,18 @@ from inventory_as_code.model import (
 Path = tuple[PathPart, ...]
 
 
+# A variant's SKU, where it is written and the variant's path: registered with the
+# context after every product is built (see ProjectBuilder.build).
+SkuEntry = tuple[str, Origin, tuple[PathPart, ...]]
+
+
 class ProductBuilder:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.skus: list[SkuEntry] = []  # of the product built last
 
     def build(self, view: DocView, slug: str, data: Any) -> Product | None:
+        self.skus = []
         if not isinstance(data, dict):
             return None  # the schema reported it
         path: Path = ("products", slug)
@@ -251,6 +266,9 @@ class ProductBuilder:
         }
         shared: dict[str, StockEntry | None] = {}
         listed: dict[str, Any] = data["variants"] if isinstance(data.get("variants"), dict) else {}
+        # The product's own price origins are the same for every variant: found once.
+        price_origin = view.at(data, "price") if price is not None else None
+        compare_origin = view.at(data, "compare_at_price") if compare is not None else None
         out: list[Variant] = []
         for key, raw_key in keys:
             vdata = listed.get(raw_key) if raw_key is not None else None
@@ -259,10 +277,10 @@ class ProductBuilder:
             origins: dict[str, Origin] = {}
             sku = self._sku(view, data, vdata, key, template, vpath, origins)
             v_price, v_compare = price, compare
-            if price is not None:
-                origins["price"] = view.at(data, "price")
-            if compare is not None:
-                origins["compare_at_price"] = view.at(data, "compare_at_price")
+            if price_origin is not None:
+                origins["price"] = price_origin
+            if compare_origin is not None:
+                origins["compare_at_price"] = compare_origin
             visible = None
             if isinstance(vdata, dict):
                 if "price" in vdata:
@@ -292,25 +310,18 @@ class ProductBuilder:
             stock: dict[str, StockEntry] = {}
             for location in ctx.location_names:
                 layer = variant_layers.get(location)
-                where = f'{slug} {label} at "{location}"' if key else f'{slug} at "{location}"'
                 if layer is None:
                     if location not in shared:
-                        shared[location] = resolve(
-                            bases[location], digital, where, (*path, "stock", location), ctx.report
-                        )
+                        place = Place(slug, label if key else "", location, path)
+                        shared[location] = resolve(bases[location], digital, place, ctx.report)
                     entry = shared[location]
                 else:
-                    entry = resolve(
-                        merge(bases[location], layer),
-                        digital,
-                        where,
-                        (*vpath, "stock", location),
-                        ctx.report,
-                    )
+                    place = Place(slug, label if key else "", location, vpath)
+                    entry = resolve(merge(bases[location], layer), digital, place, ctx.report)
                 if entry is not None:
                     stock[location] = entry
             if sku is not None:
-                ctx.register_sku(sku, origins["sku"], vpath)
+                self.skus.append((sku, origins["sku"], vpath))
             out.append(
                 Variant(key, sku, v_price, v_compare, visible, FrozenMap(stock), FrozenMap(origins))
             )

@@ -33,7 +33,7 @@ Rules that are not plain inheritance:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from inventory_as_code.config.problems import PathPart
 from inventory_as_code.model import (
@@ -160,19 +160,41 @@ def merge(*layers: Layer | None) -> Layer:
     return out
 
 
+class Place(NamedTuple):
+    """Which stock entry is resolved, for messages only (so built into text only then).
+
+    ``base`` is the path of the variant (or of the product, for an entry that
+    every variant without its own block shares); ``label`` is empty for a
+    product without options.
+    """
+
+    slug: str
+    label: str
+    location: str
+    base: tuple[PathPart, ...]
+
+    @property
+    def where(self) -> str:
+        variant = f" {self.label}" if self.label else ""
+        return f'{self.slug}{variant} at "{self.location}"'
+
+    @property
+    def path(self) -> tuple[PathPart, ...]:
+        return (*self.base, "stock", self.location)
+
+
 def resolve(
     merged: Layer,
     digital: bool | None,
-    where: str,
-    path: tuple[PathPart, ...],
+    place: Place,
     report: Report,
 ) -> StockEntry | None:
     """The effective entry of one variant at one location, or None when not managed.
 
-    ``where`` names the variant and location for messages and ``path`` is the
-    affected stock entry (a problem is reported at the origin of the value
-    that causes it, which may be a less specific level); ``digital`` is the
-    product's type (None when the YAML does not say).
+    ``place`` names the variant and location for messages and the affected
+    stock entry (a problem is reported at the origin of the value that causes
+    it, which may be a less specific level); ``digital`` is the product's type
+    (None when the YAML does not say).
     """
     managed = merged.get("managed")
     if managed is None or not managed[0]:
@@ -195,7 +217,7 @@ def resolve(
     policy = policy_item[0] if policy_item else DEFAULT_POLICY
     if policy_item:
         origins["policy"] = policy_item[1]
-    preorder = _resolve_preorder(merged, tracking_item, digital, where, path, report)
+    preorder = _resolve_preorder(merged, tracking_item, digital, place, report)
     return StockEntry(tracking, quantity, in_stock, policy, preorder, FrozenMap(origins))
 
 
@@ -203,13 +225,15 @@ def _resolve_preorder(
     merged: Layer,
     tracking_item: tuple[Any, Origin, int] | None,
     digital: bool | None,
-    where: str,
-    path: tuple[PathPart, ...],
+    place: Place,
     report: Report,
 ) -> Preorder | None:
     enabled = merged.get("preorder.enabled")
     message = merged.get("preorder.message")
     limit = merged.get("preorder.limit")
+    if enabled is None and message is None and limit is None:
+        return None  # most entries: no preorder settings at any level
+    where, path = place.where, place.path
     if limit is not None:
         if tracking_item is None:
             report(

@@ -7,9 +7,17 @@ items keyed by (product, variant, location). Every object keeps its Wix id
 and the revision it was read at, so a plan can record what it observed and
 ``apply`` can refuse to overwrite anything that moved since.
 
-``raw`` keeps the Wix JSON of products and variants: when a product's
-variants are updated, Wix needs the whole array back, including the fields
-this tool does not manage, and those are carried along from ``raw``.
+``raw`` keeps the Wix JSON of products and variants where apply needs it:
+when a product's variants are updated, Wix needs the whole array back,
+including the fields this tool does not manage, and those are carried along
+from ``raw``. The whole-store read for planning leaves ``raw`` empty (the
+planner never looks at it), which is most of what reading a large store used
+to cost in memory.
+
+Stock items, the bulk of a store (15 per product in a typical catalog), are
+``msgspec`` structs with ``gc=False``: they hold only strings, numbers and
+their preorder record, so they can never be part of a reference cycle, and
+the garbage collector neither tracks nor scans them.
 """
 
 from __future__ import annotations
@@ -18,10 +26,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from inventory_as_code.model import Address
+import msgspec
+
+from inventory_as_code.model import Address, FrozenMap
 
 Tracking = Literal["quantity", "in_stock"]
 VariantKey = tuple[str, ...]  # choice names in the product's option order; () = default variant
+
+# Shared by every object read without its Wix JSON (a new dict each would cost
+# 64 bytes and a tracked object per variant).
+NO_RAW: Mapping[str, Any] = FrozenMap()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +63,7 @@ class LiveBusinessLocation:
     location_types: tuple[str, ...]
     address: Address | None = None
     time_zone: str | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: Mapping[str, Any] = field(default=NO_RAW, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +81,7 @@ class LiveOption:
     choice_ids: tuple[str, ...] = ()
     choice_types: tuple[str, ...] = ()
     choice_colors: tuple[str | None, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: Mapping[str, Any] = field(default=NO_RAW, compare=False, repr=False)
 
     @property
     def is_swatch(self) -> bool:
@@ -86,7 +100,7 @@ class LiveVariant:
     price: str | None
     compare_at_price: str | None
     visible: bool
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: Mapping[str, Any] = field(default=NO_RAW, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +113,7 @@ class LiveProduct:
     visible: bool
     options: tuple[LiveOption, ...]
     variants: tuple[LiveVariant, ...]
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: Mapping[str, Any] = field(default=NO_RAW, compare=False, repr=False)
 
     def variant(self, key: VariantKey) -> LiveVariant | None:
         for variant in self.variants:
@@ -108,16 +122,14 @@ class LiveProduct:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class LivePreorder:
+class LivePreorder(msgspec.Struct, frozen=True, gc=False):
     enabled: bool
     message: str | None
     limit: int | None
     counter: int
 
 
-@dataclass(frozen=True, slots=True)
-class LiveInventoryItem:
+class LiveInventoryItem(msgspec.Struct, frozen=True, gc=False):
     id: str
     revision: str
     product_id: str
@@ -129,14 +141,42 @@ class LiveInventoryItem:
     preorder: LivePreorder
 
 
+ReadMode = Literal["full", "targeted", "incremental"]
+
+
 @dataclass(frozen=True, slots=True)
 class ReadStats:
-    """What reading the store cost, for the plan's report."""
+    """What reading the store cost, and which read it was, for the plan's report.
+
+    ``mode``: ``full`` read everything; ``targeted`` read only some products
+    (``--target``, ``--changed-since``); ``incremental`` refreshed a saved
+    snapshot with what changed since. ``detail`` says why, in a sentence
+    (e.g. why a snapshot could not be used).
+    """
 
     calls: int
     calls_by_endpoint: Mapping[str, int]
     fallback_product_reads: int
     seconds: float
+    mode: ReadMode = "full"
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadScope:
+    """What a narrowed read covered; ``LiveStore.scope`` is None after a whole-store read.
+
+    ``slugs``: the products asked for (by slug, before renames); the store
+    holds those that exist, plus any other product that owns one of their
+    SKUs (so SKU clashes are still found), with their variants; stock items
+    only of ``stock_of`` (product ids). ``unread_managed_items`` stands in for
+    the stock items of the products not read, for the guard rails' shares:
+    one per stock entry the YAML gives them (what a settled store holds).
+    """
+
+    slugs: frozenset[str]
+    stock_of: frozenset[str] = frozenset()
+    unread_managed_items: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +186,7 @@ class LiveStore:
     products: Mapping[str, LiveProduct]  # by slug
     inventory: Mapping[tuple[str, str, str], LiveInventoryItem]  # (product, variant, location) ids
     stats: ReadStats | None = None
+    scope: ReadScope | None = None  # None: the whole store was read
 
     @property
     def default_location(self) -> LiveLocation | None:

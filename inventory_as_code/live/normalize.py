@@ -67,7 +67,7 @@ def options_from_wix(raw_options: Iterable[Mapping[str, Any]]) -> tuple[LiveOpti
                 render_type=str(raw.get("optionRenderType", "TEXT_CHOICES")),
                 choice_ids=tuple(str(c.get("choiceId", "")) for c in choices),
                 choice_types=tuple(str(c.get("choiceType", "CHOICE_TEXT")) for c in choices),
-                choice_colors=tuple(_color(c.get("colorCode")) for c in choices),
+                choice_colors=tuple(color_code(c.get("colorCode")) for c in choices),
                 raw=raw,
             )
         )
@@ -104,7 +104,7 @@ def _names_from_ids(
     return None, None
 
 
-def _color(code: Any) -> str | None:
+def color_code(code: Any) -> str | None:
     """Canonical colour code; Wix's text as it is if it is not one we can normalise."""
     if not code:
         return None
@@ -114,7 +114,7 @@ def _color(code: Any) -> str | None:
         return str(code)
 
 
-def _money(amount: Any) -> str | None:
+def money(amount: Any) -> str | None:
     """Canonical amount; Wix's text as it is if it is not one we can normalise."""
     if amount is None:
         return None
@@ -134,8 +134,8 @@ def variant_from_wix(
         id=str(raw.get("id") or raw.get("variantId")),
         key=variant_key(raw.get(choices_key) or [], options),
         sku=raw.get("sku"),
-        price=_money(actual),
-        compare_at_price=_money(compare_at),
+        price=money(actual),
+        compare_at_price=money(compare_at),
         visible=bool(raw.get("visible", True)),
         raw=raw,
     )

@@ -16,6 +16,11 @@ is eventually consistent, so a product whose variants carry an older product
 revision, or whose variant count disagrees, is read again with Get Product,
 the consistent read. Nothing is ever read one product or one item at a time
 for the whole store.
+
+Each page is decoded into typed records and turned into the live model as
+it arrives (:mod:`.records`); no page and no Wix JSON is kept, so the memory a
+read needs is the live model's own. Apply's small reads below go through the
+dict-based :mod:`.normalize` instead, because apply needs ``raw``.
 """
 
 from __future__ import annotations
@@ -23,12 +28,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, TypeVar, cast
 
-from inventory_as_code.live.model import LiveInventoryItem, LiveProduct, LiveStore, ReadStats
+from inventory_as_code.live import fetch
+from inventory_as_code.live.model import (
+    NO_RAW,
+    LiveBusinessLocation,
+    LiveInventoryItem,
+    LiveLocation,
+    LiveProduct,
+    LiveStore,
+    ReadMode,
+    ReadScope,
+    ReadStats,
+)
 from inventory_as_code.live.normalize import (
     business_location_from_wix,
     inventory_item_from_wix,
@@ -37,16 +53,125 @@ from inventory_as_code.live.normalize import (
     product_from_wix,
     read_only_variant_from_wix,
 )
+from inventory_as_code.live.records import (
+    ItemMaker,
+    ProductHead,
+    VariantRow,
+    group_rows,
+    join_products,
+    product_head,
+    variant_row,
+)
 from inventory_as_code.wix import WixClient
+from inventory_as_code.wix._stats import StatsSnapshot
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 ProgressCallback = Callable[[str, int], None]  # (what, how many more were read)
+ItemKey = tuple[str, str, str]
 
 
 class ReadCancelled(Exception):
     """The read was stopped by its caller (e.g. the YAML turned out invalid)."""
+
+
+class Pager:
+    """Runs paged reads, reporting progress and honouring ``cancel`` after each page."""
+
+    def __init__(self, progress: ProgressCallback | None, cancel: threading.Event | None) -> None:
+        self.report = progress or (lambda what, count: None)
+        self.cancel = cancel
+
+    def each(self, what: str, pages: Iterator[list[T]]) -> Iterator[T]:
+        for page in pages:
+            self.report(what, len(page))
+            if self.cancel is not None and self.cancel.is_set():
+                raise ReadCancelled
+            yield from page
+
+    def heads(self, pages: Iterator[list[Any]]) -> list[ProductHead]:
+        return [product_head(p) for p in self.each("products", pages)]
+
+    def rows(self, pages: Iterator[list[Any]]) -> dict[str, list[VariantRow]]:
+        made = (variant_row(v) for v in self.each("variants", pages))
+        return group_rows(row for row in made if row is not None)
+
+    def items(self, pages: Iterator[list[Any]]) -> dict[ItemKey, LiveInventoryItem]:
+        make = ItemMaker()
+        out: dict[ItemKey, LiveInventoryItem] = {}
+        for raw in self.each("inventory items", pages):
+            item = make(raw)
+            out[(item.product_id, item.variant_id, item.location_id)] = item
+        return out
+
+
+def read_locations(
+    client: WixClient, pool: ThreadPoolExecutor
+) -> tuple[Future[list[LiveLocation]], Future[list[LiveBusinessLocation]]]:
+    """Stores locations and Wix business locations, read in the background."""
+    return (
+        pool.submit(lambda: [location_from_wix(raw) for raw in client.locations.query_stores()]),
+        pool.submit(lambda: [business_location_from_wix(raw) for raw in client.locations.query()]),
+    )
+
+
+def consistent_products(
+    client: WixClient, pool: ThreadPoolExecutor, stale: list[str]
+) -> list[LiveProduct]:
+    """Get Product (the consistent read) for products whose read-only variants lag."""
+    if not stale:
+        return []
+    logger.info("read-only variants lag for %d product(s); using Get Product", len(stale))
+    fresh = pool.map(lambda pid: product_from_wix(client.products.get(pid)), stale)
+    # Apply keeps raw for its own reads; the plan's copy does not need it.
+    return [_without_raw(product) for product in fresh]
+
+
+def _without_raw(product: LiveProduct) -> LiveProduct:
+    return replace(
+        product,
+        raw=NO_RAW,
+        options=tuple(replace(o, raw=NO_RAW) for o in product.options),
+        variants=tuple(replace(v, raw=NO_RAW) for v in product.variants),
+    )
+
+
+def assemble(
+    client: WixClient,
+    *,
+    before: StatsSnapshot,
+    started: float,
+    locations: Iterable[LiveLocation],
+    business: Iterable[LiveBusinessLocation],
+    products: Mapping[str, LiveProduct],
+    inventory: Mapping[ItemKey, LiveInventoryItem],
+    fallbacks: int,
+    mode: ReadMode = "full",
+    detail: str = "",
+    scope: ReadScope | None = None,
+) -> LiveStore:
+    after = client.stats.snapshot()
+    calls_by_endpoint = {
+        name: count - before.requests.get(name, 0)
+        for name, count in after.requests.items()
+        if count - before.requests.get(name, 0)
+    }
+    return LiveStore(
+        locations=tuple(sorted(locations, key=lambda loc: loc.name)),
+        business_locations=tuple(sorted(business, key=lambda loc: loc.name)),
+        products=dict(sorted(products.items())),
+        inventory=inventory,
+        stats=ReadStats(
+            calls=sum(calls_by_endpoint.values()),
+            calls_by_endpoint=calls_by_endpoint,
+            fallback_product_reads=fallbacks,
+            seconds=time.monotonic() - started,
+            mode=mode,
+            detail=detail,
+        ),
+        scope=scope,
+    )
 
 
 def read_live_store(
@@ -55,81 +180,44 @@ def read_live_store(
     progress: ProgressCallback | None = None,
     concurrency: int = 4,
     cancel: threading.Event | None = None,
+    detail: str = "",
 ) -> LiveStore:
     """Read the whole store; ``cancel`` stops it after the pages in flight."""
     started = time.monotonic()
     before = client.stats.snapshot()
-    report = progress or (lambda what, count: None)
-
-    def collect(what: str, pages: Iterator[list[Any]]) -> list[Any]:
-        out: list[Any] = []
-        for page in pages:
-            out.extend(page)
-            report(what, len(page))
-            if cancel is not None and cancel.is_set():
-                raise ReadCancelled
-        return out
-
+    pager = Pager(progress, cancel)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="read") as pool:
-        stores_locations = pool.submit(
-            lambda: [location_from_wix(raw) for raw in client.locations.query_stores()]
-        )
-        business_locations = pool.submit(
-            lambda: [business_location_from_wix(raw) for raw in client.locations.query()]
-        )
-        products_raw = pool.submit(collect, "products", client.products.query_pages())
-        variants_raw = pool.submit(collect, "variants", client.variants.query_pages())
-        items = pool.submit(
-            lambda: _items_by_key(collect("inventory items", client.inventory.query_pages()))
-        )
-        products, stale = _join_products(products_raw.result(), variants_raw.result())
+        stores_locations, business_locations = read_locations(client, pool)
+        heads = pool.submit(pager.heads, fetch.product_pages(client))
+        rows = pool.submit(pager.rows, fetch.variant_pages(client))
+        items = pool.submit(pager.items, fetch.item_pages(client))
+        products, stale = join_products(heads.result(), rows.result())
+        for product in consistent_products(client, pool, stale):
+            products[product.slug] = product
         if stale:
-            logger.info("read-only variants lag for %d product(s); using Get Product", len(stale))
-            for product in pool.map(lambda pid: product_from_wix(client.products.get(pid)), stale):
-                products[product.slug] = product
-            report("products re-read", len(stale))
-        locations = sorted(stores_locations.result(), key=lambda loc: loc.name)
-        business = sorted(business_locations.result(), key=lambda loc: loc.name)
-        inventory = items.result()
-    after = client.stats.snapshot()
-    calls_by_endpoint = {
-        name: count - before.requests.get(name, 0)
-        for name, count in after.requests.items()
-        if count - before.requests.get(name, 0)
-    }
-    return LiveStore(
-        locations=tuple(locations),
-        business_locations=tuple(business),
-        products=dict(sorted(products.items())),
-        inventory=inventory,
-        stats=ReadStats(
-            calls=sum(calls_by_endpoint.values()),
-            calls_by_endpoint=calls_by_endpoint,
-            fallback_product_reads=len(stale),
-            seconds=time.monotonic() - started,
-        ),
-    )
-
-
-def _items_by_key(
-    raw_items: Iterable[dict[str, Any]],
-) -> dict[tuple[str, str, str], LiveInventoryItem]:
-    items = {}
-    for raw in raw_items:
-        item = inventory_item_from_wix(raw)
-        items[(item.product_id, item.variant_id, item.location_id)] = item
-    return items
+            pager.report("products re-read", len(stale))
+        return assemble(
+            client,
+            before=before,
+            started=started,
+            locations=stores_locations.result(),
+            business=business_locations.result(),
+            products=products,
+            inventory=items.result(),
+            fallbacks=len(stale),
+            detail=detail,
+        )
 
 
 def _join_products(
     raw_products: list[dict[str, Any]], raw_variants: list[dict[str, Any]]
 ) -> tuple[dict[str, LiveProduct], list[str]]:
-    """Attach read-only variants to their products; list products whose variants lag."""
-    variants_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    """Attach read-only variants (JSON, with raw) to their products; list those that lag."""
+    variants_of: dict[str, list[dict[str, Any]]] = {}
     for raw in raw_variants:
         product_id = (raw.get("productData") or {}).get("productId")
         if product_id:
-            variants_of[product_id].append(raw)
+            variants_of.setdefault(product_id, []).append(raw)
     products: dict[str, LiveProduct] = {}
     stale: list[str] = []
     for raw in raw_products:
@@ -154,9 +242,7 @@ def _variants_lag(product: dict[str, Any], variants: list[dict[str, Any]]) -> bo
     return expected is not None and int(expected) != len(variants)
 
 
-# Wix documents `$in` filters with up to ~100 values as tested; larger lists
-# are unconfirmed, so targeted reads ask for 100 ids at a time.
-IN_FILTER_CHUNK = 100
+IN_FILTER_CHUNK = fetch.IN_CHUNK
 
 
 def read_products(client: WixClient, product_ids: Iterable[str]) -> dict[str, LiveProduct]:

@@ -248,4 +248,7 @@ def _options_renamed(slug: str, live: LiveStore, desired: DesiredState) -> bool:
 
 def _managed_item_count(live: LiveStore, desired: DesiredState) -> int:
     managed_ids = {live.products[s].id for s in desired.products if s in live.products}
-    return sum(1 for (product_id, _, _) in live.inventory if product_id in managed_ids)
+    read = sum(1 for (product_id, _, _) in live.inventory if product_id in managed_ids)
+    # A read narrowed to some products (--target, --changed-since) estimates the rest,
+    # so the shares stay shares of the store (live.model.ReadScope).
+    return read + (live.scope.unread_managed_items if live.scope is not None else 0)

@@ -25,6 +25,10 @@ from inventory_as_code.plan.model import Change, Unresolved
 class UnknownTargetError(InventoryAsCodeError):
     """A ``--target`` address that names no object in the YAML or the live store."""
 
+    def __init__(self, message: str, target: str = "") -> None:
+        super().__init__(message)
+        self.target = target
+
 
 def known_addresses(desired: DesiredState, live: LiveStore) -> Iterator[str]:
     """Addresses of every location, product and variant on either side."""
@@ -51,16 +55,20 @@ def select_targets(
 ) -> tuple[list[Change], list[Unresolved]]:
     targets = tuple(targets)
     known = set(known_addresses(desired, live)) | {c.address for c in changes}
+    # With a read narrowed to the targeted products (workflow, reads.py), ``live`` and
+    # ``desired`` hold every object a target's slug can name, so the same targets are
+    # known as with the whole store; only the did-you-mean is made from the whole YAML
+    # there (explain_unknown), because a typo's near miss may be any product.
     for target in targets:
         if not any(matches_target(address, target) for address in known):
-            raise UnknownTargetError(_unknown(target, known))
+            raise UnknownTargetError(explain_unknown(target, known), target)
     return (
         [c for c in changes if any(matches_target(c.address, t) for t in targets)],
         [u for u in unresolved if any(matches_target(u.address, t) for t in targets)],
     )
 
 
-def _unknown(target: str, known: set[str]) -> str:
+def explain_unknown(target: str, known: set[str]) -> str:
     if not target.endswith("]") or "[" not in target:
         return (
             f"--target {target!r} is not an address. Write it as the plan shows objects, "

@@ -13,6 +13,11 @@ that names it (for the request counts) and says how safe it is to resend:
   never reached the server (connection refused) or was refused unapplied (429).
   Otherwise the caller gets :class:`OutcomeUnknownError` and must re-read.
 
+Answers are decoded as JSON, or by the caller's ``decode`` (the live reader
+turns pages straight into typed records). Either way the response object is
+released right after: httpx links a response and its stream both ways, and a
+page kept alive by that cycle until the next collection is 0.5 MB of JSON.
+
 The API key lives only in the request headers of the underlying
 ``httpx.Client`` (whose repr masks ``Authorization``); it is never logged,
 never part of an exception, and the client's own repr leaves it out.
@@ -20,6 +25,7 @@ never part of an exception, and the client's own repr leaves it out.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
@@ -27,7 +33,9 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar, overload
 from urllib.parse import urlsplit
 
 import httpx
@@ -50,6 +58,8 @@ from inventory_as_code.wix._retry import RETRYABLE_STATUSES, RetryPolicy, parse_
 from inventory_as_code.wix._stats import RequestStats
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://www.wixapis.com"
 DEFAULT_TIMEOUT = 30.0
@@ -155,6 +165,9 @@ class WixClient:
         self.limiter = RateLimiter(requests_per_minute, burst=burst, sleep=sleep, clock=clock)
         self._sleep = sleep
         self._redact_values = (api_key,)
+        # The HTTP Date of the latest answer: the server's clock, for reads that
+        # must say "changed since" in Wix's time rather than this machine's.
+        self.server_date: datetime | None = None
         self._http = httpx.Client(
             base_url=self.base_url,
             transport=transport,
@@ -199,6 +212,7 @@ class WixClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @overload
     def call(
         self,
         endpoint: Endpoint,
@@ -207,8 +221,36 @@ class WixClient:
         json_body: Any = None,
         params: Any = None,
         idempotency: Idempotency | None = None,
+        decode: None = None,
+    ) -> Any: ...
+
+    @overload
+    def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        params: Any = None,
+        idempotency: Idempotency | None = None,
+        decode: Callable[[bytes], T],
+    ) -> T: ...
+
+    def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        params: Any = None,
+        idempotency: Idempotency | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
-        """Send one request (retrying as its idempotency allows) and return the JSON body."""
+        """Send one request (retrying as its idempotency allows) and return the decoded body.
+
+        ``decode`` turns the body's bytes into the result (ValueError when it
+        cannot); by default the body is parsed as JSON.
+        """
         safety = idempotency or endpoint.idempotency
         path = endpoint.format_path(path_params)
         method = endpoint.method
@@ -238,7 +280,7 @@ class WixClient:
                 attempt,
             )
             if response.status_code == 200:
-                return self._decode(response, method, path)
+                return self._decode(response, method, path, decode)
             delay = self._after_error_status(response, safety, method, path, attempt)
             self.stats.record_retry(throttled=response.status_code == 429)
             self._sleep(delay)
@@ -308,17 +350,38 @@ class WixClient:
         logger.info("%s %s: HTTP %d; retrying (attempt %d)", method, path, status, attempt)
         return self.retry.backoff(attempt)
 
-    def _decode(self, response: httpx.Response, method: str, path: str) -> Any:
+    def _decode(
+        self,
+        response: httpx.Response,
+        method: str,
+        path: str,
+        decode: Callable[[bytes], Any] | None,
+    ) -> Any:
+        content = response.content
+        self._note_date(response.headers.get("date"))
+        request_id = response.headers.get("x-wix-request-id")
+        status = response.status_code
+        _release(response)
+        del response
         try:
-            return response.json() if response.content else {}
+            if decode is not None:
+                return decode(content)
+            return json.loads(content) if content else {}
         except ValueError:
             raise WixAPIError(
                 method=method,
                 path=path,
-                status=response.status_code,
+                status=status,
                 body={"message": "the server answered 200 with a body that is not JSON"},
-                request_id=response.headers.get("x-wix-request-id"),
+                request_id=request_id,
             ) from None
+
+    def _note_date(self, value: str | None) -> None:
+        if not value:
+            return
+        # An unreadable Date header only costs the clock check.
+        with contextlib.suppress(TypeError, ValueError):
+            self.server_date = parsedate_to_datetime(value)
 
     def _redacted_body(self, response: httpx.Response) -> Any:
         text = response.text
@@ -329,6 +392,12 @@ class WixClient:
             return json.loads(text) if text else None
         except ValueError:
             return {"message": _not_json(response, text)}
+
+
+def _release(response: httpx.Response) -> None:
+    """Break the response <-> stream cycle so the body is freed now, not at the next collection."""
+    response.close()
+    response.stream = httpx.ByteStream(b"")
 
 
 def _not_json(response: httpx.Response, text: str) -> str:

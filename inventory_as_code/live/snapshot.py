@@ -1,0 +1,323 @@
+"""The saved snapshot of the last read of a store, for incremental refresh.
+
+One file per site in the project's ``.inventory-as-code/`` folder
+(``snapshot-<key>.bin``, key = a hash of the API base URL and the site id):
+every product with its options and variants, and every stock item, as the
+last read saw them, plus when that read started on the server's clock
+(``since``) and when the store was last read in full (``full_at``). Locations
+are not kept: they are read on every plan (two calls).
+
+What is never in it: credentials (the client's key is not reachable from the
+live model), the site id in clear (only its hash), Wix JSON.
+
+The folder is part of a project, which may come from anyone's repository, so
+a snapshot is treated as hostile input:
+
+* it is read only as a regular file, never through a symlink (neither the
+  file nor the folder may be one), and only up to :data:`MAX_BYTES`
+  compressed / :data:`MAX_RAW_BYTES` decompressed;
+* it is decoded with a typed decoder (``msgspec``), so anything not of the
+  declared shape is refused as a whole, and then checked: format version,
+  site, catalog version, counts that add up, times that make sense;
+* any doubt means "no snapshot": the plan reads the store in full and says so.
+
+Written atomically (a temporary file renamed over the old one), with a
+``.gitignore`` in the folder so a store's data is not committed by accident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+from inventory_as_code.live.model import (
+    LiveInventoryItem,
+    LiveOption,
+    LivePreorder,
+    LiveProduct,
+    LiveVariant,
+)
+
+FORMAT = 1
+FOLDER = ".inventory-as-code"
+MAX_BYTES = 64 * 1024 * 1024  # a 10,000-product store packs into about 5 MB
+MAX_RAW_BYTES = 512 * 1024 * 1024
+
+
+class SnapshotError(Exception):
+    """This snapshot cannot be used; the message says why (shown as the reason for a full read)."""
+
+
+class OptionRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    id: str | None
+    name: str
+    choices: list[str]
+    render_type: str
+    choice_ids: list[str]
+    choice_types: list[str]
+    choice_colors: list[str | None]
+
+
+class VariantRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    id: str
+    key: list[str]
+    sku: str | None
+    price: str | None
+    compare_at_price: str | None
+    visible: bool
+
+
+class ProductRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    id: str
+    slug: str
+    name: str
+    revision: str
+    product_type: str
+    visible: bool
+    options: list[OptionRow]
+    variants: list[VariantRow]
+
+
+class ItemRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    id: str
+    revision: str
+    product: int  # index into Snapshot.product_ids
+    variant_id: str
+    location: int  # index into Snapshot.location_ids
+    quantity: int | None  # None: tracked as in stock / out of stock
+    in_stock: bool | None
+    preorder: int  # index into Snapshot.preorders
+
+
+class PreorderRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    enabled: bool
+    message: str | None
+    limit: int | None
+    counter: int
+
+
+class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    format: int
+    site: str
+    catalog: str
+    since: datetime  # server clock: everything changed after this is re-read
+    full_at: datetime  # when the store was last read in full
+    products: list[ProductRow]
+    product_ids: list[str]
+    location_ids: list[str]
+    preorders: list[PreorderRow]
+    items: list[ItemRow]
+
+
+def site_key(base_url: str, site_id: str) -> str:
+    return hashlib.sha256(f"{base_url}\n{site_id}".encode()).hexdigest()[:32]
+
+
+def path_for(project: Path, key: str) -> Path:
+    return project / FOLDER / f"snapshot-{key[:16]}.bin"
+
+
+# --- model <-> rows ---------------------------------------------------------------------
+
+
+def _product_row(product: LiveProduct) -> ProductRow:
+    return ProductRow(
+        product.id,
+        product.slug,
+        product.name,
+        product.revision,
+        product.product_type,
+        product.visible,
+        [
+            OptionRow(
+                o.id,
+                o.name,
+                list(o.choices),
+                o.render_type,
+                list(o.choice_ids),
+                list(o.choice_types),
+                list(o.choice_colors),
+            )
+            for o in product.options
+        ],
+        [
+            VariantRow(v.id, list(v.key), v.sku, v.price, v.compare_at_price, v.visible)
+            for v in product.variants
+        ],
+    )
+
+
+def product_of(row: ProductRow) -> LiveProduct:
+    return LiveProduct(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        revision=row.revision,
+        product_type=row.product_type,
+        visible=row.visible,
+        options=tuple(
+            LiveOption(
+                id=o.id,
+                name=o.name,
+                choices=tuple(o.choices),
+                render_type=o.render_type,
+                choice_ids=tuple(o.choice_ids),
+                choice_types=tuple(o.choice_types),
+                choice_colors=tuple(o.choice_colors),
+            )
+            for o in row.options
+        ),
+        variants=tuple(
+            LiveVariant(
+                id=v.id,
+                key=tuple(v.key),
+                sku=v.sku,
+                price=v.price,
+                compare_at_price=v.compare_at_price,
+                visible=v.visible,
+            )
+            for v in row.variants
+        ),
+    )
+
+
+def build(
+    *,
+    site: str,
+    catalog: str,
+    since: datetime,
+    full_at: datetime,
+    products: list[LiveProduct],
+    items: list[LiveInventoryItem],
+) -> Snapshot:
+    product_index: dict[str, int] = {}
+    location_index: dict[str, int] = {}
+    preorder_index: dict[LivePreorder, int] = {}
+    rows = []
+    for item in items:
+        p = product_index.setdefault(item.product_id, len(product_index))
+        loc = location_index.setdefault(item.location_id, len(location_index))
+        pre = preorder_index.setdefault(item.preorder, len(preorder_index))
+        quantity = item.quantity if item.tracking == "quantity" else None
+        rows.append(
+            ItemRow(item.id, item.revision, p, item.variant_id, loc, quantity, item.in_stock, pre)
+        )
+    return Snapshot(
+        format=FORMAT,
+        site=site,
+        catalog=catalog,
+        since=since,
+        full_at=full_at,
+        products=[_product_row(p) for p in products],
+        product_ids=list(product_index),
+        location_ids=list(location_index),
+        preorders=[PreorderRow(p.enabled, p.message, p.limit, p.counter) for p in preorder_index],
+        items=rows,
+    )
+
+
+def items_of(snapshot: Snapshot) -> list[LiveInventoryItem]:
+    """The stock items, rebuilt; SnapshotError if an index points nowhere."""
+    preorders = [LivePreorder(p.enabled, p.message, p.limit, p.counter) for p in snapshot.preorders]
+    out = []
+    try:
+        for row in snapshot.items:
+            if min(row.product, row.location, row.preorder) < 0:
+                raise IndexError(row.id)
+            out.append(
+                LiveInventoryItem(
+                    id=row.id,
+                    revision=row.revision,
+                    product_id=snapshot.product_ids[row.product],
+                    variant_id=row.variant_id,
+                    location_id=snapshot.location_ids[row.location],
+                    tracking="quantity" if row.quantity is not None else "in_stock",
+                    quantity=row.quantity,
+                    in_stock=None if row.quantity is not None else bool(row.in_stock),
+                    preorder=preorders[row.preorder],
+                )
+            )
+    except IndexError:
+        raise SnapshotError(
+            "the snapshot's stock items point at entries it does not have"
+        ) from None
+    return out
+
+
+# --- the file ---------------------------------------------------------------------------
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(Snapshot)
+
+
+def _check_folder(folder: Path) -> None:
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise SnapshotError(f"{folder} is not a plain folder (a symlink?); snapshots are not used")
+
+
+def load(path: Path) -> Snapshot:
+    """The snapshot at ``path``; SnapshotError (with the reason) when there is none to trust."""
+    _check_folder(path.parent)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SnapshotError("no snapshot of this site yet") from None
+    except OSError as exc:
+        # ELOOP: the file is a symlink; anything else: unreadable. Either way, not used.
+        raise SnapshotError(f"the snapshot cannot be opened ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SnapshotError("the snapshot is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise SnapshotError(f"the snapshot is larger than {MAX_BYTES // 2**20} MiB")
+        packed = handle.read(MAX_BYTES + 1)
+    try:
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(packed, MAX_RAW_BYTES)
+        if inflate.unconsumed_tail:
+            raise SnapshotError(f"the snapshot unpacks to more than {MAX_RAW_BYTES // 2**20} MiB")
+        snapshot = _DECODER.decode(raw)
+    except (zlib.error, msgspec.MsgspecError) as exc:
+        raise SnapshotError(f"the snapshot file is not valid ({exc})") from None
+    if snapshot.format != FORMAT:
+        raise SnapshotError(f"the snapshot has format {snapshot.format}, not {FORMAT}")
+    return snapshot
+
+
+def save(path: Path, snapshot: Snapshot) -> None:
+    """Write ``snapshot`` atomically; SnapshotError when the folder cannot be used."""
+    folder = path.parent
+    _check_folder(folder)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not os.path.lexists(ignore):
+            ignore.write_text("# Local state of inventory-as-code: never commit it.\n*\n")
+        packed = zlib.compress(_ENCODER.encode(snapshot), 1)
+        temp = folder / f".{path.name}.{os.getpid()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(temp, flags, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(packed)
+            os.replace(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise SnapshotError(f"cannot write the snapshot in {folder} ({exc.strerror})") from None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

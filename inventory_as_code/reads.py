@@ -1,0 +1,118 @@
+"""The read a plan needs, and the desired state it is compared with.
+
+For a selection of products (:mod:`.selection`) the store is read only as
+far as they go (:func:`~inventory_as_code.live.targeted.read_products_and_stock`),
+and the YAML side is cut to match: the planner then compares those products
+only, instead of finding the other 9,999 "missing" from the store and
+planning to create them before the target filter drops it all. What the cut
+keeps:
+
+* every YAML product that was selected or that the read brought back (a
+  product owning a SKU of a selected one keeps its YAML, so it is not taken
+  for an unmanaged product and its SKU for a freed one);
+* locations, prune settings and ``moved:`` entries as they are.
+
+A selection bigger than about a third of the store costs more calls read
+product by product than read whole, so it is read whole (the plan is the
+same either way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from inventory_as_code.live.model import LiveStore, ReadScope
+from inventory_as_code.live.reader import ProgressCallback
+from inventory_as_code.live.targeted import TargetedRead
+from inventory_as_code.model import DesiredState, FrozenMap, MoveKind
+from inventory_as_code.plan.addresses import product_address
+from inventory_as_code.selection import Selection
+from inventory_as_code.wix import WixClient
+
+# Calls per 100 selected products, read product by product: products, variants,
+# their stock (about 2 pages), and the SKU owner search (5 variants each).
+_CALLS_PER_100 = 9
+
+
+def slugs_to_read(selection: Selection, desired: DesiredState) -> set[str]:
+    """The selected slugs, and the live slug each of them is renamed from (``moved:``)."""
+    slugs = set(selection.slugs or ())
+    for move in desired.moves:
+        if move.kind is MoveKind.PRODUCT and (move.new in slugs or move.old in slugs):
+            slugs |= {move.old, move.new}
+    return slugs
+
+
+def skus_of(desired: DesiredState, slugs: Iterable[str]) -> set[str]:
+    """Every SKU the YAML gives the variants of these products."""
+    found: set[str] = set()
+    for slug in slugs:
+        product = desired.products.get(slug)
+        if product is not None:
+            found.update(v.sku for v in product.variants if v.sku)
+    return found
+
+
+def worth_narrowing(desired: DesiredState, selected: int) -> bool:
+    """True when reading ``selected`` products one by one costs fewer calls than everything."""
+    whole = len(desired.products) / 100 + desired.variant_count / 1000
+    whole += desired.stock_entry_count / 1000
+    return selected * _CALLS_PER_100 / 100 < whole
+
+
+def read_selected(
+    client: WixClient,
+    desired: DesiredState,
+    selection: Selection,
+    *,
+    progress: ProgressCallback | None = None,
+    started: TargetedRead | None = None,
+) -> LiveStore:
+    """The store as far as the selected products go (with the share estimate set).
+
+    ``started``: the read of the selected slugs, begun while the YAML loaded.
+    """
+    slugs = slugs_to_read(selection, desired)
+    reading = started or TargetedRead(client, selection.slugs or (), progress=progress)
+    live = reading.finish(slugs=slugs, skus=skus_of(desired, slugs), detail=selection.why)
+    scope = live.scope or ReadScope(slugs=frozenset(slugs))
+    return replace(live, scope=replace(scope, unread_managed_items=_unread_items(desired, slugs)))
+
+
+def _unread_items(desired: DesiredState, read: set[str]) -> int:
+    """Stock items of the products whose stock was not read, one per YAML stock entry.
+
+    The guard rails count how much of the store a plan touches; a narrowed
+    read must not make one product's 15 items look like all of it. A product
+    that was read has its items counted as read (none if it does not exist).
+    """
+    return sum(
+        len(variant.stock)
+        for slug, product in desired.products.items()
+        if slug not in read
+        for variant in product.variants
+    )
+
+
+def narrowed(desired: DesiredState, selection: Selection, live: LiveStore) -> DesiredState:
+    """The YAML's products that the narrowed read covers (see the module docstring)."""
+    keep = set(selection.slugs or ()) | set(live.products)
+    for move in desired.moves:
+        if move.kind is MoveKind.PRODUCT and move.old in live.products:
+            keep.add(move.new)
+    return replace(
+        desired,
+        products=FrozenMap({s: p for s, p in desired.products.items() if s in keep}),
+    )
+
+
+def known_targets(selection: Selection, desired: DesiredState, live: LiveStore) -> tuple[str, ...]:
+    """The selection's product targets that name something (for ``--changed-since``).
+
+    A product deleted from the YAML in the change and absent from the store
+    has nothing left to plan; as a target it would be refused as a typo.
+    """
+    known = set(desired.products) | set(live.products)
+    known |= {m.new for m in desired.moves if m.kind is MoveKind.PRODUCT and m.old in known}
+    return tuple(product_address(s) for s in sorted(selection.slugs or ()) if s in known)
