@@ -37,13 +37,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from inventory_as_code.live import fetch
+from inventory_as_code.live.lagging import settle
 from inventory_as_code.live.model import LiveInventoryItem, LiveProduct, LiveStore
 from inventory_as_code.live.reader import (
     ItemKey,
     Pager,
     ProgressCallback,
     assemble,
-    consistent_products,
     read_locations,
 )
 from inventory_as_code.live.records import join_products
@@ -117,7 +117,8 @@ def refresh(
         their_items = pool.submit(_items_of_products, pager, client, changed)
         fresh, stale = join_products(heads, rows.result())
         fresh_by_id = {p.id: p for p in fresh.values()}
-        fresh_by_id.update({p.id: p for p in consistent_products(client, pool, stale)})
+        settled, fallbacks = settle(client, pool, stale, report=pager.report)
+        fresh_by_id.update({p.id: p for p in settled})
         products = _products(snapshot, fresh_by_id)
         inventory = _inventory(snapshot, set(changed), their_items.result(), items_f.result())
         _check_counts(products, inventory, product_count.result(), item_count.result())
@@ -129,7 +130,7 @@ def refresh(
             business=business_locations.result(),
             products={p.slug: p for p in products.values()},
             inventory=inventory,
-            fallbacks=len(stale),
+            fallbacks=fallbacks,
             mode="incremental",
             detail=f"snapshot refreshed: {len(changed)} product(s) and "
             f"{len(items_f.result())} stock item(s) changed since the last read",

@@ -30,12 +30,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from inventory_as_code.live import fetch
+from inventory_as_code.live.lagging import settle
 from inventory_as_code.live.model import (
-    NO_RAW,
     LiveBusinessLocation,
     LiveInventoryItem,
     LiveLocation,
@@ -116,27 +115,6 @@ def read_locations(
     )
 
 
-def consistent_products(
-    client: WixClient, pool: ThreadPoolExecutor, stale: list[str]
-) -> list[LiveProduct]:
-    """Get Product (the consistent read) for products whose read-only variants lag."""
-    if not stale:
-        return []
-    logger.info("read-only variants lag for %d product(s); using Get Product", len(stale))
-    fresh = pool.map(lambda pid: product_from_wix(client.products.get(pid)), stale)
-    # Apply keeps raw for its own reads; the plan's copy does not need it.
-    return [_without_raw(product) for product in fresh]
-
-
-def _without_raw(product: LiveProduct) -> LiveProduct:
-    return replace(
-        product,
-        raw=NO_RAW,
-        options=tuple(replace(o, raw=NO_RAW) for o in product.options),
-        variants=tuple(replace(v, raw=NO_RAW) for v in product.variants),
-    )
-
-
 def assemble(
     client: WixClient,
     *,
@@ -192,10 +170,8 @@ def read_live_store(
         rows = pool.submit(pager.rows, fetch.variant_pages(client))
         items = pool.submit(pager.items, fetch.item_pages(client))
         products, stale = join_products(heads.result(), rows.result())
-        for product in consistent_products(client, pool, stale):
-            products[product.slug] = product
-        if stale:
-            pager.report("products re-read", len(stale))
+        settled, fallbacks = settle(client, pool, stale, report=pager.report)
+        products.update((product.slug, product) for product in settled)
         return assemble(
             client,
             before=before,
@@ -204,7 +180,7 @@ def read_live_store(
             business=business_locations.result(),
             products=products,
             inventory=items.result(),
-            fallbacks=len(stale),
+            fallbacks=fallbacks,
             detail=detail,
         )
 

@@ -196,14 +196,14 @@ def group_rows(rows: Iterable[VariantRow]) -> dict[str, list[VariantRow]]:
 
 def join_products(
     heads: Iterable[ProductHead], rows_of: dict[str, list[VariantRow]]
-) -> tuple[dict[str, LiveProduct], list[str]]:
-    """Products by slug with their variants, and the ids of those whose variants lag."""
+) -> tuple[dict[str, LiveProduct], list[ProductHead]]:
+    """Products by slug with their variants, and the heads of those whose variants lag."""
     products: dict[str, LiveProduct] = {}
-    stale: list[str] = []
+    stale: list[ProductHead] = []
     for head in heads:
         rows = rows_of.pop(head.id, [])
         if lags(head, rows):
-            stale.append(head.id)
+            stale.append(head)
             continue
         products[head.slug] = product_of(head, rows)
     return products, stale

@@ -29,13 +29,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from inventory_as_code.live import fetch
+from inventory_as_code.live.lagging import settle
 from inventory_as_code.live.model import LiveInventoryItem, LiveStore, ReadScope
 from inventory_as_code.live.reader import (
     ItemKey,
     Pager,
     ProgressCallback,
     assemble,
-    consistent_products,
     read_locations,
 )
 from inventory_as_code.live.records import ProductHead, VariantRow, join_products
@@ -121,8 +121,8 @@ class TargetedRead:
                 heads += self._heads(lambda c: {"id": {"$in": c}}, owners)
                 rows_of.update(self._rows("productData.productId", owners))
             products, stale = join_products(heads, rows_of)
-            for product in consistent_products(self.client, self.pool, stale):
-                products[product.slug] = product
+            settled, fallbacks = settle(self.client, self.pool, stale, report=self.pager.report)
+            products.update((product.slug, product) for product in settled)
             stores_locations, business_locations = self.locations
             return assemble(
                 self.client,
@@ -132,7 +132,7 @@ class TargetedRead:
                 business=business_locations.result(),
                 products=products,
                 inventory=first.items,
-                fallbacks=len(stale),
+                fallbacks=fallbacks,
                 mode="targeted",
                 detail=detail,
                 scope=ReadScope(slugs=frozenset(self.slugs | more), stock_of=frozenset(ids)),

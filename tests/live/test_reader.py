@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
-from inventory_as_code.live import read_live_store
+from inventory_as_code.live import lagging, read_live_store
 from inventory_as_code.wix import WixClient
+from tests.clock import SharedClock
 
 SITE = "site-live"
 
@@ -147,3 +148,83 @@ def test_lagging_variants_fall_back_to_get_product_for_exactly_those(emulator: E
     assert [v.key for v in store.products["fresh"].variants] == [("M", "Blue"), ("S", "Blue")]
     assert store.products["old0"].name == "Renamed"
     assert len(store.products["old1"].variants) == 1
+
+
+def renamed_store(emulator: Emulator, clock: SharedClock, count: int) -> WixClient:
+    """``count`` products, each renamed (and ``p0`` repriced) just now, under a 1.5 s lag."""
+    emulator.seed(
+        {"products": [apparel(f"p{n}", ["S"], ["Red"], None) for n in range(count)]}, site_id=SITE
+    )
+    client = client_for(emulator)
+    emulator.set_faults(FaultConfig(variants_lag_s=1.5))
+    for n in range(count):
+        product = client.products.get_by_slug(f"p{n}")
+        change: dict[str, Any] = {"id": product["id"], "revision": product["revision"]}
+        change["name"] = f"Renamed {n}"
+        if n == 0:
+            variant = product["variantsInfo"]["variants"][0]
+            variant["price"] = {"actualPrice": {"amount": "31"}}
+            change["variantsInfo"] = product["variantsInfo"]
+            change["options"] = product["options"]
+        client.products.update(change)
+    emulator.clear_requests()
+    return client
+
+
+def test_renamed_products_whose_variants_catch_up_cost_no_get_product(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = SharedClock()
+    emulator = Emulator(id_seed=3, clock=clock)
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        clock.sleep(seconds)
+
+    monkeypatch.setattr(lagging, "wait_for_projection", wait)
+    client = renamed_store(emulator, clock, 30)
+
+    store = read_live_store(client)
+    routes = [r["route"] for r in emulator.requests()]
+    assert "products.get" not in routes
+    assert store.stats is not None and store.stats.fallback_product_reads == 0
+    # The bulk second looks: at once, after 1 s (still behind), after 2 s more (caught up).
+    assert waits == [1.0, 2.0]
+    assert {store.products[f"p{n}"].name for n in range(30)} == {f"Renamed {n}" for n in range(30)}
+    # The rows trusted are those of the current revision: p0's new price is read.
+    assert store.products["p0"].variants[0].price == "31.00"
+    emulator.close()
+
+
+def test_variants_that_never_catch_up_fall_back_to_get_product_after_bounded_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = SharedClock()
+    emulator = Emulator(id_seed=3, clock=clock)
+    waits: list[float] = []
+    monkeypatch.setattr(lagging, "wait_for_projection", waits.append)  # no time passes
+    client = renamed_store(emulator, clock, 12)
+
+    store = read_live_store(client)
+    gets = [r for r in emulator.requests() if r["route"] == "products.get"]
+    assert len(gets) == 12
+    assert waits == [1.0, 2.0]
+    assert store.stats is not None and store.stats.fallback_product_reads == 12
+    assert store.products["p0"].variants[0].price == "31.00"
+    emulator.close()
+
+
+def test_a_single_lagging_product_goes_straight_to_get_product(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One product: a second look costs as much as the Get Product it might save.
+    clock = SharedClock()
+    emulator = Emulator(id_seed=3, clock=clock)
+    monkeypatch.setattr(lagging, "wait_for_projection", clock.sleep)
+    client = renamed_store(emulator, clock, 1)
+    read_live_store(client)
+    routes = [r["route"] for r in emulator.requests()]
+    assert routes.count("products.get") == 1
+    assert routes.count("read-only-variants.query") == 1  # the full read's page only
+    emulator.close()
