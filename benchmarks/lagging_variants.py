@@ -85,9 +85,7 @@ def measure(products: int, renamed: int, lag: float, second_looks: bool) -> dict
         for n in range(renamed):
             live = fast.products.get_by_slug(f"tee-{n:05d}")
             fast.products.update({"id": live["id"], "revision": live["revision"], "name": f"T{n}"})
-    emulator.set_faults(
-        FaultConfig(latency_ms=150, rate_limit_per_minute=200, variants_lag_s=lag)
-    )
+    emulator.set_faults(FaultConfig(latency_ms=150, rate_limit_per_minute=200, variants_lag_s=lag))
     emulator.clear_requests()
     rounds = lagging.ROUNDS
     lagging.ROUNDS = rounds if second_looks else ()
