@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from inventory_as_code.config.projectfile import PROJECT_CONFIG
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.addresses import product_address
 
@@ -225,6 +226,11 @@ def changed_since(project: Path, ref: str) -> Selection:
     spec = ["--", str(base)]
     diff = _git(root, "diff", "--name-only", "--no-renames", "-z", commit, *spec, binary=True)
     new_files = _git(root, "ls-files", "--others", "--exclude-standard", "-z", *spec, binary=True)
+    settings = str(base / PROJECT_CONFIG) if str(base) != "." else PROJECT_CONFIG
+    if settings.encode() in (diff + b"\0" + new_files).split(b"\0"):
+        # It says which files are read ([project] include/exclude), and holds
+        # the rails and their acceptances: any product may be affected.
+        return everything(why=f"{PROJECT_CONFIG} changed since {ref}: planning everything")
     changed = {*_yaml_paths(diff, base), *_yaml_paths(new_files, base)}
     label = f"since {ref}"
     before: dict[str, str] = {}

@@ -140,7 +140,8 @@ def test_plan_workflow_comments_uploads_and_annotates() -> None:
     assert "--format github" in by_id["validate"]["run"]
     plan = command_lines(by_id["plan"]["run"])
     assert plan == [
-        'inventory-as-code plan "$INVENTORY_DIR" --site production --format markdown '
+        'inventory-as-code plan "$INVENTORY_DIR" --site production '
+        '${since:+--changed-since "$since"} --format markdown '
         "--max-length 65000 --detailed-exitcode --out plan.json > plan.md || code=$?",
         "inventory-as-code show plan.json --format markdown --max-length 300000 "
         '>> "$GITHUB_STEP_SUMMARY"',

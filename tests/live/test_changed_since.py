@@ -143,3 +143,16 @@ def test_a_product_gone_from_the_yaml_and_the_store_is_not_a_typo(
     client.products.delete(live_tee["id"])
     plan, _ = plan_project(client, repo, site_id=SITE, changed_since="HEAD")
     assert plan.empty
+
+
+def test_a_changed_project_file_plans_everything(repo: Path) -> None:
+    # [project] exclude decides which YAML is read: a new exclusion (under prune,
+    # deletions) changes no YAML file, so only the project file tells.
+    (repo / "inventory-as-code.toml").write_text('[project]\nexclude = ["catalog/part-1.yaml"]\n')
+    selection = changed_since(repo, "HEAD")
+    assert selection.whole and "inventory-as-code.toml" in selection.why
+    git(repo.parent, "add", ".")
+    git(repo.parent, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "toml")
+    assert changed_since(repo, "HEAD").nothing
+    edit(repo / "inventory-as-code.toml", "part-1", "part-0")
+    assert changed_since(repo, "HEAD").whole
