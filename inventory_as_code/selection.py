@@ -209,7 +209,15 @@ def _products(nodes: list[Any], text: str, outline: _Outline) -> None:
 
 def changed_since(project: Path, ref: str) -> Selection:
     """The products whose YAML differs between commit ``ref`` and the working tree."""
-    root = Path(_git(project, "rev-parse", "--show-toplevel").strip())
+    try:
+        root = Path(_git(project, "rev-parse", "--show-toplevel").strip())
+    except SelectionError as exc:
+        if "not a git repository" not in str(exc):
+            raise
+        raise SelectionError(
+            f"--changed-since compares with a git commit, but {project} is not in a git "
+            "repository. Plan without it (the whole store), or with --target."
+        ) from None
     try:
         base = PurePosixPath(project.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:
