@@ -26,16 +26,20 @@ from inventory_as_code.live.place import Refresh
 from inventory_as_code.plan.feasibility import PlanRefused, Refusal
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.plan_json import buffered, plan_json_chunks
 from inventory_as_code.plan.render_markdown import (
     GITHUB_COMMENT_LIMIT,
     code_span,
     render_markdown,
 )
 from inventory_as_code.plan.render_text import render_text
-from inventory_as_code.plan.saved import plan_key, write_plan_file
+from inventory_as_code.plan.saved import compressed, plan_key, write_plan_file
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
+
+# A plain plan file above this size gets a hint to save it compressed.
+BIG_PLAN_FILE = 20_000_000
 
 
 def make_plan(
@@ -156,8 +160,14 @@ def print_plan(
 ) -> None:
     """The plan on stdout: shared by `plan` and `show`."""
     if fmt == "json":
-        body = plan.to_dict() if json_body is None else json_body
-        click.echo(safe_json(body, indent=2))
+        if json_body is not None:
+            click.echo(safe_json(json_body, indent=2))
+            return
+        # Change by change: a big plan as one string would take gigabytes.
+        chunks = plan_json_chunks(plan, lambda value: safe_json(value, indent=2), indent=2)
+        for chunk in buffered(chunks):
+            click.echo(chunk, nl=False)
+        click.echo("")
     elif fmt == "markdown":
         text = render_markdown(plan, title=plan_title(plan), limit=max_length, detailed=detailed)
         click.echo(text, nl=False)
@@ -252,9 +262,15 @@ def plan_command(
     print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
     if out is not None:
         write_plan_file(plan, out, key=plan_key())
-        make_console(stderr=fmt != "text").print(
-            f"Saved the plan to {out}; apply it with: inventory-as-code apply {out}"
-        )
+        console = make_console(stderr=fmt != "text")
+        console.print(f"Saved the plan to {out}; apply it with: inventory-as-code apply {out}")
+        size = out.stat().st_size
+        if not compressed(out) and size > BIG_PLAN_FILE:
+            console.print(
+                f"The plan file is {size / 1e6:.0f} MB; a name ending in .gz "
+                "(--out plan.json.gz) saves it gzip-compressed, about 20 times smaller.",
+                style="dim",
+            )
     if detailed_exitcode:
         # The pull request's check fails where apply would refuse, before the merge.
         blocking = blocking_rails(plan)

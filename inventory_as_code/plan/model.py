@@ -9,7 +9,9 @@ whether the object moved since. ``reason`` points at the YAML lines that
 produced the change; it is for people, and ``apply`` never reads it.
 
 ``to_dict`` / ``from_dict`` give the saved-plan form (``plan --out``); the
-checksum covers everything but itself.
+checksum covers everything but itself. :mod:`.plan_json` writes the same
+text change by change from ``head_dict``, ``change_to_dict`` and
+``tail_dict``, for plans too big to hold as one dict.
 """
 
 from __future__ import annotations
@@ -182,16 +184,31 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         body = {
+            **self.head_dict(),
+            "changes": [change_to_dict(c) for c in self.changes],
+            **self.tail_dict(),
+        }
+        body["checksum"] = checksum(body)
+        return body
+
+    def head_dict(self) -> dict[str, Any]:
+        """What ``to_dict`` holds before the changes (streamed output writes the same)."""
+        summary = self.summary
+        return {
             "format_version": FORMAT_VERSION,
             "site": self.site,
             "metadata": dict(self.metadata),
             "summary": {
-                "create": self.summary.create,
-                "update": self.summary.update,
-                "delete": self.summary.delete,
-                "switch_tracking": self.summary.switch_tracking,
+                "create": summary.create,
+                "update": summary.update,
+                "delete": summary.delete,
+                "switch_tracking": summary.switch_tracking,
             },
-            "changes": [_change_to_dict(c) for c in self.changes],
+        }
+
+    def tail_dict(self) -> dict[str, Any]:
+        """What ``to_dict`` holds after the changes, but for the checksum."""
+        return {
             "notes": [
                 {"code": n.code, "message": n.message, "address": n.address} for n in self.notes
             ],
@@ -207,8 +224,6 @@ class Plan:
                 for u in self.unresolved
             ],
         }
-        body["checksum"] = checksum(body)
-        return body
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
@@ -268,7 +283,7 @@ def _rail_from_dict(data: Mapping[str, Any]) -> GuardRail:
     )
 
 
-def _change_to_dict(change: Change) -> dict[str, Any]:
+def change_to_dict(change: Change) -> dict[str, Any]:
     out: dict[str, Any] = {
         "address": change.address,
         "kind": change.kind.value,

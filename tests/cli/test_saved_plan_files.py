@@ -1,0 +1,78 @@
+"""Saved plans through the command line: plain and ``.gz``, shown and applied alike."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from inventory_as_code.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CLEAN_ENV = {"CI": "", "WIX_API_KEY": "", "WIX_SITE_ID": "", "WIX_API_BASE_URL": ""}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "shop"
+    shutil.copytree(EXAMPLES / "corner-bookshop", target)
+    return target
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), env=CLEAN_ENV, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.parametrize("name", ["plan.json", "plan.json.gz"])
+def test_show_prints_exactly_what_plan_printed_and_apply_applies_it(
+    name: str, project: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / name
+    planned = run("plan", str(project), "--format", "json", "--out", str(plan_file))
+    assert planned.exit_code == 0
+    assert (plan_file.read_bytes()[:2] == b"\x1f\x8b") == name.endswith(".gz")
+    # The streamed stdout, and the file's JSON printed by show, are the same text.
+    shown = run("show", str(plan_file), "--format", "json")
+    assert shown.exit_code == 0
+    assert shown.stdout == planned.stdout
+    assert json.loads(planned.stdout)["summary"]["create"] == 23
+    applied = run("apply", str(plan_file), "--project", str(project))
+    assert applied.exit_code == 0, applied.output
+    assert run("plan", str(project), "--detailed-exitcode").exit_code == 0
+
+
+def test_a_damaged_or_edited_compressed_plan_is_refused(project: Path, tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json.gz"
+    assert run("plan", str(project), "--out", str(plan_file)).exit_code == 0
+    packed = plan_file.read_bytes()
+    damaged = bytearray(packed)
+    damaged[len(packed) // 2] ^= 0xFF
+    plan_file.write_bytes(bytes(damaged))
+    for command in (["show", str(plan_file)], ["apply", str(plan_file), "--project", str(project)]):
+        refused = run(*command)
+        assert refused.exit_code == 4
+        assert "damaged compressed plan" in refused.output
+
+    data = json.loads(gzip.decompress(packed))
+    data["changes"][0]["after"]["name"] = "Something else"
+    plan_file.write_bytes(gzip.compress(json.dumps(data).encode()))
+    refused = run("apply", str(plan_file), "--project", str(project))
+    assert refused.exit_code == 4
+    assert "checksum mismatch" in refused.output
+    assert run("plan", str(project), "--detailed-exitcode").exit_code == 2  # nothing applied
+
+
+def test_a_big_plain_plan_file_suggests_a_gz_name(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("inventory_as_code.cli.plan.BIG_PLAN_FILE", 1000)  # this plan: ~10 kB
+    plain = run("plan", str(project), "--out", str(tmp_path / "plan.json"))
+    assert "a name ending in .gz" in plain.output
+    packed = run("plan", str(project), "--out", str(tmp_path / "plan.json.gz"))
+    assert "Saved the plan" in packed.output and "a name ending in .gz" not in packed.output
