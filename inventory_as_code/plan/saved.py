@@ -46,6 +46,9 @@ PLAN_KEY_ENV = "INVENTORY_AS_CODE_PLAN_KEY"
 GZIP_MAGIC = b"\x1f\x8b"
 # zlib's default: within a few percent of level 9 on plans, and much faster.
 GZIP_LEVEL = 6
+# A first plan of 20,000 products is about 150 MB of JSON; a gzip bomb must not
+# take the machine's memory before it is refused.
+MAX_PLAN_BYTES = 1 << 30
 
 
 class PlanFileError(InventoryAsCodeError):
@@ -127,6 +130,18 @@ def write_plan_file(plan: Plan, path: Path, key: bytes | None = None) -> None:
         raise
 
 
+def _gunzip(packed: bytes, path: Path) -> bytes:
+    """Decompress, refusing more than :data:`MAX_PLAN_BYTES` (a plan file is untrusted input)."""
+    with gzip.GzipFile(fileobj=io.BytesIO(packed), mode="rb") as stream:
+        raw = stream.read(MAX_PLAN_BYTES + 1)
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanFileError(
+            f"{path}: the compressed plan unpacks to more than {MAX_PLAN_BYTES // 2**30} GiB; "
+            "no plan is that large. Make a new plan with plan --out."
+        )
+    return raw
+
+
 def _load(path: Path) -> Any:
     try:
         raw = path.read_bytes()
@@ -134,7 +149,7 @@ def _load(path: Path) -> Any:
         raise PlanFileError(f"{path}: not a saved plan ({exc})") from None
     if raw.startswith(GZIP_MAGIC):
         try:
-            raw = gzip.decompress(raw)
+            raw = _gunzip(raw, path)
         except (OSError, EOFError, zlib.error) as exc:
             # A changed or cut compressed file fails gzip's own CRC or framing.
             raise PlanFileError(

@@ -237,3 +237,16 @@ def _json_of(path: Path) -> dict[str, object]:
     data = json.loads(raw)
     assert isinstance(data, dict)
     return data
+
+
+def test_a_compressed_plan_that_unpacks_too_far_is_refused_without_unpacking_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A gzip bomb: a few KB that would unpack to gigabytes. The limit is lowered so
+    # that the test stays small; what is checked is that reading stops there.
+    monkeypatch.setattr("inventory_as_code.plan.saved.MAX_PLAN_BYTES", 1 << 20)
+    bomb = tmp_path / "plan.json.gz"
+    bomb.write_bytes(gzip.compress(b"{" + b" " * (4 << 20) + b"}", mtime=0))
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(PlanFileError, match="unpacks to more than"):
+        read_plan_file(bomb)
