@@ -17,6 +17,7 @@ CPU), so the ratios in the report are measured side by side.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -31,11 +32,17 @@ READ_LINE = re.compile(r"Read: (.*)")
 QUIET_S = 125.0  # incremental.MARGIN (2 min) and a few seconds
 
 
+def plan_json(path: Path) -> Any:
+    """A saved plan's JSON; a ``.gz`` name is gzip-compressed (as ``plan --out`` writes it)."""
+    raw = path.read_bytes()
+    return json.loads(gzip.decompress(raw) if path.name.endswith(".gz") else raw)
+
+
 def plan_new_row(size: int, setting: str, run: Any, counts: dict[str, int], plan_file: Path) -> Row:
     row = Row(size, setting, "plan_new")
     row.calls, row.calls_by_route = sum(counts.values()), counts
     row.wall_s, row.cpu_s, row.peak_mb = run.wall_s, run.cpu_s, run.peak_mb
-    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    data = plan_json(plan_file)
     row.note = (
         f"saved plan {plan_file.stat().st_size / 1e6:.1f} MB, {len(data['changes'])} change(s)"
     )

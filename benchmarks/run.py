@@ -289,7 +289,7 @@ def read_lower_bound(locations: int, products: int, variants: int, items: int) -
 
 
 def plan_write_bound(plan_file: Path) -> tuple[int, int]:
-    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    data = read_steps.plan_json(plan_file)
     plan = Plan.from_dict(data)
     default = plan.metadata.get("default_location")
     counts = dict(plan.metadata.get("live_variant_counts") or {})
@@ -362,7 +362,8 @@ class Bench:
             tool = [TOOL]
 
             # first apply: plan a new catalog against an empty site, apply the saved plan.
-            new_plan = case / "plan-new.json"
+            # Saved compressed, as a catalog this size should be (docs/plan-and-apply.md).
+            new_plan = case / "plan-new.json.gz"
             prep, prep_counts, _ = self.measured(
                 emu,
                 [
@@ -405,7 +406,7 @@ class Bench:
             )
             self.fill_apply(row, run, counts, statuses, case / "apply-new.json", bound, compiled)
             self.last_write = time.monotonic()
-            new_data = json.loads(new_plan.read_text(encoding="utf-8"))
+            new_data = read_steps.plan_json(new_plan)
             creates = new_data["changes"]
             n_products = sum(1 for c in creates if c["kind"] == "product")
             n_locations = sum(1 for c in creates if c["kind"] == "location")
