@@ -190,21 +190,114 @@ class EventBuilder:
         return Document(self.rel, root, self.marks)
 
     def _consume(self, loader: yaml.CSafeLoader) -> None:
-        # Hot loop: one pass per event of the file; locals and type() checks on purpose.
+        # Hot loop: one pass per event of the file (about 90 per product). The
+        # common events (an untagged, unanchored scalar or collection inside a
+        # mapping or a list) are handled inline with locals and type() checks,
+        # because a method call and an attribute lookup per event were most of
+        # the cost; everything else goes through _scalar / _attach / _event,
+        # which report problems exactly as before.
         get_event, scalar, attach = loader.get_event, self._scalar, self._attach
         scalar_event, document_end = yaml.ScalarEvent, yaml.DocumentEndEvent
-        budget = self.budget
+        mapping_start, mapping_end = yaml.MappingStartEvent, yaml.MappingEndEvent
+        sequence_start, sequence_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+        implicit, discard, merge_key, max_chars = _IMPLICIT, _DISCARD, _MERGE_KEY, MAX_NUMBER_CHARS
+        budget, stack, table = self.budget, self.stack, self.marks.table
+        limit = budget.limit
         while True:
             event: Any = get_event()
             kind = type(event)
             if kind is scalar_event:
                 budget.used += 1
-                if budget.used > budget.limit:
+                if budget.used > limit:
                     self._over_budget(event.start_mark)
+                text = event.value
+                if event.tag is None and event.anchor is None and stack:
+                    if not event.implicit[0] or text[:1] not in implicit:
+                        value, raw = text, None
+                    elif (
+                        text.isdigit()
+                        and text.isascii()
+                        and (text[0] != "0" or text == "0")
+                        and len(text) <= max_chars
+                    ):
+                        value, raw = int(text), text
+                    else:
+                        value, raw = scalar(event)
+                        if value is merge_key:
+                            attach(value, raw, event.start_mark, 1, True)
+                            continue
+                    frame = stack[-1]
+                    frame.size += 1
+                    container: Any = frame.value
+                    mark = event.start_mark
+                    key = frame.key
+                    if type(container) is list:
+                        index = len(container)
+                        container.append(value)
+                        line, column = mark.line + 1, mark.column + 1
+                        frame.entries[index] = (line, column, line, column, raw)
+                    elif key is None:  # this scalar is a key
+                        frame.key_mark = mark
+                        text = value if type(value) is str else (raw or "")
+                        if text in container or len(stack) == 1:
+                            frame.size -= 1
+                            attach(value, raw, mark, 1, True)  # reports a duplicate
+                        else:
+                            frame.key = text
+                    else:
+                        frame.key = None
+                        if key is merge_key:
+                            frame.merges.append((value, mark))
+                        elif key is not discard:
+                            kmark = frame.key_mark
+                            container[key] = value
+                            frame.entries[key] = (
+                                kmark.line + 1,
+                                kmark.column + 1,
+                                mark.line + 1,
+                                mark.column + 1,
+                                raw,
+                            )
+                    continue
                 value, raw = scalar(event)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, raw, 1)
                 attach(value, raw, event.start_mark, 1, True)
+            elif kind is mapping_end or kind is sequence_end:
+                frame = stack.pop()
+                if frame.merges:
+                    self._apply_merges(frame)
+                if frame.anchor is not None:
+                    self.open_anchors.discard(frame.anchor)
+                    self.anchors[frame.anchor] = (frame.value, None, frame.size)
+                if stack:
+                    parent = stack[-1]
+                    key = parent.key
+                    if key is not None and key is not merge_key and type(parent.value) is dict:
+                        parent.size += frame.size
+                        parent.key = None
+                        if key is not discard:
+                            kmark, mark = parent.key_mark, frame.start
+                            parent.value[key] = frame.value
+                            parent.entries[key] = (
+                                kmark.line + 1,
+                                kmark.column + 1,
+                                mark.line + 1,
+                                mark.column + 1,
+                                None,
+                            )
+                        continue
+                attach(frame.value, None, frame.start, frame.size)
+            elif (kind is mapping_start or kind is sequence_start) and (
+                event.tag is None and event.anchor is None and len(stack) < MAX_DEPTH
+            ):
+                budget.used += 1
+                if budget.used > limit:
+                    self._over_budget(event.start_mark)
+                value_: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
+                frame = _Frame(value_, None, event.start_mark)
+                table[id(value_)] = frame.entries
+                stack.append(frame)
             elif kind is document_end:
                 return
             else:
