@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from inventory_as_code.config.document import Document
+from inventory_as_code.config.document import Document, Entry
 from inventory_as_code.config.problems import PathPart, ProblemCollector, format_path
 from inventory_as_code.config.stock import Layer
 from inventory_as_code.model import Origin, normalize_money
 
 _NO_ENTRIES: dict[PathPart, Any] = {}
+_NOWHERE: Entry = (1, 1, 1, 1, None)
 
 
 class DocView:
@@ -30,6 +31,10 @@ class DocView:
         self.doc = doc
         self.file = doc.file
         self.table = doc.marks.table
+
+    def entry(self, container: Any, key: PathPart) -> Entry:
+        """The positions of ``container[key]``, which the document holds (1:1 when not)."""
+        return self.table.get(id(container), _NO_ENTRIES).get(key) or _NOWHERE
 
     def at(self, container: Any, key: PathPart) -> Origin:
         """Origin of the value ``container[key]``."""
