@@ -175,3 +175,27 @@ def test_anchors_merges_and_tags_take_the_general_path() -> None:
     assert marks.entry(data["one"], "quantity") == (4, 3, 4, 13, "7")
     assert marks.entry(data["one"], "policy") == (1, 24, 1, 32, None)
     assert marks.entry(data["list"], 1) == (5, 17, 5, 17, "0x10")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="0123456789+-._:eExXoObBaflsNnTtYy~ ", min_size=1, max_size=12)
+    | st.from_regex(r"[-+]?0?[0-9]{1,4}([._:][0-9]{0,3})?", fullmatch=True)
+)
+def test_plain_scalars_resolve_as_pyyaml_resolves_them(text: str) -> None:
+    """The inline fast path (short decimal integers, plain words) and the general
+    path give the value PyYAML's resolver and safe constructor give."""
+    document = f"k: {text}\n"
+    try:
+        node = yaml.compose(document, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return
+    assert node is not None
+    [(_, value_node)] = node.value
+    if not isinstance(value_node, yaml.ScalarNode):
+        return
+    ours, marks, problems = _load(document)
+    assert not len(problems), problems.sorted()
+    expected, raw = _reference(value_node, {})
+    _same(ours["k"], expected, marks, {})
+    assert marks.raw(ours, "k") == raw
