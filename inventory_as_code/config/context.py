@@ -63,7 +63,7 @@ class Context:
     location_names: list[str] = field(default_factory=list)
     location_layers: dict[str, Layer] = field(default_factory=dict)
     defaults_layer: Layer = field(default_factory=dict)
-    skus: dict[str, tuple[Origin, str]] = field(default_factory=dict)
+    skus: dict[str, tuple[Origin, Sequence[PathPart]]] = field(default_factory=dict)
     _money: dict[str, str | ValueError] = field(default_factory=dict)
 
     def report(
@@ -103,11 +103,11 @@ class Context:
         """Remember a variant's SKU; report it when another variant already has it."""
         first = self.skus.get(sku)
         if first is None:
-            self.skus[sku] = (origin, format_path(variant_path))
+            self.skus[sku] = (origin, variant_path)  # formatted only for a message
             return
         self.report(
             origin,
             (*variant_path, "sku"),
-            f'SKU "{sku}" is already used by {first[1]} ({first[0]}).',
+            f'SKU "{sku}" is already used by {format_path(first[1])} ({first[0]}).',
             "every variant needs its own SKU; change one of them.",
         )
