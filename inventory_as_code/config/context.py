@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from inventory_as_code.config.document import Document
+from inventory_as_code.config.document import Document, Entry
 from inventory_as_code.config.problems import PathPart, ProblemCollector, format_path
 from inventory_as_code.config.stock import Layer
 from inventory_as_code.model import Origin, normalize_money
 
 _NO_ENTRIES: dict[PathPart, Any] = {}
+_NOWHERE: Entry = (1, 1, 1, 1, None)
 
 
 class DocView:
@@ -30,6 +31,10 @@ class DocView:
         self.doc = doc
         self.file = doc.file
         self.table = doc.marks.table
+
+    def entry(self, container: Any, key: PathPart) -> Entry:
+        """The positions of ``container[key]``, which the document holds (1:1 when not)."""
+        return self.table.get(id(container), _NO_ENTRIES).get(key) or _NOWHERE
 
     def at(self, container: Any, key: PathPart) -> Origin:
         """Origin of the value ``container[key]``."""
@@ -58,7 +63,7 @@ class Context:
     location_names: list[str] = field(default_factory=list)
     location_layers: dict[str, Layer] = field(default_factory=dict)
     defaults_layer: Layer = field(default_factory=dict)
-    skus: dict[str, tuple[Origin, str]] = field(default_factory=dict)
+    skus: dict[str, tuple[Origin, Sequence[PathPart]]] = field(default_factory=dict)
     _money: dict[str, str | ValueError] = field(default_factory=dict)
 
     def report(
@@ -98,11 +103,11 @@ class Context:
         """Remember a variant's SKU; report it when another variant already has it."""
         first = self.skus.get(sku)
         if first is None:
-            self.skus[sku] = (origin, format_path(variant_path))
+            self.skus[sku] = (origin, variant_path)  # formatted only for a message
             return
         self.report(
             origin,
             (*variant_path, "sku"),
-            f'SKU "{sku}" is already used by {first[1]} ({first[0]}).',
+            f'SKU "{sku}" is already used by {format_path(first[1])} ({first[0]}).',
             "every variant needs its own SKU; change one of them.",
         )

@@ -12,7 +12,7 @@ from typing import Any
 from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.problems import PathPart
 from inventory_as_code.config.variants import MAX_CHOICES, OptionSpec
-from inventory_as_code.model import FrozenMap, name_identity, normalize_color
+from inventory_as_code.model import FrozenMap, Origin, name_identity, normalize_color
 
 Path = tuple[PathPart, ...]
 
@@ -38,17 +38,11 @@ def read_options(
         names: list[str] = []
         seen: dict[str, str] = {}
         for index in range(len(choices)):
-            if isinstance(swatches, dict):
-                text: str | None = str(choices[index])
-                where = view.key_at(swatches, choices[index])
-                choice_path: Path = (*path, "options", name, "swatches", choices[index])
-            else:
-                text = view.text(choices, index)
-                where = view.at(choices, index)
-                choice_path = (*path, "options", name, index)
+            text = str(choices[index]) if isinstance(swatches, dict) else view.text(choices, index)
             if text is None or not 1 <= len(text) <= 50:
                 return None
             if text != text.strip():
+                where, choice_path = _choice_place(view, path, name, choices, swatches, index)
                 ctx.report(
                     where,
                     choice_path,
@@ -58,6 +52,7 @@ def read_options(
                 return None
             first = seen.get(name_identity(text))
             if first is not None:
+                where, choice_path = _choice_place(view, path, name, choices, swatches, index)
                 same = (
                     "listed twice"
                     if first == text
@@ -77,6 +72,16 @@ def read_options(
             names.append(text)
         specs.append(OptionSpec(name, tuple(names)))
     return specs
+
+
+def _choice_place(
+    view: DocView, path: Path, name: str, choices: list[Any], swatches: Any, index: int
+) -> tuple[Origin, Path]:
+    """Where choice ``index`` is written, and its path: built only to report a problem."""
+    if isinstance(swatches, dict):
+        choice = choices[index]
+        return view.key_at(swatches, choice), (*path, "options", name, "swatches", choice)
+    return view.at(choices, index), (*path, "options", name, index)
 
 
 def read_swatches(

@@ -19,6 +19,7 @@ from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.options import read_options, read_swatches
 from inventory_as_code.config.problems import PathPart, did_you_mean, listing
 from inventory_as_code.config.stock import (
+    MAX_QUANTITY,
     PRODUCT,
     VARIANT,
     Layer,
@@ -26,6 +27,8 @@ from inventory_as_code.config.stock import (
     merge,
     parse_block,
     resolve,
+    shorthand_base,
+    shorthand_entry,
 )
 from inventory_as_code.config.variants import (
     MAX_SKU,
@@ -45,6 +48,7 @@ from inventory_as_code.model import (
     Product,
     ProductType,
     StockEntry,
+    Tracking,
     Variant,
     variant_label,
 )
@@ -215,17 +219,26 @@ class ProductBuilder:
             return None
 
     def _stock_layers(
-        self, view: DocView, container: Any, level: int, path: Path
+        self,
+        view: DocView,
+        container: Any,
+        level: int,
+        path: Path,
+        quantities: dict[str, tuple[int, Origin, Origin]] | None = None,
     ) -> dict[str, Layer]:
-        """Layers by location name from a ``stock:`` mapping (unknown locations reported)."""
+        """Layers by location name from a ``stock:`` mapping (unknown locations reported).
+
+        With ``quantities``, a plain quantity (``L: 5``) goes there instead, as
+        (quantity, its origin, the origin of its key), for :func:`shorthand_entry`.
+        """
         stock = container.get("stock") if isinstance(container, dict) else None
         if not isinstance(stock, dict):
             return {}
         layers: dict[str, Layer] = {}
         known = self.ctx.location_names
-        for location, _value in stock.items():
-            block_path = (*path, "stock", location)
-            if location not in self.ctx.location_layers:
+        location_layers = self.ctx.location_layers
+        for location, value in stock.items():
+            if location not in location_layers:
                 declared = (
                     f"declared locations are {listing(known)}"
                     if known
@@ -233,14 +246,28 @@ class ProductBuilder:
                 )
                 self.ctx.report(
                     view.key_at(stock, location),
-                    block_path,
+                    (*path, "stock", location),
                     f'unknown location "{location}"{did_you_mean(location, known, inline=True)}; '
                     f"{declared}.",
                     "correct the name, or add the location under locations:.",
                 )
                 continue
+            if quantities is not None and type(value) is int and 0 <= value <= MAX_QUANTITY:
+                entry = view.entry(stock, location)
+                quantities[location] = (
+                    value,
+                    Origin(view.file, entry[2], entry[3]),
+                    Origin(view.file, entry[0], entry[1]),
+                )
+                continue
             layers[location] = parse_block(
-                stock, location, level, view.at, view.key_at, self.ctx.report, block_path
+                stock,
+                location,
+                level,
+                view.at,
+                view.key_at,
+                self.ctx.report,
+                (*path, "stock", location),
             )
         return layers
 
@@ -264,6 +291,7 @@ class ProductBuilder:
             name: merge(ctx.defaults_layer, ctx.location_layers[name], product_layers.get(name))
             for name in ctx.location_names
         }
+        shorthand_bases = {name: shorthand_base(base) for name, base in bases.items()}
         shared: dict[str, StockEntry | None] = {}
         listed: dict[str, Any] = data["variants"] if isinstance(data.get("variants"), dict) else {}
         # The product's own price origins are the same for every variant: found once.
@@ -306,10 +334,24 @@ class ProductBuilder:
                     f"the price {v_price}.",
                     "the compare-at price is the old, higher price; raise it or remove it.",
                 )
-            variant_layers = self._stock_layers(view, vdata, VARIANT, vpath) if vdata else {}
+            quantities: dict[str, tuple[int, Origin, Origin]] = {}
+            variant_layers = (
+                self._stock_layers(view, vdata, VARIANT, vpath, quantities) if vdata else {}
+            )
             stock: dict[str, StockEntry] = {}
             for location in ctx.location_names:
                 layer = variant_layers.get(location)
+                quantity = quantities.get(location) if quantities else None
+                if quantity is not None:
+                    shorthand = shorthand_bases[location]
+                    if shorthand is not None:  # the common case, without merging layers
+                        stock[location] = shorthand_entry(*quantity, *shorthand)
+                        continue
+                    layer = {
+                        "managed": (True, quantity[2], VARIANT),
+                        "quantity": (quantity[0], quantity[1], VARIANT),
+                        "tracking": (Tracking.QUANTITY, quantity[1], VARIANT),
+                    }
                 if layer is None:
                     if location not in shared:
                         place = Place(slug, label if key else "", location, path)

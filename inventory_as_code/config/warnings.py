@@ -38,8 +38,10 @@ def _sku_spaces(state: DesiredState) -> Iterator[Problem]:
     for slug, product in state.products.items():
         by_origin: dict[Origin | None, list[str]] = {}
         for variant in product.variants:
-            if variant.sku is not None and any(c.isspace() for c in variant.sku):
-                by_origin.setdefault(variant.origins.get("sku"), []).append(variant.sku)
+            sku = variant.sku
+            # split() cuts at exactly the characters isspace() is true for
+            if sku and sku.split() != [sku]:
+                by_origin.setdefault(variant.origins.get("sku"), []).append(sku)
         for origin, skus in by_origin.items():
             if len(skus) == 1:
                 message = f"the SKU {quote(skus[0])} contains a space."

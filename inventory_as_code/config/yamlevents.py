@@ -3,7 +3,7 @@
 Composing a node graph first (``yaml.compose``) costs ten times more than the
 parse itself, because PyYAML's tag resolver runs in Python for every node. So
 the values are built here, straight from the C parser's events, with the same
-YAML 1.1 resolution rules (``_resolve_plain`` uses PyYAML's own table). No
+YAML 1.1 resolution rules (:mod:`~inventory_as_code.config.yamlscalars`). No
 Python object is ever constructed from a tag: unknown tags are reported, which
 is what makes this loading safe.
 
@@ -24,25 +24,22 @@ because in this format keys are names: ``Yes:`` is the text "Yes". Merge keys
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
 
 from inventory_as_code.config.document import Document, Entry, Marks
-from inventory_as_code.config.problems import PathPart, ProblemCollector, format_path, quote
+from inventory_as_code.config.problems import PathPart, ProblemCollector, format_path
+from inventory_as_code.config.yamlscalars import (
+    COLLECTION_TAGS,
+    IMPLICIT,
+    MAX_NUMBER_CHARS,
+    MERGE_KEY,
+    scalar_value,
+)
 
 MAX_DEPTH = 32  # the format needs 8 levels; deeper is a mistake or an attack
 ALIAS_BUDGET = 250_000  # values that may be reached through aliases in one file
-MAX_NUMBER_CHARS = 100  # the format's numbers need 12; names written as numbers stay text
-
-_Y = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
-_TIMESTAMP, _BINARY, _MERGE = _Y + "timestamp", _Y + "binary", _Y + "merge"
-_COLLECTION_TAGS = {_Y + "map", _Y + "seq", _Y + "set", _Y + "omap", _Y + "pairs"}
 
 
 class _Abort(Exception):
@@ -69,23 +66,8 @@ class Budget:
         self.reported = self.reported and self.exhausted
 
 
-_SCALARS = SafeConstructor()
-_CONSTRUCTORS: dict[str, Callable[[ScalarNode], Any]] = {
-    _INT: _SCALARS.construct_yaml_int,
-    _FLOAT: _SCALARS.construct_yaml_float,
-    _BOOL: _SCALARS.construct_yaml_bool,
-}
-_IMPLICIT = Resolver.yaml_implicit_resolvers
 _DISCARD = "\x00discard"  # pending key: the value that follows is dropped (already reported)
-_MERGE_KEY = "\x00merge"  # pending key: the value that follows is merged into the mapping
-
-
-def _resolve_plain(value: str) -> str:
-    """The YAML 1.1 tag of a plain scalar, decided exactly as PyYAML's resolver does."""
-    for tag, regexp in _IMPLICIT.get(value[:1], ()):
-        if regexp.match(value):
-            return str(tag)
-    return _STR
+_MERGE_KEY = MERGE_KEY  # pending key: the value that follows is merged into the mapping
 
 
 class _Frame:
@@ -190,21 +172,114 @@ class EventBuilder:
         return Document(self.rel, root, self.marks)
 
     def _consume(self, loader: yaml.CSafeLoader) -> None:
-        # Hot loop: one pass per event of the file; locals and type() checks on purpose.
+        # Hot loop: one pass per event of the file (about 90 per product). The
+        # common events (an untagged, unanchored scalar or collection inside a
+        # mapping or a list) are handled inline with locals and type() checks,
+        # because a method call and an attribute lookup per event were most of
+        # the cost; everything else goes through _scalar / _attach / _event,
+        # which report problems exactly as before.
         get_event, scalar, attach = loader.get_event, self._scalar, self._attach
         scalar_event, document_end = yaml.ScalarEvent, yaml.DocumentEndEvent
-        budget = self.budget
+        mapping_start, mapping_end = yaml.MappingStartEvent, yaml.MappingEndEvent
+        sequence_start, sequence_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+        implicit, discard, merge_key, max_chars = IMPLICIT, _DISCARD, _MERGE_KEY, MAX_NUMBER_CHARS
+        budget, stack, table = self.budget, self.stack, self.marks.table
+        limit = budget.limit
         while True:
             event: Any = get_event()
             kind = type(event)
             if kind is scalar_event:
                 budget.used += 1
-                if budget.used > budget.limit:
+                if budget.used > limit:
                     self._over_budget(event.start_mark)
+                text = event.value
+                if event.tag is None and event.anchor is None and stack:
+                    if not event.implicit[0] or text[:1] not in implicit:
+                        value, raw = text, None
+                    elif (
+                        text.isdigit()
+                        and text.isascii()
+                        and (text[0] != "0" or text == "0")
+                        and len(text) <= max_chars
+                    ):
+                        value, raw = int(text), text
+                    else:
+                        value, raw = scalar(event)
+                        if value is merge_key:
+                            attach(value, raw, event.start_mark, 1, True)
+                            continue
+                    frame = stack[-1]
+                    frame.size += 1
+                    container: Any = frame.value
+                    mark = event.start_mark
+                    key = frame.key
+                    if type(container) is list:
+                        index = len(container)
+                        container.append(value)
+                        line, column = mark.line + 1, mark.column + 1
+                        frame.entries[index] = (line, column, line, column, raw)
+                    elif key is None:  # this scalar is a key
+                        frame.key_mark = mark
+                        text = value if type(value) is str else (raw or "")
+                        if text in container or len(stack) == 1:
+                            frame.size -= 1
+                            attach(value, raw, mark, 1, True)  # reports a duplicate
+                        else:
+                            frame.key = text
+                    else:
+                        frame.key = None
+                        if key is merge_key:
+                            frame.merges.append((value, mark))
+                        elif key is not discard:
+                            kmark = frame.key_mark
+                            container[key] = value
+                            frame.entries[key] = (
+                                kmark.line + 1,
+                                kmark.column + 1,
+                                mark.line + 1,
+                                mark.column + 1,
+                                raw,
+                            )
+                    continue
                 value, raw = scalar(event)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, raw, 1)
                 attach(value, raw, event.start_mark, 1, True)
+            elif kind is mapping_end or kind is sequence_end:
+                frame = stack.pop()
+                if frame.merges:
+                    self._apply_merges(frame)
+                if frame.anchor is not None:
+                    self.open_anchors.discard(frame.anchor)
+                    self.anchors[frame.anchor] = (frame.value, None, frame.size)
+                if stack:
+                    parent = stack[-1]
+                    key = parent.key
+                    if key is not None and key is not merge_key and type(parent.value) is dict:
+                        parent.size += frame.size
+                        parent.key = None
+                        if key is not discard:
+                            kmark, mark = parent.key_mark, frame.start
+                            parent.value[key] = frame.value
+                            parent.entries[key] = (
+                                kmark.line + 1,
+                                kmark.column + 1,
+                                mark.line + 1,
+                                mark.column + 1,
+                                None,
+                            )
+                        continue
+                attach(frame.value, None, frame.start, frame.size)
+            elif (kind is mapping_start or kind is sequence_start) and (
+                event.tag is None and event.anchor is None and len(stack) < MAX_DEPTH
+            ):
+                budget.used += 1
+                if budget.used > limit:
+                    self._over_budget(event.start_mark)
+                value_: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
+                frame = _Frame(value_, None, event.start_mark)
+                table[id(value_)] = frame.entries
+                stack.append(frame)
             elif kind is document_end:
                 return
             else:
@@ -232,7 +307,7 @@ class EventBuilder:
                 "this format needs at most 8 levels; check the indentation.",
             )
             raise _Abort
-        if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
+        if event.tag not in (None, "!") and event.tag not in COLLECTION_TAGS:
             self._report(event.start_mark, f"unsupported YAML tag {event.tag}.", "remove the tag.")
         self.budget.used += 1
         if self.budget.used > self.budget.limit:
@@ -348,49 +423,4 @@ class EventBuilder:
 
     def _scalar(self, event: Any) -> tuple[Any, str | None]:
         """(value, source text for a non-string scalar)."""
-        text: str = event.value
-        tag = event.tag
-        if tag is None:  # fast paths for the common plain and quoted scalars
-            if not event.implicit[0] or text[:1] not in _IMPLICIT:
-                return text, None
-            decimal = text.isdigit() and text.isascii() and (text[0] != "0" or text == "0")
-            if decimal and len(text) <= MAX_NUMBER_CHARS:
-                return int(text), text
-        if tag is None or tag == "!":
-            tag = _resolve_plain(text) if event.implicit[0] else _STR
-        if tag == _STR:
-            return text, None
-        if tag == _NULL:
-            return None, text
-        construct = _CONSTRUCTORS.get(tag)
-        if construct is not None:
-            if tag != _BOOL and len(text) > MAX_NUMBER_CHARS:
-                self._report(
-                    event.start_mark,
-                    f"this number is {len(text):,} characters long; numbers here have at most "
-                    f"{MAX_NUMBER_CHARS}.",
-                    "use a smaller number, or quote the value if it is text.",
-                )
-                return None, text
-            try:
-                return construct(ScalarNode(tag, text)), text
-            except (ValueError, IndexError, KeyError, OverflowError):
-                # An explicit tag (!!int, !!float, !!bool) can be put on any text.
-                kind = {_INT: "whole number", _FLOAT: "number", _BOOL: "true or false"}[tag]
-                self._report(
-                    event.start_mark,
-                    f"{quote(text)} is not a valid {kind}.",
-                    "correct the value or remove the !! tag.",
-                )
-                return None, text
-        if tag == _MERGE:
-            return _MERGE_KEY, "<<"
-        if tag == _TIMESTAMP or tag.startswith(_Y + "yaml") or tag == _Y + "value":
-            return text, text  # dates are only ever text here (e.g. in a preorder message)
-        if tag == _BINARY:
-            self._report(
-                event.start_mark, "binary (!!binary) values are not supported.", "remove the value."
-            )
-            return None, text
-        self._report(event.start_mark, f"unsupported YAML tag {tag}.", "remove the tag.")
-        return None, text
+        return scalar_value(event, self._report)

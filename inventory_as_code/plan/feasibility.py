@@ -187,10 +187,16 @@ def _variant_counts(live: LiveStore, changes: Sequence[Change]) -> list[Refusal]
 
 @dataclass(frozen=True, slots=True)
 class _Owner:
-    address: str
     slug: str
+    key: tuple[str, ...]
     new: bool  # the plan creates it or gives it this SKU
     managed: bool  # the product is in the YAML
+    change_address: str = ""  # the address of the change that creates it
+
+    @property
+    def address(self) -> str:
+        """Built only for a message: a large store has an owner for every variant."""
+        return self.change_address or variant_address(self.slug, self.key)
 
 
 def _skus(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) -> list[Refusal]:
@@ -209,19 +215,23 @@ def _skus(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) -> 
         for variant in product.variants:
             if not variant.sku:
                 continue
-            address = variant_address(slug, variant.key)
-            change = variant_changes.get(address)
+            # Most plans change no variant: then no address is needed to look one up.
+            change = (
+                variant_changes.get(variant_address(slug, variant.key)) if variant_changes else None
+            )
             if slug in deleted_products or variant.id in removed_ids:
                 freed[variant.sku] = slug
                 continue
             sku = variant.sku
             if change is not None and change.action is Action.UPDATE:
                 sku = (change.after or {}).get("sku", sku)
-            owners[sku].append(_Owner(address, slug, sku != variant.sku, slug in desired.products))
+            owners[sku].append(
+                _Owner(slug, variant.key, sku != variant.sku, slug in desired.products)
+            )
     for change in variant_changes.values():
         new_sku = (change.after or {}).get("sku") if change.action is Action.CREATE else None
         if new_sku:
-            owners[new_sku].append(_Owner(change.address, change.keys["slug"], True, True))
+            owners[new_sku].append(_Owner(change.keys["slug"], (), True, True, change.address))
     out = []
     for sku, found in sorted(owners.items()):
         new = [o for o in found if o.new]

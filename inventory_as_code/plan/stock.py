@@ -123,6 +123,20 @@ def _reason(entry: StockEntry, names: list[str]) -> tuple[Origin, ...]:
     return tuple(sorted(found))
 
 
+def _settled(entry: StockEntry, item: LiveInventoryItem) -> bool:
+    """True when :meth:`StockPlanner._plan_item` would find nothing to change (and
+    nothing to count) for this existing item: decided without building anything."""
+    if entry.preorder is not None or (
+        entry.tracking is not None and entry.tracking != item.tracking
+    ):
+        return False
+    if item.tracking == "quantity":
+        return entry.quantity is None or item.quantity is None or item.quantity == entry.quantity
+    if item.tracking == "in_stock":
+        return entry.in_stock is None or item.in_stock == entry.in_stock
+    return True
+
+
 class StockPlanner:
     def __init__(
         self,
@@ -137,6 +151,10 @@ class StockPlanner:
         self.unmanaged_items = 0
         self._prune: list[Change] = []
         self._items_of: dict[str, list[LiveInventoryItem]] = defaultdict(list)
+        self._location_ids = {
+            name: location.id if location is not None else None
+            for name, location in location_of.items()
+        }
         for item in live.inventory.values():
             self._items_of[item.product_id].append(item)
 
@@ -146,26 +164,31 @@ class StockPlanner:
         ]
         changes = []
         wanted: set[tuple[str, str]] = set()  # (variant id, location id) the YAML manages
+        inventory = self.live.inventory
+        location_ids = self._location_ids
         for variant in product.variants:
             live_variant = live.variant(variant.key) if live is not None and same_options else None
+            # Apply needs every id that exists already (the rest it learns as it
+            # creates them): the product's and variant's even where the location is new.
+            product_id = live.id if live is not None and live_variant is not None else None
+            variant_id = live_variant.id if live_variant is not None else None
             for location_name, entry in variant.stock.items():
-                location = self.location_of.get(location_name)
-                # Apply needs every id that exists already (the rest it learns as it
-                # creates them): the product's and variant's even where the location is new.
+                location_id = location_ids.get(location_name)
+                item = None
+                if product_id and variant_id and location_id:
+                    item = inventory.get((product_id, variant_id, location_id))
+                    wanted.add((variant_id, location_id))
+                    if item is not None and _settled(entry, item):
+                        continue  # most items of a settled store: nothing to build
                 ref = _ItemRef(
                     product.slug,
                     variant.key,
                     location_name,
                     str(entry.policy),
-                    live.id if live is not None and live_variant is not None else None,
-                    live_variant.id if live_variant is not None else None,
-                    location.id if location is not None else None,
+                    product_id,
+                    variant_id,
+                    location_id,
                 )
-                item = None
-                if ref.product_id and ref.variant_id and ref.location_id:
-                    ids = (ref.product_id, ref.variant_id, ref.location_id)
-                    item = self.live.inventory.get(ids)
-                    wanted.add((ref.variant_id, ref.location_id))
                 change = self._plan_item(ref, entry, item)
                 if change is not None:
                     changes.append(change)
