@@ -31,15 +31,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inventory_as_code.config.problems import did_you_mean
 from inventory_as_code.config.projectfile import PROJECT_CONFIG as PROJECT_CONFIG
 from inventory_as_code.config.projectfile import ProjectConfigError, read_project_config
 from inventory_as_code.config.rails import GuardRailSettings, merge_rails, parse_rail_table
 from inventory_as_code.errors import InventoryAsCodeError
-from inventory_as_code.wix import WixClient
-from inventory_as_code.wix._client import DEFAULT_BASE_URL, check_api_key
+
+if TYPE_CHECKING:
+    from inventory_as_code.wix import WixClient
 
 LOCAL_SITE = "local"
 LOCAL_DIR = ".inventory-as-code"
@@ -167,6 +168,10 @@ def connect(
     **client_options: Any,
 ) -> tuple[WixClient, Target]:
     """Build the client for the chosen site (see the module docstring)."""
+    # Imported here: `validate` reads the sites too, and needs neither httpx nor the client.
+    from inventory_as_code.wix import WixClient
+    from inventory_as_code.wix._client import DEFAULT_BASE_URL, check_api_key
+
     env = os.environ if env is None else env
     check_project_folder(project_dir)
     settings = resolve_site(project_dir, site, env)
@@ -203,6 +208,7 @@ def connect(
 
 def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Target]:
     from inventory_as_code.emulator import Emulator, EmulatorTransport
+    from inventory_as_code.wix import WixClient
 
     check_project_folder(project_dir)  # never create a mistyped project folder
     folder = project_dir / LOCAL_DIR

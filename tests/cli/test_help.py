@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -16,7 +18,10 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         found.append(path)
         if isinstance(command, click.Group):
@@ -75,3 +80,25 @@ def test_validate_checks_the_project_config_too(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "never put credentials in the project" in result.output
     assert "k-123" not in result.output
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    result = CliRunner().invoke(main, ["valdate"])
+    assert result.exit_code == 2
+    assert "No such command 'valdate'. Did you mean 'validate'?" in result.output
+
+
+def test_validate_imports_neither_httpx_nor_the_wix_client(tmp_path: Path) -> None:
+    # Commands are imported when they run: validate starts in a fraction of the time.
+    (tmp_path / "store.yaml").write_text("locations:\n  Main: {default: true}\n")
+    script = (
+        "import sys\n"
+        "from inventory_as_code.cli import main\n"
+        f"try:\n    main(['validate', {str(tmp_path)!r}])\n"
+        "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+        "loaded = [m for m in ('httpx', 'inventory_as_code.wix', 'rich') if m in sys.modules]\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
