@@ -10,12 +10,12 @@ keeps them under the site's limit together):
 * inventory items, 1,000 per page.
 
 For P products, V variants, I items and L locations that is
-ceil(P/100) + ceil(V/1000) + ceil(I/1000) + ceil(L/100) + 1 calls, plus one
-Get Product for each product whose read-only variants lag behind: that API
-is eventually consistent, so a product whose variants carry an older product
-revision, or whose variant count disagrees, is read again with Get Product,
-the consistent read. Nothing is ever read one product or one item at a time
-for the whole store.
+ceil(P/100) + ceil(V/1000) + ceil(I/1000) + ceil(L/100) + 1 calls, plus what
+products whose read-only variants lag behind cost: that API is eventually
+consistent, so a product whose variants carry an older product revision, or
+whose variant count disagrees, gets a bulk second look and, if still behind,
+Get Product, the consistent read (:mod:`.lagging`). Nothing is ever read one
+product or one item at a time for the whole store.
 
 Each page is decoded into typed records and turned into the live model as
 it arrives (:mod:`.records`); no page and no Wix JSON is kept, so the memory a
@@ -225,7 +225,8 @@ def read_products(client: WixClient, product_ids: Iterable[str]) -> dict[str, Li
     """Current state of some products (by id), with variants: ~2 reads per 100 products.
 
     Used by apply to verify revisions and to carry live variants along in
-    updates; lagging read-only variants fall back to Get Product as above.
+    updates; lagging read-only variants fall back to Get Product at once: apply
+    reads products it has often just written, where the projection certainly lags.
     """
     ids = sorted(set(product_ids))
     found: dict[str, LiveProduct] = {}

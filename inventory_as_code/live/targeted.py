@@ -16,8 +16,8 @@ the SKUs their YAML gives, this reads:
   owner, so a plan that changes prices or stock searches nothing.
 
 For one product that is 5 calls besides the catalog check, in three rounds,
-whatever the size of the store. Lagging read-only variants fall back to Get
-Product as in the whole-store read. ``LiveStore.scope`` records what was
+whatever the size of the store. Lagging read-only variants are settled as in
+the whole-store read (:mod:`.lagging`). ``LiveStore.scope`` records what was
 covered.
 """
 
