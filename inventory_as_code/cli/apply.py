@@ -258,6 +258,8 @@ def apply_command(
         make_console().print(render_text(plan), end="")
     with client:
         if plan.empty and not skipped:
+            if source.is_file():  # a folder's plan already said "No changes."
+                make_console().print(f"No changes to apply: {source} holds none.")
             raise SystemExit(EXIT_OK)
         if not force:
             _refuse_rails(plan)

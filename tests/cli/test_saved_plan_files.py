@@ -76,3 +76,12 @@ def test_a_big_plain_plan_file_suggests_a_gz_name(
     assert "a name ending in .gz" in plain.output
     packed = run("plan", str(project), "--out", str(tmp_path / "plan.json.gz"))
     assert "Saved the plan" in packed.output and "a name ending in .gz" not in packed.output
+
+
+def test_applying_a_saved_plan_without_changes_says_so(project: Path, tmp_path: Path) -> None:
+    assert run("apply", str(project), "--auto-approve").exit_code == 0
+    plan_file = tmp_path / "plan.json"
+    assert run("plan", str(project), "--out", str(plan_file)).exit_code == 0
+    applied = run("apply", str(plan_file), "--project", str(project))
+    assert applied.exit_code == 0
+    assert f"No changes to apply: {plan_file} holds none." in applied.stdout
