@@ -15,6 +15,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -57,6 +58,17 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
     console.print("Error: ", style="bold red", end="")
     console.print(safe_text(message, keep_newlines=True))
     raise SystemExit(code)
+
+
+def check_output_path(option: str, path: Path | None, consequence: str) -> None:
+    """Before the work: an output file that cannot be written is found out now."""
+    if path is None:
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        fail(f"{option} {path}: the folder {folder} does not exist; {consequence}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not path.is_file()):
+        fail(f"{option} {path}: cannot write there; {consequence}")
 
 
 def handle_errors(func: F) -> F:

@@ -12,18 +12,18 @@ acceptances.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from inventory_as_code._terminal import safe_json, safe_text
+from inventory_as_code._terminal import safe_json
 from inventory_as_code.apply.calls import Batch
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status, render_report
 from inventory_as_code.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
+    check_output_path,
     handle_errors,
     in_ci,
     make_console,
@@ -56,24 +56,6 @@ def _progress_printer(client: WixClient) -> object:
             console.print(line)
 
     return report
-
-
-def _check_report_path(report_json: Path | None) -> None:
-    """Before anything is applied: a report that cannot be written is found out now."""
-    if report_json is None:
-        return
-    folder = report_json.parent
-    if not folder.is_dir():
-        _fail(f"--report-json {report_json}: the folder {folder} does not exist; nothing applied.")
-    if not os.access(folder, os.W_OK) or (report_json.exists() and not report_json.is_file()):
-        _fail(f"--report-json {report_json}: cannot write there; nothing applied.")
-
-
-def _fail(message: str) -> None:
-    console = make_console(stderr=True)
-    console.print("Error: ", style="bold red", end="")
-    console.print(safe_text(message))
-    raise SystemExit(EXIT_ERROR)
 
 
 def _execute(
@@ -248,7 +230,7 @@ def apply_command(
     if not source.is_file() and project is not None:
         err.print(f"--project is for a saved plan; here the project is {source}.")
         raise SystemExit(EXIT_ERROR)
-    _check_report_path(report_json)
+    check_output_path("--report-json", report_json, "nothing applied.")
     skipped: tuple[Change, ...] = ()
     if source.is_file():
         plan, binding, client, target = bound_saved_plan(source, project or Path("."), site)

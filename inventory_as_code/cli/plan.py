@@ -15,6 +15,8 @@ from inventory_as_code.cli._common import (
     EXIT_OK,
     EXIT_REFUSED,
     F,
+    check_output_path,
+    fail,
     handle_errors,
     make_console,
     site_option,
@@ -250,6 +252,7 @@ def plan_command(
       inventory-as-code plan --site production --changed-since origin/main
       inventory-as-code plan --site production --refresh incremental
     """
+    check_output_path("--out", out, "nothing was planned.")
     plan, client, _, _ = make_plan(
         project,
         site,
@@ -261,7 +264,10 @@ def plan_command(
     client.close()
     print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
     if out is not None:
-        write_plan_file(plan, out, key=plan_key())
+        try:
+            write_plan_file(plan, out, key=plan_key())
+        except OSError as exc:  # a full disk, a folder removed meanwhile
+            fail(f"--out {out}: the plan could not be saved ({exc.strerror}); nothing was saved.")
         console = make_console(stderr=fmt != "text")
         console.print(f"Saved the plan to {out}; apply it with: inventory-as-code apply {out}")
         size = out.stat().st_size

@@ -85,3 +85,23 @@ def test_applying_a_saved_plan_without_changes_says_so(project: Path, tmp_path: 
     applied = run("apply", str(plan_file), "--project", str(project))
     assert applied.exit_code == 0
     assert f"No changes to apply: {plan_file} holds none." in applied.stdout
+
+
+def test_a_plan_file_that_cannot_be_written_is_a_clean_error(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "no-such-folder" / "plan.json"
+    refused = run("plan", str(project), "--out", str(missing))
+    assert refused.exit_code == 1
+    assert "the folder" in refused.stderr and "does not exist; nothing was planned." in (
+        refused.stderr
+    )
+    assert not (project / ".inventory-as-code").exists()  # refused before anything ran
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("inventory_as_code.cli.plan.write_plan_file", disk_full)
+    full = run("plan", str(project), "--out", str(tmp_path / "plan.json"))
+    assert full.exit_code == 1
+    assert "the plan could not be saved (No space left on device)" in full.stderr
