@@ -31,6 +31,7 @@ import hmac
 import io
 import json
 import os
+import stat
 import subprocess
 import zlib
 from collections.abc import Mapping
@@ -142,11 +143,29 @@ def _gunzip(packed: bytes, path: Path) -> bytes:
     return raw
 
 
-def _load(path: Path) -> Any:
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_PLAN_BYTES; a FIFO or device is refused.
+
+    Opened without blocking: opening a FIFO for reading would otherwise wait
+    for a writer forever.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise PlanFileError(f"{path}: not a saved plan ({exc})") from None
+        raise PlanFileError(f"{path}: not a saved plan ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PlanFileError(f"{path}: not a saved plan (not a regular file)")
+        if info.st_size > MAX_PLAN_BYTES:
+            raise PlanFileError(
+                f"{path}: not a saved plan (larger than {MAX_PLAN_BYTES // 2**30} GiB)"
+            )
+        return handle.read(MAX_PLAN_BYTES + 1)
+
+
+def _load(path: Path) -> Any:
+    raw = _read_regular(path)
     if raw.startswith(GZIP_MAGIC):
         try:
             raw = _gunzip(raw, path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,10 @@ def test_a_compressed_plan_that_unpacks_too_far_is_refused_without_unpacking_it(
     assert bomb.stat().st_size < 10_000
     with pytest.raises(PlanFileError, match="unpacks to more than"):
         read_plan_file(bomb)
+
+
+def test_a_fifo_named_like_a_plan_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    with pytest.raises(PlanFileError, match="not a regular file"):
+        read_plan_file(fifo)  # opening it for reading used to block forever
