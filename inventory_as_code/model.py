@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 import msgspec
@@ -150,6 +151,16 @@ class Origin(msgspec.Struct, frozen=True, order=True, gc=False):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+    def under(self, folder: PurePath) -> Origin:
+        """The same position named from ``folder`` (the project as the user typed it).
+
+        The one way to copy an origin: printers call this, never a generic
+        ``replace``, so a change of representation cannot reach them.
+        """
+        if not self.file:
+            return self
+        return Origin(str(folder / self.file), self.line, self.column)
 
 
 Origins = FrozenMap[str, Origin]

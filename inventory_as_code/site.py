@@ -28,6 +28,7 @@ In order:
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,7 +221,13 @@ def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Targ
             encoding="utf-8",
         )
     db = folder / "local.db"
-    emulator = Emulator(db)
+    try:
+        emulator = Emulator(db)
+    except sqlite3.DatabaseError as exc:  # a damaged file, another program's, a full disk
+        raise SiteError(
+            f"the embedded local store {db} cannot be opened ({exc}). It holds only what "
+            f"you applied locally: delete {folder} to start over with an empty local store."
+        ) from None
     client_options.setdefault("requests_per_minute", 1_000_000)  # nothing to protect locally
     client = WixClient(
         api_key="embedded",

@@ -54,6 +54,19 @@ class LazyGroup(click.Group):
                 ctx.fail(f"No such command {name!r}. Did you mean {close[0]!r}?")
         return super().resolve_command(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> object:
+        # The last net under every command, those without @handle_errors too
+        # (validate, init, the emulator): no output of this tool is a traceback.
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click prints these itself
+        except Exception as exc:
+            # Imported here: rich costs `validate` a tenth of a second it rarely needs.
+            from inventory_as_code.cli._common import exit_on_exception
+
+            exit_on_exception(exc)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="inventory-as-code")

@@ -14,15 +14,18 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
 
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.errors import InventoryAsCodeError
+
+if TYPE_CHECKING:
+    from inventory_as_code.config.problems import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +34,9 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_PARTIAL = 3
 EXIT_REFUSED = 4
+
+# Set (to anything) to let an unexpected error end in its Python traceback.
+DEBUG_VARIABLE = "INVENTORY_AS_CODE_DEBUG"
 
 
 def in_ci() -> bool:
@@ -60,6 +66,13 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
     raise SystemExit(code)
 
 
+def print_problems(problems: Iterable[Problem], project: Path) -> None:
+    """Problems of the YAML on stderr, their files named from here (as validate shows them)."""
+    err = make_console(stderr=True)
+    for problem in problems:
+        err.print(safe_text(str(problem.under(project)), keep_newlines=True))
+
+
 def check_output_path(option: str, path: Path | None, consequence: str) -> None:
     """Before the work: an output file that cannot be written is found out now."""
     if path is None:
@@ -72,23 +85,49 @@ def check_output_path(option: str, path: Path | None, consequence: str) -> None:
 
 
 def handle_errors(func: F) -> F:
-    """Turn the package's exceptions into a message and exit code 1, never a traceback."""
+    """Turn every exception into a message and an exit code, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except InventoryAsCodeError as exc:
-            console = make_console(stderr=True)
-            console.print("Error: ", style="bold red", end="")
-            # Errors quote YAML names and Wix's own error texts: untrusted.
-            console.print(safe_text(str(exc), keep_newlines=True))
-            sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             make_console(stderr=True).print("Interrupted.")
             sys.exit(130)
+        except CLICK_OWN:
+            raise  # click prints these itself
+        except Exception as exc:
+            exit_on_exception(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+# Exceptions click turns into its own message and exit code.
+CLICK_OWN = (click.ClickException, click.exceptions.Exit, click.Abort)
+
+
+def exit_on_exception(exc: Exception) -> NoReturn:
+    """The package's own errors: their message, exit 1. Anything else is a bug: one clear
+    paragraph and exit 1 instead of 60 lines of Python, the traceback one variable away."""
+    if not isinstance(exc, InventoryAsCodeError) and os.environ.get(DEBUG_VARIABLE):
+        raise exc
+    console = make_console(stderr=True)
+    console.print("Error: ", style="bold red", end="")
+    if isinstance(exc, InventoryAsCodeError):
+        # Errors quote YAML names and Wix's own error texts: untrusted.
+        console.print(safe_text(str(exc), keep_newlines=True))
+        sys.exit(EXIT_ERROR)
+    console.print(
+        safe_text(
+            f"internal error in inventory-as-code ({type(exc).__name__}: {exc}). "
+            "This is a bug, not a problem with your YAML or your store. The command "
+            "stopped here; if it was applying, `inventory-as-code plan` shows what the "
+            f"store holds now. Run it again with {DEBUG_VARIABLE}=1 to see the "
+            "traceback, and report it.",
+            keep_newlines=True,
+        )
+    )
+    sys.exit(EXIT_ERROR)
 
 
 site_option = click.option(

@@ -8,12 +8,11 @@ write the plan file must not be able to send the API key elsewhere.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 from inventory_as_code._terminal import safe_text
-from inventory_as_code.cli._common import EXIT_ERROR, EXIT_REFUSED, make_console
+from inventory_as_code.cli._common import EXIT_ERROR, EXIT_REFUSED, make_console, print_problems
 from inventory_as_code.cli._progress import read_progress
 from inventory_as_code.cli.plan import exit_refused
 from inventory_as_code.config import load_project
@@ -48,9 +47,7 @@ def load_desired(project: Path) -> DesiredState:
     try:
         return load_project(project)
     except ConfigError as exc:
-        for problem in exc.problems:
-            shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
-            err.print(safe_text(str(shown), keep_newlines=True))
+        print_problems(exc.problems, project)
         err.print(
             f"{len(exc.problems)} problem(s) in the YAML of {project}; run `inventory-as-code "
             "validate`. A saved plan is checked against the checked-out project: pass its "

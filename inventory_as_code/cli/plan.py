@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -19,13 +18,14 @@ from inventory_as_code.cli._common import (
     fail,
     handle_errors,
     make_console,
+    print_problems,
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.live.place import Refresh
-from inventory_as_code.plan.feasibility import PlanRefused, Refusal
+from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.plan_json import buffered, plan_json_chunks
@@ -85,10 +85,7 @@ def make_plan(
         )
     except ConfigError as exc:
         client.close()
-        for problem in exc.problems:
-            # Problems name files relative to the project; show them from here.
-            shown = replace(problem, file=str(project / problem.file)) if problem.file else problem
-            err.print(safe_text(str(shown), keep_newlines=True))
+        print_problems(exc.problems, project)
         err.print(f"{len(exc.problems)} problem(s) in the YAML; run `inventory-as-code validate`.")
         raise SystemExit(EXIT_ERROR) from None
     except BaseException:
@@ -111,15 +108,10 @@ def exit_refused(exc: PlanRefused, project: Path, why: str) -> NoReturn:
     """Print every refusal as validate prints problems, then exit 1."""
     err = make_console(stderr=True)
     for refusal in exc.refusals:
-        err.print(safe_text(_shown_refusal(refusal, project), keep_newlines=True))
+        # Positions are relative to the project; show them from here, as validate does.
+        err.print(safe_text(str(refusal.under(project)), keep_newlines=True))
     err.print(f"{len(exc.refusals)} problem(s): {why}")
     raise SystemExit(EXIT_ERROR)
-
-
-def _shown_refusal(refusal: Refusal, project: Path) -> str:
-    """A refusal with its YAML position shown from the current folder, as validate does."""
-    origins = tuple(replace(o, file=str(project / o.file)) for o in refusal.origins)
-    return str(replace(refusal, origins=origins))
 
 
 def describe_read(mode: str, detail: str) -> str:

@@ -11,7 +11,8 @@ wrong, and how to fix it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 PathPart = str | int
 
@@ -40,6 +41,12 @@ class Problem:
         parts = [part for part in (where, self.path, self.message) if part]
         text = ": ".join(parts)
         return f"{text} Fix: {self.hint}" if self.hint else text
+
+    def under(self, folder: PurePath) -> Problem:
+        """The same problem with its file named from ``folder`` (see ``Origin.under``)."""
+        if not self.file:
+            return self
+        return replace(self, file=str(folder / self.file))
 
 
 def format_path(parts: Iterable[PathPart]) -> str:

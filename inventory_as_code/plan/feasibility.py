@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 from typing import Any
 
 from inventory_as_code.config.variants import MAX_CHOICES, MAX_VARIANTS
@@ -48,6 +49,10 @@ class Refusal:
     def __str__(self) -> str:
         where = f"{self.origins[0]}: " if self.origins else ""
         return f"{where}{self.address}: {self.message}\n    Fix: {self.fix}"
+
+    def under(self, folder: PurePath) -> Refusal:
+        """The same refusal with its YAML positions named from ``folder``."""
+        return replace(self, origins=tuple(o.under(folder) for o in self.origins))
 
 
 class PlanRefused(InventoryAsCodeError):

@@ -1,0 +1,105 @@
+"""Run the real `inventory-as-code` command in a subprocess, as a user or CI does.
+
+Unit tests call modules; these run the installed console script, so what only
+the command line sees (an exception reaching the printer, an exit code, a
+message buried in a traceback) is seen here. Every run is checked for the
+one thing no output of the tool may ever hold: a Python traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+def command() -> str:
+    """The console script of the environment running the tests (the README's venv)."""
+    beside = Path(sys.executable).parent / "inventory-as-code"
+    found = str(beside) if beside.exists() else shutil.which("inventory-as-code")
+    assert found, "the inventory-as-code command is not installed (pip install -e .)"
+    return found
+
+
+# Nothing of the developer's own shell leaks in: no credentials, no CI, no colours ("" unsets).
+BASE_ENV = {
+    "CI": "",
+    "WIX_API_KEY": "",
+    "WIX_SITE_ID": "",
+    "WIX_API_BASE_URL": "",
+    "INVENTORY_AS_CODE_PLAN_KEY": "",
+    "INVENTORY_AS_CODE_DEBUG": "",
+    "NO_COLOR": "1",
+    "COLUMNS": "200",
+}
+
+# Markers of output that is a crash, whatever the command did.
+CRASH_MARKERS = ("Traceback (most recent call last)", "internal error in inventory-as-code")
+
+
+@dataclass(frozen=True)
+class Ran:
+    args: tuple[str, ...]
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+    def __str__(self) -> str:
+        return (
+            f"$ inventory-as-code {' '.join(self.args)}\nexit {self.code}\n"
+            f"--- stdout\n{self.out}--- stderr\n{self.err}"
+        )
+
+
+def assert_no_crash(ran: Ran) -> None:
+    for marker in CRASH_MARKERS:
+        assert marker not in ran.output, f"the command crashed:\n{ran}"
+
+
+def run_cli(
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> Ran:
+    """Run ``inventory-as-code ARGS`` and return its exit code and both streams.
+
+    Fails the test on a traceback in any output; the exit code and messages are
+    the caller's to assert.
+    """
+    words = tuple(str(a) for a in args)
+    merged = {**os.environ, **BASE_ENV, **(env or {})}
+    done = subprocess.run(
+        [command(), *words],
+        cwd=cwd,
+        env={k: v for k, v in merged.items() if v != ""},  # "" means: unset
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    ran = Ran(words, done.returncode, done.stdout, done.stderr)
+    assert_no_crash(ran)
+    return ran
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    """A project folder holding ``files`` (relative name -> text)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
