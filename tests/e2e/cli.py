@@ -79,7 +79,9 @@ def run_cli(
     the caller's to assert.
     """
     words = tuple(str(a) for a in args)
-    merged = {**os.environ, **BASE_ENV, **(env or {})}
+    # PYTHONPATH: the package of this checkout, whatever the venv's editable install points at
+    # (a git worktree shares the venv of the main checkout).
+    merged = {**os.environ, **BASE_ENV, "PYTHONPATH": str(REPO), **(env or {})}
     done = subprocess.run(
         [command(), *words],
         cwd=cwd,
