@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -201,4 +202,43 @@ def test_a_violation_fails_exactly_the_test_that_caused_it(
     )
     result.stdout.fnmatch_lines(
         ["*ERROR at teardown of test_fine_until_its_teardown*", "*$.location.address.postcode*"]
+    )
+
+
+WHOLE_SUITE = """
+from tests.oracle.test_known_violations import test_every_known_violation_still_occurs
+
+def test_one():
+    pass
+
+def test_two():
+    pass
+"""
+
+
+LISTS_A_FIXED_VIOLATION = """
+from tests.oracle import known
+
+pytest_plugins = ["tests.oracle.plugin"]
+known.KNOWN_VIOLATIONS[
+    ("POST /locations/v1/locations", "$.location.address.formatted", "request")
+] = "fixed long ago"
+"""
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_listed_violation_nobody_produces_fails_the_whole_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The table only shrinks, also when xdist's workers each run a share of the suite."""
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
+    pytester.makeconftest(LISTS_A_FIXED_VIOLATION)
+    pytester.makepyfile(test_whole=WHOLE_SUITE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", workers)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*these KNOWN_VIOLATIONS no longer occur anywhere in the suite*",
+            "*('POST /locations/v1/locations', '$.location.address.formatted', 'request')*",
+        ]
     )
