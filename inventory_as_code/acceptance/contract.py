@@ -1,4 +1,8 @@
-"""The contract test's own reading of a store and of a plan, apart from the tool's code.
+"""The contract's own reading of a store and of a plan, apart from the tool's code.
+
+Shared by the contract property test (``tests/properties/test_contract.py``,
+on the emulator) and the acceptance suite (:mod:`inventory_as_code.acceptance`,
+on a real site): the same check, pointed at either.
 
 ``snapshot`` reads the live store through the REST API and keeps every field a
 user could notice, keyed by Wix ids. ``expected_diff`` says, from the plan's
@@ -8,7 +12,7 @@ snapshots. The test then holds apply to: the difference between the
 snapshots before and after is exactly what the plan says.
 
 This is written again here, small and literal, rather than reusing the
-apply code's check (``inventory_as_code.apply.check``): a test that shares
+apply code's check (``inventory_as_code.apply.check``): a check that shares
 the code it tests cannot catch that code's mistakes.
 """
 

@@ -325,7 +325,7 @@ def _labels(snap: Snapshot) -> dict[Key, str]:
             out[key] = f'location["{state.get("name")}"]'
     for key, state in snap.items():
         if key[0] == "variant":
-            choices = "/".join(c for _, c in state["choices"])
+            choices = "/".join(c for _, c in state["choices"]) or "(default)"
             out[key] = out.get(("product", state["product"]), "?") + f'["{choices}"]'
     for key, state in snap.items():
         if key[0] == "stock":

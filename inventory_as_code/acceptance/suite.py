@@ -43,7 +43,9 @@ from inventory_as_code.wix._types import Location
 from inventory_as_code.workflow import apply_plan, plan_project, require_catalog_v3
 
 DEFAULT_PREFIX = "iac-acc-"
-PREFIX_RULE = re.compile(r"[a-z][a-z0-9-]{1,18}-")
+# At most 12 characters: the longest SKU a scenario makes is the prefix, the run's
+# 10 characters and 14 of its own, and Wix allows 40.
+PREFIX_RULE = re.compile(r"[a-z][a-z0-9-]{1,10}-")
 SCENARIO_NAMES = tuple(s.name for s in SCENARIOS)
 _SHOWN = 10  # names listed in a refusal
 
@@ -68,7 +70,7 @@ class Options:
 def check_prefix(prefix: str) -> str:
     if not PREFIX_RULE.fullmatch(prefix):
         raise AcceptanceError(
-            f"--prefix {prefix!r}: use 3 to 20 lowercase letters, digits and hyphens, starting "
+            f"--prefix {prefix!r}: use 3 to 12 lowercase letters, digits and hyphens, starting "
             f"with a letter and ending with a hyphen (it starts slugs and SKUs), e.g. "
             f"{DEFAULT_PREFIX!r}"
         )
@@ -100,7 +102,8 @@ def run_acceptance(
         report.notes.append(
             f"the site holds {len(found.foreign_products)} product(s) and "
             f"{len(found.foreign_locations)} location(s) the suite did not create "
-            "(--prefix-is-safe); side effects on their stock are not watched"
+            "(--prefix-is-safe): side effects on their stock are not watched, and only "
+            "answers about the suite's own objects are compared with the emulator"
         )
     started = time.monotonic()
     shadow, emulator = _shadow(found, site.folder)
@@ -130,7 +133,7 @@ def run_acceptance(
             # The shadow goes as far as the site went: a step after a failure proves nothing.
             theirs = run_scenario(shadow, scenario, names, lambda _line: None, len(ours.steps))
             report.shadow.append(theirs)
-            _compare(report, site, shadow, ours, theirs)
+            _compare(report, site, shadow, ours, theirs, prefix if found.foreign else None)
     except KeyboardInterrupt:
         report.interrupted = "Ctrl-C; what the run made was removed"
     finally:
@@ -259,7 +262,12 @@ def _skipped(name: str, covers: str, location: str) -> ScenarioRun:
 
 
 def _compare(
-    report: AcceptanceReport, site: Store, shadow: Store, ours: ScenarioRun, theirs: ScenarioRun
+    report: AcceptanceReport,
+    site: Store,
+    shadow: Store,
+    ours: ScenarioRun,
+    theirs: ScenarioRun,
+    mentioning: str | None,
 ) -> None:
     reached = {step.name for step in ours.steps} & {step.name for step in theirs.steps}
     both = {(ours.name, step) for step in (*reached, "(start)", "(end)")}
@@ -267,7 +275,7 @@ def _compare(
     if failed:
         failed.add((ours.name, "(end)"))  # the teardown deletes what the failed step left
     exchanges = site.recorder.exchanges, shadow.recorder.exchanges
-    for difference in compare_calls(*exchanges, both, failed):
+    for difference in compare_calls(*exchanges, both, failed, mentioning):
         report.differences.add(difference)
     for difference in compare_scenarios(ours, theirs):
         report.differences.add(difference)
