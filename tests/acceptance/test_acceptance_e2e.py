@@ -153,14 +153,18 @@ def test_the_suite_passes_and_a_killed_run_is_cleaned_up(server: str, tmp_path: 
     assert _store(server, site) == after
 
 
-def test_ctrl_c_stops_the_run_and_removes_what_it_made(server: str, tmp_path: Path) -> None:
-    site = "acceptance-ctrl-c"
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_run_removes_what_it_made(
+    server: str, tmp_path: Path, how: signal.Signals
+) -> None:
+    """Ctrl-C at a terminal, SIGTERM from a cancelled CI job: the same clean stop."""
+    site = f"acceptance-{how.name.lower()}"
     before = _store(server, site)
     # The run hangs in its second step (a stock update) until it is interrupted.
     _faults(server, [f"POST /stores/v3/bulk/inventory-items/update:delay=20:site={site}"])
     try:
         args = ["--scenario", "tracking", "--report", str(tmp_path / "r.json")]
-        ran = _stop_when(server, site, args, "1/5 create", signal.SIGINT, tmp_path)
+        ran = _stop_when(server, site, args, "1/5 create", how, tmp_path)
     finally:
         _faults(server, [])
     assert ran.code == 130, ran
