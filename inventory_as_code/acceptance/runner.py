@@ -74,7 +74,6 @@ class ScenarioRun:
 class Store:
     """A store the scenarios run on: the site, or the emulator shadow."""
 
-    label: str
     client: WixClient
     recorder: RecordingTransport
     folder: Path  # scratch project folders, one per scenario
@@ -112,7 +111,10 @@ def run_scenario(
             progress(f"  {number}/{len(steps)} {step.name}: {_summary(result)}")
     finally:
         store.recorder.phase = Phase(scenario.name, "(end)", "teardown")
-        remove_products(store.client, names.scope)
+        try:
+            remove_products(store.client, names.scope)
+        except InventoryAsCodeError as exc:  # the run's own cleanup tries again
+            run.reason = _one_line(f"{run.reason + '; ' if run.reason else ''}teardown: {exc}")
         run.calls = len(store.recorder.exchanges) - calls
         run.seconds = time.monotonic() - started
     return run

@@ -10,7 +10,7 @@ the tool under test does not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from inventory_as_code.wix import WixClient
@@ -28,8 +28,6 @@ class Survey:
     foreign_products: tuple[str, ...] = ()
     foreign_locations: tuple[str, ...] = ()
     leftovers: tuple[str, ...] = ()  # products of an earlier run (slugs)
-    products: int = 0
-    archived_own_locations: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def foreign(self) -> bool:
@@ -45,22 +43,18 @@ def survey(client: WixClient, prefix: str) -> Survey:
     """Read the site's products (one call per 100) and locations."""
     foreign: list[str] = []
     leftovers: list[str] = []
-    count = 0
     for product in client.products.query():
-        count += 1
         slug = str(product.get("slug") or product.get("id"))
         (leftovers if slug.startswith(prefix) else foreign).append(slug)
     default: dict[str, Any] | None = None
     own: dict[str, Any] | None = None
-    archived: list[str] = []
     foreign_locations: list[str] = []
     for location in client.locations.query():
         name = str(location.get("name") or "")
         if location.get("default"):
             default = dict(location)
         elif location.get("archived"):
-            if name.startswith(prefix):
-                archived.append(name)
+            continue  # gone for good: archiving is permanent
         elif name == location_name(prefix):
             own = dict(location)
         else:
@@ -76,8 +70,6 @@ def survey(client: WixClient, prefix: str) -> Survey:
         foreign_products=tuple(sorted(foreign)),
         foreign_locations=tuple(sorted(foreign_locations)),
         leftovers=tuple(sorted(leftovers)),
-        products=count,
-        archived_own_locations=tuple(sorted(archived)),
     )
 
 

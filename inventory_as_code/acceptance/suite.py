@@ -20,7 +20,7 @@ import secrets
 import string
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ from inventory_as_code.emulator import Emulator, EmulatorTransport
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.addresses import location_address
 from inventory_as_code.wix import WixClient
+from inventory_as_code.wix._exceptions import WixAPIError
 from inventory_as_code.wix._types import Location
 from inventory_as_code.workflow import apply_plan, plan_project, require_catalog_v3
 
@@ -106,7 +107,7 @@ def run_acceptance(
             "answers about the suite's own objects are compared with the emulator"
         )
     started = time.monotonic()
-    shadow, emulator = _shadow(found, site.folder)
+    shadow, emulator = _shadow(found, site.folder, report.notes)
     location_touched = False
     try:
         for scenario in chosen:
@@ -286,8 +287,12 @@ def _compare(
 _WRITABLE = ("name", "description", "locationTypes", "timeZone", "email", "phone", "address")
 
 
-def _shadow(found: Survey, folder: Path) -> tuple[Store, Emulator]:
-    """An emulator in process whose locations are the site's, seen through a recorder."""
+def _shadow(found: Survey, folder: Path, notes: list[str]) -> tuple[Store, Emulator]:
+    """An emulator in process whose locations are the site's, seen through a recorder.
+
+    A location the emulator will not take as the site has it is mirrored by
+    name alone, and ``notes`` says so: that refusal is itself an emulator fix.
+    """
     emulator = Emulator()
     recorder = RecordingTransport(EmulatorTransport(emulator))
     client = WixClient(
@@ -299,11 +304,37 @@ def _shadow(found: Survey, folder: Path) -> tuple[Store, Emulator]:
     )
     recorder.phase = Phase("(setup)", "", "mirror")
     default = next(loc for loc in client.locations.query() if loc.get("default"))
-    mirrored = {k: v for k, v in found.default_location.items() if k in _WRITABLE}
-    mirrored.update(id=default["id"], revision=default["revision"])
-    client.locations.update(cast(Location, mirrored))
+    _mirror(client, found.default_location, notes, into=default)
     if found.location is not None:
-        own = {k: v for k, v in found.location.items() if k in _WRITABLE}
-        client.locations.create(cast(Location, own))
+        _mirror(client, found.location, notes)
     shadow_folder = Path(tempfile.mkdtemp(prefix="shadow-", dir=folder))
-    return Store("emulator", client, recorder, shadow_folder), emulator
+    return Store(client, recorder, shadow_folder), emulator
+
+
+def _mirror(
+    client: WixClient,
+    location: Mapping[str, Any],
+    notes: list[str],
+    into: Mapping[str, Any] | None = None,
+) -> None:
+    """Copy one of the site's locations into the shadow (``into``: onto the shadow's default)."""
+    whole = {k: v for k, v in location.items() if k in _WRITABLE}
+    fallback: dict[str, Any] = {"address": {"country": "US"}, "timeZone": "Etc/UTC"}
+    fallback["locationTypes"] = location.get("locationTypes") or ["INVENTORY"]
+    if into is not None:
+        fallback = {k: v for k, v in into.items() if k in _WRITABLE}
+    named = {**fallback, "name": location.get("name")}
+    for body in (whole, named):
+        try:
+            if into is None:
+                client.locations.create(cast(Location, body))
+            else:
+                ids = {"id": into["id"], "revision": into["revision"]}
+                client.locations.update(cast(Location, {**body, **ids}))
+            return
+        except WixAPIError as exc:
+            why = " ".join(f"{exc.code or exc.status}: {exc.description or exc.message}".split())
+            notes.append(
+                f"the emulator refused the site's location {location.get('name')!r} as the site "
+                f"holds it ({why}); it was mirrored by name only: an emulator fix"
+            )

@@ -128,13 +128,15 @@ def acceptance_command(
     the next plan is empty. The same steps run on an in-process emulator too;
     every place the site answered differently is written to the report. What
     the run made is removed at the end, on Ctrl-C too (--cleanup removes what a
-    killed run left). It refuses a site that holds anything it did not create
-    (--prefix-is-safe). Against Wix it takes about 4 minutes (rate limit).
+    killed run left). It refuses a site that holds anything it did not create,
+    unless told the prefix is safe. Against Wix it takes about 4 minutes (the
+    rate limit). On a Wix dev site, step by step: docs/acceptance.md.
 
     \b
     Exit codes: 0 all held, no differences; 2 all held, the site answered
-    differently from the emulator (see the report); 3 a step broke the
-    contract; 4 refused (nothing created); 1 error; 130 interrupted.
+    differently from the emulator (see the report); 3 a step failed (the
+    contract broke, or the site refused a step); 4 refused (nothing
+    created); 1 error; 130 interrupted.
 
     \b
     Examples:
@@ -179,7 +181,7 @@ def acceptance_command(
             what = ", ".join(removed) if removed else f"nothing under {prefix!r} was left"
             out.print(safe_text(f"Cleanup: {what}."))
             raise SystemExit(EXIT_OK)
-        store = Store("site", client, recorder, Path(folder))
+        store = Store(client, recorder, Path(folder))
         run = Options(prefix, scenarios, create_location, prefix_is_safe)
         try:
             with _sigterm_as_interrupt():

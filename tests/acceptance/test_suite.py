@@ -11,7 +11,8 @@ from inventory_as_code.acceptance.compare import compare_calls, compare_scenario
 from inventory_as_code.acceptance.recorder import Exchange, Phase, RecordingTransport, route_of
 from inventory_as_code.acceptance.runner import ScenarioRun, StepFailed, StepRun, Store, _check_plan
 from inventory_as_code.acceptance.scenarios import Names, Step
-from inventory_as_code.acceptance.suite import Options, run_acceptance
+from inventory_as_code.acceptance.site import Survey
+from inventory_as_code.acceptance.suite import Options, _shadow, run_acceptance
 from inventory_as_code.cli import main
 from inventory_as_code.emulator import Emulator, EmulatorTransport
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
@@ -52,7 +53,7 @@ def test_the_shadow_takes_the_sites_default_location(tmp_path: Path) -> None:
         default = next(loc for loc in client.locations.query() if loc.get("default"))
         client.locations.update({**default, "name": "Main warehouse"})
         recorder.exchanges.clear()
-        store = Store("site", client, recorder, tmp_path)
+        store = Store(client, recorder, tmp_path)
         report = run_acceptance(store, Options(scenarios=("tracking",)), lambda _line: None)
     site.close()
     assert [(s.name, s.status) for s in report.scenarios] == [("tracking", "passed")]
@@ -60,6 +61,28 @@ def test_the_shadow_takes_the_sites_default_location(tmp_path: Path) -> None:
     assert report.exit_code == 0
     first = report.scenarios[0].steps[0].changes
     assert any('["Main warehouse"]' in change for change in first), first
+
+
+def test_a_site_location_the_emulator_refuses_is_mirrored_by_name_and_noted(
+    tmp_path: Path,
+) -> None:
+    """The shadow is built from the site's locations; one the emulator will not take as it
+    is (here without an address, which the emulator requires) is mirrored by name only,
+    and the report says so, as the emulator fix it is."""
+    found = Survey(
+        default_location={"name": "Main warehouse", "timeZone": "Europe/Berlin"}, location=None
+    )
+    notes: list[str] = []
+    shadow, emulator = _shadow(found, tmp_path, notes)
+    with shadow.client:
+        [default] = [loc for loc in shadow.client.locations.query() if loc.get("default")]
+    emulator.close()
+    assert default["name"] == "Main warehouse"
+    assert notes == [
+        "the emulator refused the site's location 'Main warehouse' as the site holds it "
+        "(400: location.address must not be empty); it was mirrored by name only: an "
+        "emulator fix"
+    ]
 
 
 def test_answers_compare_by_keys_and_types_and_read_as_emulator_fixes() -> None:
