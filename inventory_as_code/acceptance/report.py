@@ -106,7 +106,9 @@ def render_summary(report: AcceptanceReport) -> str:
             line += f"\n  {'':<{width}}  {run.reason}"
         lines.append(line)
     if report.interrupted:
-        lines.append(f"Interrupted: {report.interrupted}.")
+        lines.append(
+            f"Interrupted by {report.interrupted}: the steps after that point did not run."
+        )
     failed = [s for s in report.scenarios if s.status == "failed"]
     ran = [s for s in report.scenarios if s.status != "skipped"]
     if failed:

@@ -126,7 +126,7 @@ def run_acceptance(
             location_touched |= scenario.needs_location
             ours = run_scenario(site, scenario, names, progress)
             report.scenarios.append(ours)
-            if scenario.needs_location and found.location is None:
+            if scenario.needs_location and found.location is None and ours.steps[0].done:
                 report.notes.append(
                     f"created the suite's location {names.location!r}; Wix cannot delete a "
                     "location, so it stays, at its home address, for later runs to reuse"
@@ -136,7 +136,7 @@ def run_acceptance(
             report.shadow.append(theirs)
             _compare(report, site, shadow, ours, theirs, prefix if found.foreign else None)
     except KeyboardInterrupt:
-        report.interrupted = "Ctrl-C; what the run made was removed"
+        report.interrupted = "Ctrl-C or SIGTERM"
     finally:
         shadow.client.close()
         emulator.close()

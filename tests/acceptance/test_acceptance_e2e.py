@@ -168,7 +168,8 @@ def test_an_interrupted_run_removes_what_it_made(
     finally:
         _faults(server, [])
     assert ran.code == 130, ran
-    assert "Interrupted: Ctrl-C; what the run made was removed." in ran.out
+    assert "Interrupted by Ctrl-C or SIGTERM: the steps after that point did not run." in ran.out
+    assert "Nothing of the run is left on the site." in ran.out
     assert json.loads((tmp_path / "r.json").read_text())["interrupted"]
     assert _store(server, site) == before
 
