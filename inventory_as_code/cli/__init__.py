@@ -26,6 +26,7 @@ COMMANDS = {
     "show": ("inventory_as_code.cli.show", "show_command"),
     "status": ("inventory_as_code.cli.status", "status_command"),
     "export": ("inventory_as_code.cli.export", "export_command"),
+    "acceptance": ("inventory_as_code.cli.acceptance", "acceptance_command"),
     "completion": ("inventory_as_code.cli.completion", "completion_command"),
     "emulator": ("inventory_as_code.emulator.cli", "emulator_group"),
 }

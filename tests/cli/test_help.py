@@ -34,6 +34,7 @@ COMMANDS = all_commands(main)
 
 def test_the_commands_are_the_ones_we_document() -> None:
     assert {c[0] for c in COMMANDS} == {
+        "acceptance",
         "init",
         "validate",
         "plan",

@@ -7,7 +7,7 @@ quantities under every policy, locations with addresses, renames of slugs,
 options, choices and locations, and prune. For each edit: plan, snapshot the
 live store through the REST API, apply, snapshot again. The difference
 between the snapshots must be exactly what the plan's changes say, field by
-field (:mod:`tests.properties.contract_model`), apply must exit 0 (its own
+field (:mod:`inventory_as_code.acceptance.contract`), apply must exit 0 (its own
 read-back found nothing), and the next plan must have nothing to apply.
 
 Wix's eventual consistency is on. The bounded profile (a few dozen examples)
@@ -29,6 +29,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
+from inventory_as_code.acceptance.contract import problems_against_plan, snapshot
 from inventory_as_code.emulator import Emulator, FaultConfig
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.plan.feasibility import PlanRefused
@@ -37,7 +38,6 @@ from inventory_as_code.workflow import apply_plan, plan_project
 from tests.apply.test_contract_cases import SWATCH_TEE
 from tests.clients import emulator_client
 from tests.clock import LAG, SharedClock
-from tests.properties.contract_model import problems_against_plan, snapshot
 
 SITE = "site-contract"
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "25"))

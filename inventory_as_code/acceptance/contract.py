@@ -1,4 +1,8 @@
-"""The contract test's own reading of a store and of a plan, apart from the tool's code.
+"""The contract's own reading of a store and of a plan, apart from the tool's code.
+
+Shared by the contract property test (``tests/properties/test_contract.py``,
+on the emulator) and the acceptance suite (:mod:`inventory_as_code.acceptance`,
+on a real site): the same check, pointed at either.
 
 ``snapshot`` reads the live store through the REST API and keeps every field a
 user could notice, keyed by Wix ids. ``expected_diff`` says, from the plan's
@@ -8,16 +12,18 @@ snapshots. The test then holds apply to: the difference between the
 snapshots before and after is exactly what the plan says.
 
 This is written again here, small and literal, rather than reusing the
-apply code's check (``inventory_as_code.apply.check``): a test that shares
+apply code's check (``inventory_as_code.apply.check``): a check that shares
 the code it tests cannot catch that code's mistakes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from inventory_as_code.wix import WixClient
+from inventory_as_code.wix._types import InventoryItem
 
 Key = tuple[str, str]  # (kind, Wix id)
 FIELDS_NAMES = ("VARIANT_OPTION_CHOICE_NAMES",)
@@ -36,8 +42,15 @@ def _color(code: Any) -> str | None:
     return None if not code else str(code).upper()
 
 
-def snapshot(client: WixClient) -> dict[Key, dict[str, Any]]:
-    """Everything a user could notice, by (kind, id)."""
+def snapshot(
+    client: WixClient, scope: Callable[[str], bool] | None = None
+) -> dict[Key, dict[str, Any]]:
+    """Everything a user could notice, by (kind, id).
+
+    With ``scope`` (a test of slugs), a product outside it is kept as its
+    revision only (no read per product; a write to it still shows as a change
+    that no plan holds) and its stock is not read.
+    """
     out: dict[Key, dict[str, Any]] = {}
     stores = {s["id"]: s for s in client.locations.query_stores()}
     for location in client.locations.query():
@@ -54,8 +67,18 @@ def snapshot(client: WixClient) -> dict[Key, dict[str, Any]]:
             "formatted": address.get("formattedAddress"),
             "time_zone": location.get("timeZone"),
         }
-    location_name = {sid: s.get("name") for sid, s in stores.items()}
+    location_name: dict[Any, Any] = {sid: s.get("name") for sid, s in stores.items()}
+    outside: set[str] = set()
+    products: set[str] = set()
     for listed in client.products.query():
+        products.add(listed["id"])
+        if scope is not None and not scope(str(listed.get("slug"))):
+            outside.add(listed["id"])
+            out[("product", listed["id"])] = {
+                "slug": listed.get("slug"),
+                "revision": listed.get("revision"),
+            }
+            continue
         product = client.products.get(listed["id"], fields=FIELDS_NAMES)
         options = product.get("options") or []
         out[("product", product["id"])] = {
@@ -77,7 +100,7 @@ def snapshot(client: WixClient) -> dict[Key, dict[str, Any]]:
         }
         for variant in (product.get("variantsInfo") or {}).get("variants") or []:
             price = variant.get("price") or {}
-            state = {
+            state: dict[str, Any] = {
                 "product": product["id"],
                 "choices": tuple(
                     sorted(
@@ -96,7 +119,7 @@ def snapshot(client: WixClient) -> dict[Key, dict[str, Any]]:
                 # An option-less product's only variant is as visible as the product.
                 state["visible"] = variant.get("visible")
             out[("variant", variant["id"])] = state
-    for item in client.inventory.query():
+    for item in _inventory(client, None if scope is None else products - outside):
         preorder = item.get("preorderInfo") or {}
         counted = "quantity" in item
         out[("stock", item["id"])] = {
@@ -110,6 +133,15 @@ def snapshot(client: WixClient) -> dict[Key, dict[str, Any]]:
             "preorder.limit": preorder.get("limit") if counted else None,
         }
     return out
+
+
+def _inventory(client: WixClient, product_ids: set[str] | None) -> Iterator[InventoryItem]:
+    if product_ids is None:
+        yield from client.inventory.query()
+        return
+    ids = sorted(product_ids)
+    for start in range(0, len(ids), 100):
+        yield from client.inventory.query({"productId": {"$in": ids[start : start + 100]}})
 
 
 @dataclass
@@ -313,6 +345,8 @@ def _created_problems(
     found: Diff, expect: dict[str, list[Any]], after: dict[Key, dict[str, Any]]
 ) -> list[str]:
     problems = []
+    state: dict[str, Any] | None
+    wanted: Any
     created: dict[str, list[dict[str, Any]]] = {}
     for key, state in found.created.items():
         created.setdefault(key[0], []).append(state)
