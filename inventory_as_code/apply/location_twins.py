@@ -64,7 +64,12 @@ def settle_created(run: Run, created: dict[str, Change], *, timeout: float) -> N
     """Locations this run created (YAML name -> change): keep one per name, see above."""
     if not created:
         return
-    twins = inventory_twins(run.client.locations.query(), set(created))
+    try:
+        twins = inventory_twins(run.client.locations.query(), set(created))
+    except WixError as exc:
+        # Not fatal: the read-back looks again, and the next plan shows any twin.
+        logger.warning("could not look for locations created twice: %s", exc)
+        return
     for name, change in created.items():
         own = run.created_locations.get(name)
         others = [wix_id for wix_id in twins.get(name, []) if wix_id != own]

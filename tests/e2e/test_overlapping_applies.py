@@ -15,6 +15,8 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from inventory_as_code.emulator import Emulator, serve
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
@@ -32,6 +34,8 @@ from tests.e2e.overlap import (
     store_state,
     write_toml,
 )
+
+pytestmark = pytest.mark.socket
 
 BEFORE = """
 locations:
