@@ -44,6 +44,7 @@ class Mismatch:
     expected: Any
     actual: Any
     planned: bool
+    remedy: str = ""  # what the user should do, where apply must not (a duplicate)
 
 
 def _compare(

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-# Creates refused because the object exists (unique slug; unique variant+location).
-ALREADY_EXISTS = frozenset({"ITEM_ALREADY_EXISTS", "DUPLICATE_SLUG_ERROR"})
+# Creates refused because the object exists (unique slug; unique variant+location), or
+# because another product holds one of its SKUs (Wix's scope for SKUs is unconfirmed,
+# probably the store): each means someone created it first, since the plan.
+ALREADY_EXISTS = frozenset(
+    {"ITEM_ALREADY_EXISTS", "DUPLICATE_SLUG_ERROR", "SKU_ALREADY_EXIST_ERROR"}
+)
+SKU_TAKEN = "SKU_ALREADY_EXIST_ERROR"
 
 
 def is_revision_conflict(code: str, description: str = "") -> bool:

@@ -152,5 +152,6 @@ class Executor:
             return
         run.report.verified = True
         run.report.inconsistencies = [
-            Inconsistency(m.address, m.field, m.expected, m.actual, m.planned) for m in mismatches
+            Inconsistency(m.address, m.field, m.expected, m.actual, m.planned, m.remedy)
+            for m in mismatches
         ]

@@ -9,7 +9,9 @@ up in the apply report instead of in the storefront.
 Cost, in reads: two per 100 products written (products and their variants,
 plus one Get Product for each product whose read-only variants lag), one per
 100 new products for the stock created with them, one per 1,000 other stock
-items written, and one for locations when any was written.
+items written, one for locations when any was written, and one to look for
+a second location of the same name (a twin) where a location was written
+or new stock created (two when one is found: see :func:`_location_twins`).
 
 An object whose revision moved on after this run's own write (a sale a
 second later) is not compared: what it holds is no longer apply's doing.
@@ -18,8 +20,10 @@ second later) is not compared: what it holds is no longer apply's doing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from inventory_as_code.apply.check import Mismatch, check_item, check_location, check_product
+from inventory_as_code.apply.location_twins import LOCATION_EXISTS, inventory_twins
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import business_location_from_wix
@@ -28,13 +32,28 @@ from inventory_as_code.live.reader import (
     read_inventory_items_of_products,
     read_products,
 )
+from inventory_as_code.plan.addresses import location_address
+from inventory_as_code.plan.duplicates import LOCATION_FIX
 from inventory_as_code.plan.model import Action, Change, Kind
+from inventory_as_code.wix._types import Location
 
 
 def verify(run: Run) -> list[Mismatch]:
     """Mismatches between what apply wrote and what the live store holds now."""
     applied = [c for c in run.plan.changes if run.status(c) is Status.APPLIED]
-    return _products(run, applied) + _stock(run, applied) + _locations(run, applied)
+    read: list[list[Location]] = []  # the Wix locations, read at most once
+
+    def locations() -> list[Location]:
+        if not read:
+            read.append(list(run.client.locations.query()))
+        return read[0]
+
+    return (
+        _products(run, applied)
+        + _stock(run, applied)
+        + _locations(run, applied, locations)
+        + _location_twins(run, applied, locations)
+    )
 
 
 def _moved_on(run: Run, object_id: str, revision: str) -> bool:
@@ -105,11 +124,13 @@ def _stock(run: Run, applied: list[Change]) -> list[Mismatch]:
     return out
 
 
-def _locations(run: Run, applied: list[Change]) -> list[Mismatch]:
+def _locations(
+    run: Run, applied: list[Change], read: Callable[[], list[Location]]
+) -> list[Mismatch]:
     written = [c for c in applied if c.kind is Kind.LOCATION]
     if not written:
         return []
-    live = [business_location_from_wix(raw) for raw in run.client.locations.query()]
+    live = [business_location_from_wix(raw) for raw in read()]
     by_id = {loc.id: loc for loc in live}
     by_name = {loc.name: loc for loc in live if not loc.archived}
     out: list[Mismatch] = []
@@ -126,3 +147,56 @@ def _locations(run: Run, applied: list[Change]) -> list[Mismatch]:
             continue
         out += check_location(change, location)
     return out
+
+
+def _code(run: Run, change: Change) -> str:
+    outcome = run.report.outcomes.get(change.address)
+    return outcome.code if outcome is not None else ""
+
+
+# A twin may be in the middle of being archived by the apply that made it
+# (apply/location_twins.py): seen once, it is looked at again after this long.
+TWIN_SETTLE_SECONDS = 2.0
+
+
+def _location_twins(
+    run: Run, applied: list[Change], read: Callable[[], list[Location]]
+) -> list[Mismatch]:
+    """Two live inventory locations named like one this run created or put new stock at.
+
+    One read of the Wix locations, and one more after a pause when a twin is
+    seen. Reported with the fix, never acted on: which copy holds the stock
+    the shop means is the merchant's call.
+    """
+    names = {
+        c.keys["location"]
+        for c in run.plan.changes
+        if c.kind is Kind.LOCATION
+        and c.action is not Action.DELETE
+        and (run.status(c) is Status.APPLIED or _code(run, c) == LOCATION_EXISTS)
+    }
+    # New stock is where a twin matters: it lands on one of the two (updates keep their item).
+    names |= {
+        c.keys["location"] for c in applied if c.kind is Kind.STOCK and c.action is Action.CREATE
+    }
+    names.discard(run.default_location or "")
+    if not names:
+        return []
+    twins = {name: ids for name, ids in inventory_twins(read(), names).items() if len(ids) > 1}
+    if twins:
+        run.client.sleep(TWIN_SETTLE_SECONDS)
+        again = run.client.locations.query()
+        twins = {name: ids for name, ids in inventory_twins(again, names).items() if len(ids) > 1}
+    return [
+        Mismatch(
+            location_address(name),
+            "count",
+            1,
+            len(ids),
+            False,
+            f'Wix holds {len(ids)} inventory locations named "{name}" (Wix ids '
+            f"{', '.join(sorted(ids))}); this apply wrote to the oldest. Run plan to see the "
+            f"stock each holds. {LOCATION_FIX}",
+        )
+        for name, ids in sorted(twins.items())
+    ]

@@ -61,6 +61,7 @@ class Inconsistency:
     expected: Any
     actual: Any
     planned: bool  # a field the plan set (else a field the plan left alone moved)
+    remedy: str = ""  # what to do about it, where apply must not act on its own
 
 
 @dataclass(slots=True)
@@ -111,6 +112,7 @@ class ApplyReport:
                     "expected": i.expected,
                     "actual": i.actual,
                     "planned": i.planned,
+                    **({"remedy": i.remedy} if i.remedy else {}),
                 }
                 for i in self.inconsistencies
             ],
@@ -178,6 +180,8 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
                 + "\n",
                 style="red",
             )
+            if item.remedy:
+                text.append(safe_text(f"    {item.remedy}") + "\n", style="red")
     counts = report.counts()
     total_calls = sum(report.calls.values())
     text.append(

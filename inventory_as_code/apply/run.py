@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inventory_as_code.apply.calls import CallPlan
-from inventory_as_code.apply.codes import ALREADY_EXISTS, is_revision_conflict
+from inventory_as_code.apply.codes import ALREADY_EXISTS, SKU_TAKEN, is_revision_conflict
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.live.model import LiveProduct
 from inventory_as_code.live.normalize import options_from_wix, variant_key
@@ -52,6 +52,8 @@ class Run:
         self.location_names: set[str] | None = None
         # Wix locations this run created: YAML name -> Wix location id.
         self.created_locations: dict[str, str] = {}
+        # Stores locations as last listed: Wix location id -> (createdDate, stores id).
+        self.listed_locations: dict[str, tuple[str, str]] = {}
         # Inventory items this run created apart from their product: address -> id.
         self.created_items: dict[str, str] = {}
         for change in plan.changes:
@@ -99,7 +101,10 @@ class Run:
                         change,
                         Status.STALE,
                         item.error.code,
-                        "already exists: created after the plan was made",
+                        "a SKU of it is held by another product now: created after the plan "
+                        "was made; not created"
+                        if item.error.code == SKU_TAKEN
+                        else "already exists: created after the plan was made",
                     )
                 else:
                     self.set(change, Status.FAILED, item.error.code, item.error.description)

@@ -3,6 +3,8 @@
 Wix keeps no location names unique, so before creating one the live names
 are checked (one read per apply): a location created after the plan, or by
 an earlier apply of the same plan, is reported stale instead of doubled.
+An apply running at the same moment can pass the same check: right after
+the creates, :mod:`.location_twins` finds such a twin and settles on one.
 
 A new Wix location shows up as a Stores (inventory) location a moment later
 (Wix is eventually consistent there), and stock can only be written to a
@@ -17,6 +19,7 @@ import logging
 
 from inventory_as_code.apply.bodies_locations import location_create_body, location_update_body
 from inventory_as_code.apply.calls import Batch
+from inventory_as_code.apply.location_twins import LOCATION_EXISTS, settle_created
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import location_from_wix
@@ -37,7 +40,7 @@ def location_create(run: Run, batch: Batch) -> None:
         run.set(
             change,
             Status.STALE,
-            "LOCATION_EXISTS",
+            LOCATION_EXISTS,
             "a location with this name exists now: created after the plan was made",
         )
         return
@@ -110,21 +113,34 @@ def location_delete(run: Run, batch: Batch) -> None:
 
 
 def refresh_location_ids(run: Run) -> set[str]:
-    """Learn stores location ids by name (one read); returns the names listed."""
+    """Learn stores location ids by name (one read); returns the names listed.
+
+    Ids the plan gave (the locations it observed) stand; of two locations
+    with one name the oldest is taken, as the planner does
+    (:mod:`inventory_as_code.plan.duplicates`).
+    """
     listed = set()
+    oldest: dict[str, tuple[str, str]] = {}  # name -> (createdDate, id)
     for raw in run.client.locations.query_stores():
         location = location_from_wix(raw)
+        if location.wix_location_id:
+            run.listed_locations[location.wix_location_id] = (location.created, location.id)
         if location.is_default and run.default_location:
             run.ids.locations[run.default_location] = location.id
-        run.ids.locations[location.name] = location.id
+        age = (location.created, location.id)
+        if location.name not in oldest or age < oldest[location.name]:
+            oldest[location.name] = age
         listed.add(location.name)
+    for name, (_, location_id) in oldest.items():
+        run.ids.locations.setdefault(name, location_id)
     return listed
 
 
 def after_locations(run: Run) -> None:
     """Learn the stores ids of new inventory locations, waiting for Wix to list them.
 
-    Settles creates whose answer was lost from the same reads. Renamed
+    Settles creates whose answer was lost from the same reads, and locations
+    created twice by applies at once (:mod:`.location_twins`). Renamed
     locations keep their stores id, known from the plan.
     """
     touched = [
@@ -135,6 +151,7 @@ def after_locations(run: Run) -> None:
     if not touched:
         return
     refresh_location_ids(run)
+    created: dict[str, Change] = {}
     for change in touched:
         name = change.keys["location"]
         if "stores_location_id" in change.keys:
@@ -149,11 +166,19 @@ def after_locations(run: Run) -> None:
                     change, Status.FAILED, "NOT_CREATED", "answer lost; not found after a re-read"
                 )
             continue
-        if status is not Status.APPLIED or name in run.ids.locations or not wix_id:
+        if status is not Status.APPLIED or not wix_id:
+            continue
+        if change.action is Action.CREATE and name in run.created_locations:
+            created[name] = change
+            if wix_id in run.listed_locations:
+                run.ids.locations[name] = run.listed_locations[wix_id][1]
+                continue
+        if name in run.ids.locations and name not in created:
             continue
         try:
             listed = run.client.locations.wait_for_stores_location(wix_id, timeout=WAIT_SECONDS)
         except LocationNotReadyError:
+            created.pop(name, None)
             run.set(
                 change,
                 Status.APPLIED,
@@ -163,6 +188,8 @@ def after_locations(run: Run) -> None:
             )
             continue
         run.ids.locations[name] = str(listed["id"])
+        run.listed_locations[wix_id] = (str(listed.get("createdDate") or ""), str(listed["id"]))
+    settle_created(run, created, timeout=WAIT_SECONDS)
 
 
 def _becomes_inventory(change: Change) -> bool:

@@ -45,6 +45,9 @@ class LiveLocation:
     is_default: bool
     revision: str
     wix_location_id: str | None = None
+    # Stores Locations' ``createdDate`` (ISO-8601 UTC): of two locations with one name,
+    # the older is the one the YAML means (see plan/locations.py).
+    created: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,4 +196,5 @@ class LiveStore:
         return next((loc for loc in self.locations if loc.is_default), None)
 
     def location_named(self, name: str) -> LiveLocation | None:
+        """The oldest location of that name (``locations`` is sorted by name, then age)."""
         return next((loc for loc in self.locations if loc.name == name), None)

@@ -25,6 +25,7 @@ def location_from_wix(raw: Mapping[str, Any]) -> LiveLocation:
         is_default=bool(raw.get("defaultLocation", False)),
         revision=str(raw.get("revision", "")),
         wix_location_id=raw.get("wixLocationId"),
+        created=str(raw.get("createdDate") or ""),
     )
 
 

@@ -136,7 +136,8 @@ def assemble(
         if count - before.requests.get(name, 0)
     }
     return LiveStore(
-        locations=tuple(sorted(locations, key=lambda loc: loc.name)),
+        # Oldest first among locations of one name: the one the planner matches.
+        locations=tuple(sorted(locations, key=lambda loc: (loc.name, loc.created, loc.id))),
         business_locations=tuple(sorted(business, key=lambda loc: loc.name)),
         products=dict(sorted(products.items())),
         inventory=inventory,

@@ -1,7 +1,9 @@
 """Planning locations: create, enable, rename, update, archive.
 
 Identity is the name, except for the store's default location, which the
-YAML's ``default: true`` location means whatever it is called in Wix. A live
+YAML's ``default: true`` location means whatever it is called in Wix. Wix
+keeps no names unique: of two live locations with one name the oldest is
+managed and the other is shown as unresolved (:mod:`.duplicates`). A live
 location renamed by ``moved:`` arrives here under its YAML name already (see
 :mod:`.renames`) and gets a ``name`` field change.
 
@@ -19,6 +21,7 @@ from inventory_as_code.live.model import LiveBusinessLocation, LiveLocation, Liv
 from inventory_as_code.model import Address, DesiredState, Location, Origin
 from inventory_as_code.plan.addresses import location_address
 from inventory_as_code.plan.diffing import field_changes
+from inventory_as_code.plan.duplicates import location_duplicate, location_twins
 from inventory_as_code.plan.model import Action, Change, Kind, Note, Observed, Unresolved
 
 _ADDRESS_FIELDS = ("street", "city", "postal_code", "subdivision", "country")
@@ -81,6 +84,8 @@ class LocationPlanner:
                     )
                 self._plan_existing(location, live_default)
                 continue
+            # The live locations are sorted oldest first within a name: with two of one
+            # name, the oldest is the one every apply settles on (apply/location_twins.py).
             match = next(
                 (
                     loc
@@ -92,6 +97,11 @@ class LocationPlanner:
             self.location_of[name] = match
             if match is not None:
                 claimed.add(match.id)
+                twins = location_twins(self.live, name, match)
+                if twins:
+                    # Neither planned for nor pruned: the merchant decides (plan/duplicates.py).
+                    claimed.update(t.stores_id for t in twins if t.stores_id)
+                    self.unresolved.append(location_duplicate(self.live, name, match, twins))
                 self._plan_existing(location, match)
             else:
                 self.changes.append(self._create_or_enable(location))

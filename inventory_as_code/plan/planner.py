@@ -30,6 +30,7 @@ from inventory_as_code.live.model import LiveProduct, LiveStore
 from inventory_as_code.model import DesiredState, Product, Variant
 from inventory_as_code.plan.addresses import product_address, variant_address
 from inventory_as_code.plan.diffing import field_changes
+from inventory_as_code.plan.duplicates import sku_duplicates
 from inventory_as_code.plan.feasibility import check_feasibility
 from inventory_as_code.plan.guard_rails import GuardRailSettings, check_guard_rails
 from inventory_as_code.plan.locations import LocationPlanner
@@ -90,6 +91,7 @@ class Planner:
         self.changes.extend(stock.prune_changes())
         self.notes.extend(stock.notes())
         self._plan_unmanaged_products()
+        self.unresolved += sku_duplicates(self.desired, self.live, self.changes)
         self.notes += [Note("PROJECT_FILES", note) for note in self.desired.notes]
         check_feasibility(self.desired, self.live, self.changes, self.renamed.conflicts)
         changes, unresolved = self.changes, self.unresolved

@@ -66,6 +66,51 @@ def assert_no_crash(ran: Ran) -> None:
         assert marker not in ran.output, f"the command crashed:\n{ran}"
 
 
+def _environment(env: dict[str, str] | None) -> dict[str, str]:
+    # PYTHONPATH: the package of this checkout, whatever the venv's editable install points at
+    # (a git worktree shares the venv of the main checkout).
+    merged = {**os.environ, **BASE_ENV, "PYTHONPATH": str(REPO), **(env or {})}
+    return {k: v for k, v in merged.items() if v != ""}  # "" means: unset
+
+
+class Running:
+    """A command started with :func:`start_cli`; ``wait()`` gives what :func:`run_cli` gives."""
+
+    def __init__(self, words: tuple[str, ...], process: subprocess.Popen[str]) -> None:
+        self.words = words
+        self.process = process
+
+    def wait(self, timeout: float = 120) -> Ran:
+        try:
+            out, err = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+            raise AssertionError(
+                f"inventory-as-code {' '.join(self.words)} timed out:\n{out}{err}"
+            ) from None
+        ran = Ran(self.words, self.process.returncode, out, err)
+        assert_no_crash(ran)
+        return ran
+
+
+def start_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Running:
+    """Start ``inventory-as-code ARGS`` without waiting: several commands at once."""
+    words = tuple(str(a) for a in args)
+    process = subprocess.Popen(
+        [command(), *words],
+        cwd=cwd,
+        env=_environment(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return Running(words, process)
+
+
 def run_cli(
     *args: str | Path,
     cwd: Path | None = None,
@@ -79,13 +124,10 @@ def run_cli(
     the caller's to assert.
     """
     words = tuple(str(a) for a in args)
-    # PYTHONPATH: the package of this checkout, whatever the venv's editable install points at
-    # (a git worktree shares the venv of the main checkout).
-    merged = {**os.environ, **BASE_ENV, "PYTHONPATH": str(REPO), **(env or {})}
     done = subprocess.run(
         [command(), *words],
         cwd=cwd,
-        env={k: v for k, v in merged.items() if v != ""},  # "" means: unset
+        env=_environment(env),
         input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,
