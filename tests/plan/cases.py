@@ -103,6 +103,7 @@ CASES: list[Case] = [
         store("", extra="prune:\n  locations: true\n"),
         seed={"locations": [{"name": "Old depot"}]},
         changes=(("delete", 'location["Old depot"]'),),
+        rails=("LOCATION_ARCHIVE",),  # an archive is permanent: always reviewed
     ),
     # --- products ----------------------------------------------------------------
     Case(
