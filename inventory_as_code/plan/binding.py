@@ -8,7 +8,8 @@ plans up by address and action:
 * the same ``after`` on both sides: executed as the fresh plan has it (its
   ids, keys and the live values bodies are built from) but with the revision
   the *saved* change observed, so an object that moved since the review (a
-  sale) is still refused as stale;
+  sale) is still refused as stale, and with the saved ``before``, so the
+  report says what moved since the values the reviewers read;
 * in the saved plan only: not executed, reported stale (it was applied
   already, or the YAML or the store no longer call for it);
 * a different ``after``, a revision guard on one side only, or a change
@@ -88,8 +89,15 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
                 )
             )
         elif now.observed is not None and change.observed is not None:
+            # The saved `before` is what the reviewers read: a stale change is explained
+            # against it ("quantity 4 -> 2 since the plan"), not against the fresh read,
+            # which already holds the sale. Bodies are built from the fresh observed values.
             changes.append(
-                replace(now, observed=replace(now.observed, revision=change.observed.revision))
+                replace(
+                    now,
+                    before=change.before,
+                    observed=replace(now.observed, revision=change.observed.revision),
+                )
             )
         else:
             changes.append(now)

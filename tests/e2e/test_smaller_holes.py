@@ -10,9 +10,15 @@ snapshot shaping the plan.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.e2e.cli import run_cli, write_project
+from inventory_as_code.site import connect
+from inventory_as_code.wix import Adjustment, WixClient
+from inventory_as_code.workflow import apply_plan, plan_project
+from tests.e2e.cli import EXAMPLES, run_cli, write_project
 
 STORE = (
     "locations:\n"
@@ -65,3 +71,48 @@ def test_deleting_9_of_12_products_and_archiving_a_location_need_acceptances(
     accepted = run_cli("plan", shop, "--detailed-exitcode")
     assert accepted.code == 2, accepted
     assert "accepted" in accepted.out and "depot closed" in accepted.out
+
+
+@contextmanager
+def local_store(project: Path) -> Iterator[WixClient]:
+    """The project's embedded local store, in process (as the Wix dashboard would be)."""
+    client, target = connect(project, "local", env={})
+    with client:
+        yield client
+
+
+def applied_locally(project: Path) -> Path:
+    """The project applied to its embedded local store, in process (set-up, not under test)."""
+    with local_store(project) as client:
+        plan, _ = plan_project(client, project, site_id="local-site")
+        assert apply_plan(client, plan).exit_code == 0
+    return project
+
+
+def sell(project: Path, sku: str, units: int) -> None:
+    with local_store(project) as client:
+        (variant,) = [v for v in client.variants.query() if v.get("sku") == sku]
+        (item,) = [i for i in client.inventory.query() if i["variantId"] == variant["id"]]
+        client.inventory.bulk_decrement([Adjustment(units, inventory_item_id=item["id"])])
+
+
+def test_a_sale_during_review_names_the_quantity_and_what_to_do(tmp_path: Path) -> None:
+    shop = applied_locally(Path(shutil.copytree(EXAMPLES / "corner-bookshop", tmp_path / "shop")))
+    books = shop / "books.yaml"
+    books.write_text(
+        books.read_text()
+        .replace("stock: {Shop floor: 4}", "stock: {Shop floor: 6}")
+        .replace("stock: {Shop floor: 7}", "stock: {Shop floor: 9}")
+    )
+    plan_file = tmp_path / "plan.json"
+    assert run_cli("plan", shop, "--out", plan_file).code == 0
+    sell(shop, "BK-9780441478125", 2)  # two copies of the first book sold while in review
+
+    applied = run_cli("apply", plan_file, "--project", shop)
+    assert applied.code == 3, applied
+    line = (
+        'stock["the-left-hand-of-darkness"]["(default)"]["Shop floor"]  REVISION_MISMATCH: '
+        "quantity 4 -> 2 (-2) since the plan; kept; plan again"
+    )
+    assert line in applied.out
+    assert "another field" not in applied.output
