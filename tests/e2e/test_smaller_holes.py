@@ -10,11 +10,16 @@ snapshot shaping the plan.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from inventory_as_code.emulator import Emulator, EmulatorServer, serve
+from inventory_as_code.plan.model import checksum
 from inventory_as_code.site import connect
 from inventory_as_code.wix import Adjustment, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
@@ -76,7 +81,7 @@ def test_deleting_9_of_12_products_and_archiving_a_location_need_acceptances(
 @contextmanager
 def local_store(project: Path) -> Iterator[WixClient]:
     """The project's embedded local store, in process (as the Wix dashboard would be)."""
-    client, target = connect(project, "local", env={})
+    client, _ = connect(project, "local", env={})
     with client:
         yield client
 
@@ -116,3 +121,84 @@ def test_a_sale_during_review_names_the_quantity_and_what_to_do(tmp_path: Path) 
     )
     assert line in applied.out
     assert "another field" not in applied.output
+
+
+TWO_SITES = """
+[sites.production]
+api_key_env = "WIX_PROD_API_KEY"
+site_id_env = "WIX_PROD_SITE_ID"
+
+[sites.staging]
+api_key_env = "WIX_STAGING_API_KEY"
+site_id_env = "WIX_STAGING_SITE_ID"
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    emulator = Emulator()
+    running = serve(emulator, port=0)
+    yield running
+    running.shutdown()
+    emulator.close()
+
+
+def site_env(server: EmulatorServer) -> dict[str, str]:
+    return {
+        "WIX_API_BASE_URL": server.url,
+        "WIX_PROD_API_KEY": "prod-key",
+        "WIX_PROD_SITE_ID": "prod-site",
+        "WIX_STAGING_API_KEY": "staging-key",
+        "WIX_STAGING_SITE_ID": "staging-site",
+    }
+
+
+def book_count(server: EmulatorServer, site: str) -> int:
+    with WixClient(api_key="k", site_id=site, base_url=server.url) as client:
+        product = client.products.get_by_slug("the-left-hand-of-darkness")
+        (item,) = [i for i in client.inventory.query() if i["productId"] == product["id"]]
+        return int(item["quantity"])
+
+
+@pytest.mark.socket
+def test_a_plan_relabelled_to_another_site_is_refused_naming_the_sites(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    shop = Path(shutil.copytree(EXAMPLES / "corner-bookshop", tmp_path / "shop"))
+    (shop / "inventory-as-code.toml").write_text(TWO_SITES)
+    for site in ("prod-site", "staging-site"):  # the same store on both sites
+        with WixClient(api_key="k", site_id=site, base_url=server.url) as client:
+            plan, _ = plan_project(client, shop, site_id=site)
+            assert apply_plan(client, plan).exit_code == 0
+    books = shop / "books.yaml"
+    books.write_text(books.read_text().replace("{Shop floor: 4}", "{Shop floor: 6}"))
+    plan_file = tmp_path / "plan.json"
+    made = run_cli("plan", shop, "--site", "staging", "--out", plan_file, env=site_env(server))
+    assert made.code == 0, made
+    data = json.loads(plan_file.read_text())
+    apply = ("apply", plan_file, "--site", "production", "--project", shop)
+
+    # The site id relabelled, with a fresh checksum; the name it was planned with left.
+    data["site"] = "prod-site"
+    data["checksum"] = checksum(data)
+    plan_file.write_text(json.dumps(data))
+    refused = run_cli(*apply, env=site_env(server))
+    assert refused.code == 4, refused
+    assert (
+        f"Refused: {plan_file} was made with --site 'staging', but it names site 'prod-site' "
+        "and this run talks to 'production' (prod-site): it was relabelled."
+    ) in refused.err
+
+    # Both relabelled: the ids it observed are staging's (their revisions match production's).
+    data["metadata"]["site_name"] = "production"
+    data["checksum"] = checksum(data)
+    plan_file.write_text(json.dumps(data))
+    refused = run_cli(*apply, env=site_env(server))
+    assert refused.code == 4, refused
+    assert (
+        f"Refused: {plan_file} says it was made for site 'prod-site' (production), but it was "
+        "planned against another site: 1 of its changes observed objects that site 'prod-site' "
+        "(production) does not hold at their addresses:"
+    ) in refused.err
+    assert 'stock["the-left-hand-of-darkness"]["(default)"]["Shop floor"] (update)' in refused.err
+    assert book_count(server, "prod-site") == 4  # nothing applied
