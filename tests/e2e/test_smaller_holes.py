@@ -202,3 +202,53 @@ def test_a_plan_relabelled_to_another_site_is_refused_naming_the_sites(
     ) in refused.err
     assert 'stock["the-left-hand-of-darkness"]["(default)"]["Shop floor"] (update)' in refused.err
     assert book_count(server, "prod-site") == 4  # nothing applied
+
+
+TEES = """\
+products:
+  tee:
+    name: Tee
+    options: {Size: [S, M], Color: [Black, Forest Green]}
+    sku: TEE-{Size}-{Color}
+    price: "20.00"
+    stock: {Shop floor: 5}
+"""
+
+
+def test_a_choice_renamed_without_moved_suggests_the_entry_and_names_the_stock(
+    tmp_path: Path,
+) -> None:
+    shop = applied_locally(
+        write_project(tmp_path / "shop", {"store.yaml": STORE, "tees.yaml": TEES})
+    )
+    (shop / "store.yaml").write_text(STORE + "prune: {variants: true}\n")
+    (shop / "tees.yaml").write_text(TEES.replace("Forest Green", "Pine"))
+
+    planned = run_cli("plan", shop)
+    assert planned.code == 0, planned
+    assert (
+        '- variant["tee"]["S/Forest Green"]  sku: "TEE-S-Forest Green", price: "20.00"  '
+        "(deletes its stock too: 1 item(s), 5 unit(s))"
+    ) in planned.out
+    hint = (
+        'product["tee"]: option Color drops "Forest Green" and gains "Pine". If "Pine" is '
+        '"Forest Green" renamed, add moved: [{choice: {product: tee, option: Color, from: '
+        "Forest Green, to: Pine}}] to rename in place, keeping the 2 variant(s) and their stock "
+        "(2 item(s), 10 unit(s)); as planned, they are deleted with their stock and new "
+        "variants are created."
+    )
+    assert hint in " ".join(planned.out.split())
+
+    # The suggested entry, as written, renames the choice in place: nothing is deleted.
+    (shop / "moves.yaml").write_text(
+        "moved: [{choice: {product: tee, option: Color, from: Forest Green, to: Pine}}]\n"
+    )
+    with local_store(shop) as client:
+        plan, _ = plan_project(client, shop, site_id="local-site")
+    # (The SKUs follow the choice: TEE-S-Pine.)
+    assert {(c.action.value, c.address) for c in plan.changes} == {
+        ("update", 'product["tee"]'),
+        ("update", 'variant["tee"]["S/Pine"]'),
+        ("update", 'variant["tee"]["M/Pine"]'),
+    }
+    assert not [n for n in plan.notes if n.code == "POSSIBLE_RENAME"]

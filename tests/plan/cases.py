@@ -280,6 +280,7 @@ CASES: list[Case] = [
             ("create", 'stock["tee"]["M"]["Online store"]'),
             ("create", 'stock["tee"]["S"]["Online store"]'),
         ),
+        notes=("POSSIBLE_RENAME",),  # moved: [{option: {product: tee, from: Size, to: Größe}}]
         rails=("VARIANTS_REPLACED",),
     ),
     # --- stock: policies -------------------------------------------------------------
