@@ -104,6 +104,7 @@ def bound_saved_plan(
                     guard_rails=rails,
                     progress=progress,
                     desired=desired,
+                    store=target.store,
                 )
         except PlanRefused as exc:
             exit_refused(exc, project, "the checked-out YAML cannot be applied.")

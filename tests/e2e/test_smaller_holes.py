@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import pytest
+from click.testing import CliRunner
 
+from inventory_as_code.cli import main
 from inventory_as_code.emulator import Emulator, EmulatorServer, serve
 from inventory_as_code.plan.model import checksum
 from inventory_as_code.site import connect
@@ -25,6 +31,7 @@ from inventory_as_code.wix import Adjustment, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
 from tests.e2e.cli import EXAMPLES, run_cli, write_project
 
+QUIET = {"CI": "", "WIX_API_KEY": "", "WIX_SITE_ID": "", "NO_COLOR": "1"}
 STORE = (
     "locations:\n"
     "  Shop floor: {default: true, stock: {tracking: quantity}}\n"
@@ -252,3 +259,49 @@ def test_a_choice_renamed_without_moved_suggests_the_entry_and_names_the_stock(
         ("update", 'variant["tee"]["M/Pine"]'),
     }
     assert not [n for n in plan.notes if n.code == "POSSIBLE_RENAME"]
+
+
+def edit_snapshot(project: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """What someone who can write the project does: decode the snapshot, change it, write it.
+
+    They keep whatever header the file has (they cannot sign): on a7233e5 there was none.
+    """
+    (path,) = (project / ".inventory-as-code").glob("snapshot-*.bin")
+    data = path.read_bytes()
+    header = data[:48] if data.startswith(b"IACSNAP") else b""
+    fields = msgspec.msgpack.decode(zlib.decompress(data[len(header) :]))
+    edit(fields)
+    path.write_bytes(header + zlib.compress(msgspec.msgpack.encode(fields)))
+
+
+def test_an_edited_snapshot_is_not_used_and_the_plan_says_why(tmp_path: Path) -> None:
+    shop = applied_locally(Path(shutil.copytree(EXAMPLES / "corner-bookshop", tmp_path / "shop")))
+    # The last read, saved: `plan --refresh incremental`, in process (set-up).
+    seeded = CliRunner().invoke(main, ["plan", str(shop), "--refresh", "incremental"], env=QUIET)
+    assert seeded.exit_code == 0, seeded.output
+    books = shop / "books.yaml"  # a real change of the YAML: a new price
+    books.write_text(books.read_text().replace('price: "12.50"', 'price: "13.00"'))
+
+    def forge(fields: dict[str, Any]) -> None:
+        """A count of 9 the store does not hold, the new price as if it were live, and a
+        last read of now, so the refresh re-reads nothing."""
+        fields["since"] = datetime.now(UTC)
+        products, items = fields["products"], fields["items"]
+        for row in products:
+            for variant in row[7]:
+                if variant[3] == "12.50":
+                    variant[3] = "13.00"
+        for item in items:
+            if item[5] == 4:
+                item[5] = 9
+
+    edit_snapshot(shop, forge)
+    planned = run_cli("plan", shop, "--refresh", "incremental")
+    assert planned.code == 0, planned
+    assert (
+        "Read: the whole store (full read: the snapshot was changed after it was written "
+        "(bad signature); snapshot saved)."
+    ) in planned.err
+    assert 'price: "12.50" -> "13.00"' in planned.out  # the real change is shown...
+    assert "quantity: 9 -> 4" not in planned.out  # ... and no invented one
+    assert "Plan: 0 to create, 1 to update, 0 to delete." in planned.out
