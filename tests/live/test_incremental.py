@@ -21,7 +21,7 @@ import pytest
 
 from inventory_as_code.emulator import Emulator, FaultRule
 from inventory_as_code.live import incremental, snapshot
-from inventory_as_code.live.snapshot_key import SnapshotKey, snapshot_key
+from inventory_as_code.live.snapshot_key import snapshot_key
 from inventory_as_code.wix import Adjustment
 from inventory_as_code.workflow import plan_project
 from tests.clock import SharedClock
