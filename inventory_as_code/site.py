@@ -72,6 +72,9 @@ class Target:
     site_id: str
     embedded: bool
     description: str
+    # What else makes it one store besides base URL and site id: the embedded local
+    # store's database file (every project's local store has the same site id).
+    store: str = ""
 
 
 def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
@@ -242,4 +245,5 @@ def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Targ
         site_id=LOCAL_SITE_ID,
         embedded=True,
         description=f"the embedded local store ({shown}); no Wix site is touched",
+        store=str(db.resolve()),
     )

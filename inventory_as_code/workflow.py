@@ -75,6 +75,7 @@ def plan_project(
     desired: DesiredState | None = None,
     changed_since: str | None = None,
     refresh: Refresh = "full",
+    store: str = "",
 ) -> tuple[Plan, LiveStore]:
     """Load the YAML (ConfigError on problems), read the live store, build the plan.
 
@@ -85,6 +86,7 @@ def plan_project(
     A whole-store read runs while the YAML loads (the reads wait on the
     network, the load keeps the CPU busy); a YAML error cancels it after the
     pages in flight. The cyclic garbage collector is paused throughout (``_gc``).
+    ``store`` tells the embedded local store apart (its database file) for the snapshot.
     """
     if changed_since is not None and targets:
         raise SelectionError("--changed-since and --target cannot be combined; use one of them")
@@ -94,7 +96,7 @@ def plan_project(
         if changed_since is not None
         else for_targets(targets)
     )
-    snapshots = SnapshotPlace(client, project)
+    snapshots = SnapshotPlace(client, project, store)
     with paused_gc():
         if selection.whole:
             if desired is None and not (refresh == "incremental" and snapshots.exists()):

@@ -9,6 +9,7 @@ reported stale as usual.
 
 from __future__ import annotations
 
+from inventory_as_code.apply.moved import item_moved, product_moved
 from inventory_as_code.live.reader import read_inventory_items, read_products
 from inventory_as_code.plan.model import Action, Kind, Plan
 from inventory_as_code.wix import WixClient
@@ -34,10 +35,7 @@ def preflight_stale(client: WixClient, plan: Plan) -> dict[str, str]:
         if live is None:
             stale[change.address] = "the product no longer exists"
         elif live.revision != change.observed.revision:
-            stale[change.address] = (
-                f"the product changed since the plan (revision {change.observed.revision} -> "
-                f"{live.revision})"
-            )
+            stale[change.address] = product_moved(change, live)
     if items:
         current = read_inventory_items(client, items)
         for item_id, change in items.items():
@@ -46,5 +44,5 @@ def preflight_stale(client: WixClient, plan: Plan) -> dict[str, str]:
             if item is None:
                 stale[change.address] = "the inventory item no longer exists"
             elif item.revision != change.observed.revision:
-                stale[change.address] = "changed since the plan"
+                stale[change.address] = item_moved(change, item)
     return stale

@@ -14,6 +14,7 @@ from typing import Any
 
 from inventory_as_code.apply.calls import CallPlan
 from inventory_as_code.apply.codes import ALREADY_EXISTS, SKU_TAKEN, is_revision_conflict
+from inventory_as_code.apply.moved import refused_revision
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.live.model import LiveProduct
 from inventory_as_code.live.normalize import options_from_wix, variant_key
@@ -93,7 +94,7 @@ class Run:
                     self.written[str(item.item["id"])] = str(item.item["revision"])
             elif item.status is ItemStatus.FAILED and item.error is not None:
                 if is_revision_conflict(item.error.code, item.error.description):
-                    self.set(change, Status.STALE, item.error.code, "changed since the plan")
+                    self.set(change, Status.STALE, item.error.code, refused_revision(change))
                 elif change.action is Action.CREATE and item.error.code in ALREADY_EXISTS:
                     # The plan saw nothing there: it was created after the plan (or
                     # the plan is being applied a second time). Not ours to touch.

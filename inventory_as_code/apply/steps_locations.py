@@ -20,6 +20,7 @@ import logging
 from inventory_as_code.apply.bodies_locations import location_create_body, location_update_body
 from inventory_as_code.apply.calls import Batch
 from inventory_as_code.apply.location_twins import LOCATION_EXISTS, settle_created
+from inventory_as_code.apply.moved import location_moved, refused_revision
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import location_from_wix
@@ -86,7 +87,7 @@ def location_update(run: Run, batch: Batch) -> None:
                     change,
                     Status.STALE,
                     "REVISION_MISMATCH",
-                    "the location changed since the plan; kept as it is",
+                    location_moved(change, live),
                 )
                 return
             updated = run.client.locations.update(location_update_body(live, change.after or {}))  # type: ignore[arg-type]
@@ -97,7 +98,7 @@ def location_update(run: Run, batch: Batch) -> None:
         run.set(change, Status.UNKNOWN, "OUTCOME_UNKNOWN", "the answer was lost")
     except WixAPIError as exc:
         if exc.status == 409:
-            run.set(change, Status.STALE, exc.code or "REVISION_MISMATCH", "changed since the plan")
+            run.set(change, Status.STALE, exc.code or "REVISION_MISMATCH", refused_revision(change))
         else:
             run.fail_api(change, exc)
 

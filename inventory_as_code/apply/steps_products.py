@@ -16,6 +16,7 @@ import logging
 from inventory_as_code.apply.bodies_products import product_create_body, product_update_body
 from inventory_as_code.apply.calls import Batch, Step
 from inventory_as_code.apply.check import check_item, check_product, holds
+from inventory_as_code.apply.moved import product_moved
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import inventory_item_from_wix, product_from_wix
@@ -106,13 +107,7 @@ def product_update(run: Run, batch: Batch) -> None:
             continue
         if observed is not None and live.revision != observed.revision:
             for change in group.changes:
-                run.set(
-                    change,
-                    Status.STALE,
-                    "REVISION_MISMATCH",
-                    f"the product changed since the plan (revision {observed.revision} -> "
-                    f"{live.revision})",
-                )
+                run.set(change, Status.STALE, "REVISION_MISMATCH", product_moved(change, live))
             continue
         entries.append(product_update_body(group.changes, live))
         groups.append(group)

@@ -13,15 +13,14 @@ applies of the same plan at once, or one after the other, top up once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from inventory_as_code.apply.bodies_stock import stock_create_values, stock_update_values
 from inventory_as_code.apply.calls import Batch, is_top_up
 from inventory_as_code.apply.check import check_item, holds
+from inventory_as_code.apply.moved import item_moved
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
-from inventory_as_code.live.model import LiveInventoryItem
 from inventory_as_code.live.reader import read_inventory_items, read_inventory_items_of_products
 from inventory_as_code.plan.model import Action, Change
 from inventory_as_code.wix._exceptions import WixError
@@ -101,7 +100,7 @@ def _recompute_top_ups(run: Run, changes: list[Change]) -> None:
             if item is None:
                 run.set(change, Status.FAILED, "NOT_FOUND", "the inventory item no longer exists")
             elif item.tracking != "quantity" or item.quantity is None:
-                run.set(change, Status.STALE, "TRACKING_CHANGED", _moved(change, item))
+                run.set(change, Status.STALE, "TRACKING_CHANGED", item_moved(change, item))
             elif item.quantity >= floor:
                 run.set(
                     change,
@@ -141,25 +140,7 @@ def _explain_stale(run: Run, changes: list[Change]) -> None:
     for change in changes:
         item = current.get(change.observed.id) if change.observed else None
         if item is not None:
-            run.set(change, Status.STALE, "REVISION_MISMATCH", _moved(change, item))
-
-
-def _moved(change: Change, item: LiveInventoryItem) -> str:
-    """What happened to a stale item since the plan, for the report."""
-    assert change.observed is not None
-    seen: Mapping[str, Any] = change.observed.values or {}
-    wanted = dict(change.after or {})
-    quantity, in_stock = item.quantity, item.in_stock
-    if quantity is not None and wanted.get("quantity") == quantity != seen.get("quantity"):
-        return f"already at the planned quantity {quantity} (applied earlier?)"
-    if "quantity" in seen and quantity is not None and seen["quantity"] != quantity:
-        was = seen["quantity"]
-        return f"changed since the plan: quantity {was} -> {quantity} ({quantity - was:+d}); kept"
-    if "in_stock" in seen and in_stock is not None and seen["in_stock"] != in_stock:
-        return f"changed since the plan: in stock {seen['in_stock']} -> {in_stock}; kept"
-    if seen.get("tracking") != item.tracking:
-        return f"changed since the plan: now tracked as {item.tracking}; kept"
-    return "changed since the plan (another field); kept"
+            run.set(change, Status.STALE, "REVISION_MISMATCH", item_moved(change, item))
 
 
 def stock_delete(run: Run, batch: Batch) -> None:

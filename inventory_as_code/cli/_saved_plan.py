@@ -33,6 +33,8 @@ from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project, require_catalog_v3
 
 SHOWN_DIFFERENCES = 5
+# The name site.resolve_site gives a site chosen by WIX_API_KEY/WIX_SITE_ID, not by --site.
+ENV_SITE = "env"
 
 
 def refuse(message: str) -> NoReturn:
@@ -80,6 +82,17 @@ def bound_saved_plan(
                 f"{source} was made for site {saved.site!r}, but this run talks to "
                 f"{target.site_id!r}. Plan again against this site."
             )
+        made_with = saved.metadata.get("site_name")
+        if (
+            isinstance(made_with, str)
+            and ENV_SITE not in (made_with, target.name)
+            and made_with != target.name
+        ):
+            refuse(
+                f"{source} was made with --site {made_with!r}, but it names site "
+                f"{saved.site!r} and this run talks to {target.name!r} ({target.site_id}): "
+                "it was relabelled. Nothing was applied. Plan again against this site."
+            )
         require_catalog_v3(client)
         desired = load_desired(project)
         try:
@@ -91,10 +104,13 @@ def bound_saved_plan(
                     guard_rails=rails,
                     progress=progress,
                     desired=desired,
+                    store=target.store,
                 )
         except PlanRefused as exc:
             exit_refused(exc, project, "the checked-out YAML cannot be applied.")
         binding = bind(saved, fresh)
+        if binding.foreign:
+            refuse(_made_elsewhere(source, saved, target, binding))
         if binding.differences:
             shown = [f"  {safe_text(str(d))}" for d in binding.differences[:SHOWN_DIFFERENCES]]
             more = len(binding.differences) - len(shown)
@@ -122,3 +138,20 @@ def bound_saved_plan(
             "saved plan: not applied (nobody reviewed them). Plan again to apply them."
         )
     return plan, binding, client, target
+
+
+def _made_elsewhere(source: Path, saved: Plan, target: Target, binding: Binding) -> str:
+    shown = [f"  {safe_text(str(d))}" for d in binding.foreign[:SHOWN_DIFFERENCES]]
+    more = len(binding.foreign) - len(shown)
+    claimed = saved.metadata.get("site_name")
+    named = f"site {saved.site!r}" + (f" ({claimed})" if isinstance(claimed, str) else "")
+    return (
+        f"{source} says it was made for {named}, but it was planned against another site: "
+        f"{len(binding.foreign)} of its changes observed objects that site {target.site_id!r} "
+        f"({target.name}) does not hold at their addresses:\n"
+        + "\n".join(shown)
+        + (f"\n  ... and {more} more" if more > 0 else "")
+        + f"\nA plan made for one site and relabelled is not applied to another: nothing was "
+        f"applied. Plan again against {target.name!r} and review that plan. (If the objects "
+        "were deleted and created again since the plan, the same: plan again.)"
+    )

@@ -74,6 +74,7 @@ def make_plan(
                 metadata={"embedded": target.embedded, "site_name": target.name},
                 changed_since=changed_since,
                 refresh=refresh,
+                store=target.store,
             )
     except PlanRefused as exc:
         client.close()

@@ -7,7 +7,7 @@
     max_touched_share = 0.5         # of the managed stock items
     max_delete_share = 0.3          # of the live objects of one kind
     max_deletes = 100               # of one kind
-    min_items = 10                  # the share rails start at this many objects
+    min_items = 10                  # the shares count once a kind has this many live objects
 
     [[guard_rails.accept]]          # a tripped rail, accepted in review
     rail = "DELETE_SHARE"           # the code the plan shows
@@ -47,10 +47,11 @@ RAIL_CODES = (
     "TRACKING_SWITCH_WITH_STOCK",
     "VARIANTS_REPLACED",
     "VARIANT_WITHOUT_PRICE",
+    "LOCATION_ARCHIVE",
 )
 # Rails tripped per kind of object: their acceptances may name the kind.
 PER_KIND_RAILS = ("DELETE_SHARE", "DELETE_COUNT")
-DELETE_KINDS = ("locations", "products", "variants", "stock")
+DELETE_KINDS = ("products", "variants", "stock")
 
 _SHARES = ("max_out_of_stock_share", "max_touched_share", "max_delete_share")
 _COUNTS = ("max_deletes", "min_items")
@@ -207,7 +208,14 @@ def _acceptance(
         )
     kind = entry.get("kind")
     if kind is not None:
-        if not isinstance(kind, str) or kind not in DELETE_KINDS:
+        if kind == "locations":
+            problem(
+                "kind",
+                "locations are never deleted, only archived, and every archive trips "
+                "LOCATION_ARCHIVE (whatever the share).",
+                'accept it with rail = "LOCATION_ARCHIVE" and no kind.',
+            )
+        elif not isinstance(kind, str) or kind not in DELETE_KINDS:
             problem(
                 "kind",
                 f"unknown kind {kind!r}{did_you_mean(str(kind), DELETE_KINDS, inline=True)}.",

@@ -5,6 +5,9 @@ so a scheduled drift check also renews it); ``refresh="incremental"`` uses
 the snapshot when :func:`~.incremental.check` and the refresh itself trust
 it, reads in full otherwise, and saves the result for next time. The reason
 for a full read ends up in ``ReadStats.detail``, which the plan shows.
+
+Snapshots are signed with the key of :mod:`.snapshot_key`: one that does not
+verify is read as no snapshot at all, and with no key none is used or saved.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Literal
 from inventory_as_code.live import incremental, snapshot
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.live.reader import ProgressCallback, read_live_store
+from inventory_as_code.live.snapshot_key import KeyUnavailable, SnapshotKey, snapshot_key
 from inventory_as_code.wix import WixClient
 
 logger = logging.getLogger(__name__)
@@ -31,10 +35,13 @@ CATALOG = "V3_CATALOG"  # the only catalog a plan runs on (workflow.require_cata
 class SnapshotPlace:
     """The snapshot file of one site in one project, and the reads that use it."""
 
-    def __init__(self, client: WixClient, project: Path) -> None:
+    def __init__(self, client: WixClient, project: Path, store: str = "") -> None:
+        """``store``: what else makes this another store than its base URL and site id
+        (the embedded local store's database file)."""
         self.client = client
-        self.key = snapshot.site_key(client.base_url, client.site_id)
+        self.key = snapshot.site_key(client.base_url, client.site_id, store)
         self.path = snapshot.path_for(project, self.key)
+        self._signing: SnapshotKey | KeyUnavailable | None = None
         # The server's clock at the start of this plan (the catalog check has just
         # answered): the next refresh re-reads everything changed after it.
         self.started: datetime = client.server_date or snapshot.now()
@@ -44,6 +51,17 @@ class SnapshotPlace:
 
     def exists(self) -> bool:
         return os.path.lexists(self.path)
+
+    def signing_key(self) -> SnapshotKey:
+        """The key snapshots are signed with (looked up once); SnapshotError without one."""
+        if self._signing is None:
+            try:
+                self._signing = snapshot_key()
+            except KeyUnavailable as exc:
+                self._signing = exc
+        if isinstance(self._signing, KeyUnavailable):
+            raise snapshot.SnapshotError(str(self._signing))
+        return self._signing
 
     def read(
         self,
@@ -56,7 +74,7 @@ class SnapshotPlace:
         if refresh == "incremental":
             self.keep = True
             try:
-                saved = snapshot.load(self.path)
+                saved = snapshot.load(self.path, self.signing_key())
                 incremental.check(saved, site=self.key, catalog=CATALOG, now=self.started)
                 live, changes = incremental.refresh(
                     self.client, saved, progress=progress, cancel=cancel
@@ -90,7 +108,7 @@ class SnapshotPlace:
             items=list(live.inventory.values()),
         )
         try:
-            snapshot.save(self.path, taken)
+            snapshot.save(self.path, taken, self.signing_key())
             outcome = "snapshot saved"
         except snapshot.SnapshotError as exc:
             logger.warning("%s", exc)

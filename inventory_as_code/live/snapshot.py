@@ -1,7 +1,8 @@
 """The saved snapshot of the last read of a store, for incremental refresh.
 
 One file per site in the project's ``.inventory-as-code/`` folder
-(``snapshot-<key>.bin``, key = a hash of the API base URL and the site id):
+(``snapshot-<key>.bin``, key = a hash of the API base URL, the site id and,
+for the embedded local store, its database file: what makes it one store):
 every product with its options and variants, and every stock item, as the
 last read saw them, plus when that read started on the server's clock
 (``since``) and when the store was last read in full (``full_at``). Locations
@@ -10,16 +11,28 @@ are not kept: they are read on every plan (two calls).
 What is never in it: credentials (the client's key is not reachable from the
 live model), the site id in clear (only its hash), Wix JSON.
 
-The folder is part of a project, which may come from anyone's repository, so
-a snapshot is treated as hostile input:
+The folder is part of a project, which may come from anyone's repository or
+a CI cache, so a snapshot is treated as hostile input. Whoever can write it
+could otherwise make a plan show a stock change that does not exist, or hide
+a real change of the YAML (the plan compares with what the snapshot says).
+So:
 
+* it is signed: ``MAGIC``, the id of the key, an HMAC-SHA256 tag over all of
+  it, then the body (:mod:`.snapshot_key` says which secret). The tag is
+  checked before anything is decompressed or decoded; a snapshot signed with
+  another key, changed after it was signed, or unsigned (an older version's)
+  is not used;
+* the signed body names its store (the key above) and catalog, and is then
+  checked: format version, counts that add up, times that make sense;
 * it is read only as a regular file, never through a symlink (neither the
   file nor the folder may be one), and only up to :data:`MAX_BYTES`
   compressed / :data:`MAX_RAW_BYTES` decompressed;
-* it is decoded with a typed decoder (``msgspec``), so anything not of the
-  declared shape is refused as a whole, and then checked: format version,
-  site, catalog version, counts that add up, times that make sense;
-* any doubt means "no snapshot": the plan reads the store in full and says so.
+* any doubt means "no snapshot": the plan reads the store in full and says
+  why (``Read: the whole store (full read: ...)``).
+
+What a writer of the folder can still do is delete the snapshot or put back
+an older one it signed: both mean at most a full read, or a refresh from an
+older true state, which reads everything changed since then.
 
 Written atomically (a temporary file renamed over the old one), with a
 ``.gitignore`` in the folder so a store's data is not committed by accident.
@@ -28,6 +41,7 @@ Written atomically (a temporary file renamed over the old one), with a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import stat
 import zlib
@@ -43,8 +57,13 @@ from inventory_as_code.live.model import (
     LiveProduct,
     LiveVariant,
 )
+from inventory_as_code.live.snapshot_key import SnapshotKey
 
-FORMAT = 1
+FORMAT = 2
+MAGIC = b"IACSNAP\x02"  # format 1 files were a bare zlib stream, unsigned
+_KEY_ID = 8
+_TAG = 32
+_HEADER = len(MAGIC) + _KEY_ID + _TAG
 FOLDER = ".inventory-as-code"
 MAX_BYTES = 64 * 1024 * 1024  # a 10,000-product store packs into about 5 MB
 MAX_RAW_BYTES = 512 * 1024 * 1024
@@ -115,8 +134,10 @@ class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     items: list[ItemRow]
 
 
-def site_key(base_url: str, site_id: str) -> str:
-    return hashlib.sha256(f"{base_url}\n{site_id}".encode()).hexdigest()[:32]
+def site_key(base_url: str, site_id: str, store: str = "") -> str:
+    """The store a snapshot belongs to: base URL, site id, and ``store`` (the embedded
+    local store's database file: every project's local store has the same site id)."""
+    return hashlib.sha256(f"{base_url}\n{site_id}\n{store}".encode()).hexdigest()[:32]
 
 
 def path_for(project: Path, key: str) -> Path:
@@ -265,7 +286,7 @@ def _check_folder(folder: Path) -> None:
         raise SnapshotError(f"{folder} is not a plain folder (a symlink?); snapshots are not used")
 
 
-def load(path: Path) -> Snapshot:
+def load(path: Path, key: SnapshotKey) -> Snapshot:
     """The snapshot at ``path``; SnapshotError (with the reason) when there is none to trust."""
     _check_folder(path.parent)
     try:
@@ -282,9 +303,10 @@ def load(path: Path) -> Snapshot:
         if info.st_size > MAX_BYTES:
             raise SnapshotError(f"the snapshot is larger than {MAX_BYTES // 2**20} MiB")
         packed = handle.read(MAX_BYTES + 1)
+    body = _verified(packed, key)
     try:
         inflate = zlib.decompressobj()
-        raw = inflate.decompress(packed, MAX_RAW_BYTES)
+        raw = inflate.decompress(body, MAX_RAW_BYTES)
         if inflate.unconsumed_tail:
             raise SnapshotError(f"the snapshot unpacks to more than {MAX_RAW_BYTES // 2**20} MiB")
         snapshot = _DECODER.decode(raw)
@@ -295,8 +317,27 @@ def load(path: Path) -> Snapshot:
     return snapshot
 
 
-def save(path: Path, snapshot: Snapshot) -> None:
-    """Write ``snapshot`` atomically; SnapshotError when the folder cannot be used."""
+def _verified(packed: bytes, key: SnapshotKey) -> bytes:
+    """The body of a snapshot file whose signature ``key`` checks; SnapshotError otherwise."""
+    if not packed.startswith(MAGIC) or len(packed) < _HEADER:
+        raise SnapshotError(
+            "the snapshot is not signed (an older version wrote it, or it is not a snapshot)"
+        )
+    key_id = packed[len(MAGIC) : len(MAGIC) + _KEY_ID]
+    tag = packed[len(MAGIC) + _KEY_ID : _HEADER]
+    if not hmac.compare_digest(key_id, key.key_id):
+        raise SnapshotError(
+            f"the snapshot was signed with another key than this run's ({key.source}): "
+            "another user's, another CI secret, or someone else's"
+        )
+    if not key.verifies(packed[: len(MAGIC) + _KEY_ID] + packed[_HEADER:], tag):
+        raise SnapshotError("the snapshot was changed after it was written (bad signature)")
+    return packed[_HEADER:]
+
+
+def save(path: Path, snapshot: Snapshot, key: SnapshotKey) -> None:
+    """Write ``snapshot`` signed with ``key``, atomically; SnapshotError when the folder
+    cannot be used."""
     folder = path.parent
     _check_folder(folder)
     try:
@@ -304,7 +345,9 @@ def save(path: Path, snapshot: Snapshot) -> None:
         ignore = folder / ".gitignore"
         if not os.path.lexists(ignore):
             ignore.write_text("# Local state of inventory-as-code: never commit it.\n*\n")
-        packed = zlib.compress(_ENCODER.encode(snapshot), 1)
+        body = zlib.compress(_ENCODER.encode(snapshot), 1)
+        signed = MAGIC + key.key_id
+        packed = signed + key.sign(signed + body) + body
         temp = folder / f".{path.name}.{os.getpid()}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(temp, flags, 0o600)

@@ -8,7 +8,8 @@ plans up by address and action:
 * the same ``after`` on both sides: executed as the fresh plan has it (its
   ids, keys and the live values bodies are built from) but with the revision
   the *saved* change observed, so an object that moved since the review (a
-  sale) is still refused as stale;
+  sale) is still refused as stale, and with the saved ``before``, so the
+  report says what moved since the values the reviewers read;
 * in the saved plan only: not executed, reported stale (it was applied
   already, or the YAML or the store no longer call for it);
 * a different ``after``, a revision guard on one side only, or a change
@@ -17,10 +18,20 @@ plans up by address and action:
 * in the fresh plan only: not executed, since nobody reviewed it; the next
   plan shows it.
 
+A saved change whose ids (of the product, variant, location, item it was
+planned against) are not those the store holds at its address was made
+against another store: a plan made for staging and relabelled to
+production, whose revisions (small counters) may well coincide with
+production's. Any such change refuses the whole plan (:attr:`Binding.foreign`).
+
 An edited plan (a quantity set to 999, a change added, a plan relabelled to
 another site) so earns a refusal or nothing, with or without a fresh
-checksum. Guard rails are checked again on what will be executed, with the
-acceptances of the checked-out project (:func:`rails_for`).
+checksum. (A relabelled plan that only creates new objects, or whose ids
+were all removed, holds nothing of its store to check; what it can still
+make is what the checked-out YAML makes on this site anyway. Signed plans,
+``INVENTORY_AS_CODE_PLAN_KEY``, refuse it outright.) Guard rails are
+checked again on what will be executed, with the acceptances of the
+checked-out project (:func:`rails_for`).
 """
 
 from __future__ import annotations
@@ -55,6 +66,20 @@ class Binding:
     skipped: tuple[Change, ...]  # saved changes the fresh plan does not make
     differences: tuple[Difference, ...]  # when any: execute nothing
     unreviewed: tuple[Change, ...]  # fresh changes the saved plan does not hold
+    # Saved changes that observed other objects than the store holds at their
+    # address: a plan of another store, relabelled. When any: execute nothing.
+    foreign: tuple[Difference, ...] = ()
+
+
+# Ids a change holds of the objects it was planned against (observed.id aside).
+ID_KEYS = (
+    "product_id",
+    "variant_id",
+    "location_id",
+    "inventory_item_id",
+    "wix_location_id",
+    "stores_location_id",
+)
 
 
 def bind(saved: Plan, fresh: Plan) -> Binding:
@@ -63,6 +88,7 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
     changes: list[Change] = []
     skipped: list[Change] = []
     differences: list[Difference] = []
+    foreign: list[Difference] = []
     for change in saved.changes:
         key = (change.address, change.action)
         if key in seen:
@@ -70,6 +96,9 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
             continue
         seen.add(key)
         now = fresh_by_key.get(key)
+        other = _other_object(change, now) if now is not None else None
+        if other is not None:
+            foreign.append(Difference(change.address, change.action, other))
         if now is None:
             skipped.append(change)
         elif _normal(change.after) != _normal(now.after):
@@ -88,14 +117,37 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
                 )
             )
         elif now.observed is not None and change.observed is not None:
+            # The saved `before` is what the reviewers read: a stale change is explained
+            # against it ("quantity 4 -> 2 since the plan"), not against the fresh read,
+            # which already holds the sale. Bodies are built from the fresh observed values.
             changes.append(
-                replace(now, observed=replace(now.observed, revision=change.observed.revision))
+                replace(
+                    now,
+                    before=change.before,
+                    observed=replace(now.observed, revision=change.observed.revision),
+                )
             )
         else:
             changes.append(now)
     changes.sort(key=lambda c: c.sort_key)
     unreviewed = tuple(c for c in fresh.changes if (c.address, c.action) not in seen)
-    return Binding(tuple(changes), tuple(skipped), tuple(differences), unreviewed)
+    return Binding(tuple(changes), tuple(skipped), tuple(differences), unreviewed, tuple(foreign))
+
+
+def _other_object(saved: Change, fresh: Change) -> str | None:
+    """How the saved change's object differs from the one at its address now, if it does.
+
+    Ids are the store's own: a plan made against another site holds that
+    site's ids, and revisions (small counters) may well coincide. An id the
+    saved change lacks is not compared (the object did not exist then).
+    """
+    pairs = [(key, saved.keys.get(key), fresh.keys.get(key)) for key in ID_KEYS]
+    if saved.observed is not None and fresh.observed is not None:
+        pairs.append(("observed id", saved.observed.id, fresh.observed.id))
+    for name, was, now in pairs:
+        if was is not None and now is not None and str(was) != str(now):
+            return f"{name} {_short(was, 40)} in the plan, {_short(now, 40)} in the store"
+    return None
 
 
 def rails_for(

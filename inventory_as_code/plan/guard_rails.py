@@ -15,14 +15,21 @@ every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
 * ``VARIANT_WITHOUT_PRICE``: a variant would be created without a price
   (Wix requires one; it would sell at 0.00).
 * ``DELETE_SHARE`` / ``DELETE_COUNT``, per kind of object (``kind``:
-  locations, products, variants, stock): the plan deletes more than a share
-  of that kind's live objects, or more than a number of them. A mistyped
-  folder, a bad merge or an emptied file under ``prune`` looks exactly like
-  this. A kind trips one of the two: the share when it is over, else the
-  count, so one acceptance covers it.
+  products, variants, stock): the plan deletes more than a share of that
+  kind's live objects, or more than a number of them. A mistyped folder, a
+  bad merge or an emptied file under ``prune`` looks exactly like this. A
+  kind trips one of the two: the share when it is over, else the count, so
+  one acceptance covers it.
+* ``LOCATION_ARCHIVE``: the plan archives a location, however few. Wix
+  cannot delete a location and an archive is permanent (Corrections 17 in
+  the Wix notes: it cannot be undone), so every archive is accepted in
+  review, whatever the share.
 
-The share rails apply only from ``min_items`` affected objects up, so a
-small store is not blocked for changing three of its five items.
+The share rails follow octoDNS (``Plan.raise_if_unsafe``: its thresholds
+apply once the zone holds ``MIN_EXISTING_RECORDS`` = 10 records): a share
+counts once the kind has ``min_items`` live objects, whatever the number
+of objects the plan affects. So 9 deletions of 12 products (75%) trip, and
+a store of five products may still delete two.
 
 A tripped rail that an ``[[guard_rails.accept]]`` entry of the project covers
 (its code, its kind if the entry names one, at most ``max`` objects) is
@@ -49,7 +56,6 @@ KIND_NAMES = {
     Kind.STOCK: "stock",
 }
 _NOUNS = {
-    "locations": "locations",
     "products": "products",
     "variants": "variants of managed products",
     "stock": "stock items of managed products",
@@ -149,7 +155,7 @@ def check_guard_rails(
             and not available({**dict(c.observed.values), **dict(c.after or {})})  # type: ignore[union-attr]
         ]
         share = len(going_out) / managed
-        if len(going_out) >= settings.min_items and share > settings.max_out_of_stock_share:
+        if managed >= settings.min_items and share > settings.max_out_of_stock_share:
             rails.append(
                 GuardRail(
                     "OUT_OF_STOCK_SHARE",
@@ -160,7 +166,7 @@ def check_guard_rails(
             )
         touched = [c.address for c in stock]
         share = len(touched) / managed
-        if len(touched) >= settings.min_items and share > settings.max_touched_share:
+        if managed >= settings.min_items and share > settings.max_touched_share:
             rails.append(
                 GuardRail(
                     "TOUCHED_SHARE",
@@ -195,18 +201,30 @@ def _deletion_rails(
         "stock": _managed_item_count(live, desired),
     }
     rails = []
+    archived = deleted.pop("locations")
+    if archived:
+        rails.append(
+            GuardRail(
+                "LOCATION_ARCHIVE",
+                f"{len(archived)} location(s) would be archived: Wix cannot delete a location, "
+                "and an archive is permanent (it cannot be undone). Each archive needs an "
+                "acceptance in review.",
+                tuple(archived),
+            )
+        )
     for name, addresses in deleted.items():
         count = len(addresses)
         if not count:
             continue
-        total = max(live_counts[name], count)
+        existing = live_counts[name]
+        total = max(existing, count)  # a narrowed read may hold fewer than it deletes
         share = count / total
         noun = _NOUNS[name]
         limits = (
             f"the limits are {settings.max_delete_share:.0%} (max_delete_share) and "
             f"{settings.max_deletes} (max_deletes)"
         )
-        if count >= settings.min_items and share > settings.max_delete_share:
+        if existing >= settings.min_items and share > settings.max_delete_share:
             code = "DELETE_SHARE"
         elif count > settings.max_deletes:
             code = "DELETE_COUNT"

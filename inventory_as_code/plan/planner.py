@@ -54,6 +54,7 @@ from inventory_as_code.plan.products import (
     swatch_values,
     variant_values,
 )
+from inventory_as_code.plan.rename_hints import rename_hints, with_stock_held
 from inventory_as_code.plan.renames import ProductRenames, apply_moves
 from inventory_as_code.plan.stock import StockPlanner
 from inventory_as_code.plan.targets import select_targets
@@ -99,6 +100,8 @@ class Planner:
             changes, unresolved = select_targets(
                 self.options.targets, self.desired, self.live, changes, unresolved
             )
+        changes = with_stock_held(changes, self.live)
+        self.notes += rename_hints(self.desired, self.live, changes)
         changes.sort(key=lambda c: c.sort_key)
         unresolved.sort(key=lambda u: (u.address, u.field))
         rails = check_guard_rails(changes, self.live, self.desired, self.options.guard_rails)

@@ -157,7 +157,11 @@ def detail_entry(change: Change) -> Entry:
     """One change as it is, every value: the ``--detailed`` list."""
     address = shown(change.address)
     if change.action is Action.DELETE:
-        return Entry(change.action, address, facts(change.before), origins=change.reason)
+        before = dict(change.before or {})
+        items, units = before.pop("stock_items", None), before.pop("units", None)
+        # A deletion takes the object's stock with it (plan.rename_hints): said on the line.
+        held = f"deletes its stock too: {items} item(s), {units} unit(s)" if items else ""
+        return Entry(change.action, address, facts(before), origins=change.reason, warning=held)
     if change.action is Action.CREATE:
         lines = tuple(
             Line(_with_policy(change, key, f"{shown(key)}: {format_value(value)}"))

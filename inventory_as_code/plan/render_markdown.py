@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
 from inventory_as_code.plan.render_chart import stock_chart
 from inventory_as_code.plan.render_common import (
-    SWITCH_WARNING,
     SYMBOLS,
     format_origins,
     github_length,
@@ -196,7 +195,7 @@ def _entry_lines(entry: Entry) -> list[str]:
     if entry.detail:
         head += f"  {entry.detail}"
     if entry.warning:
-        head += f"  ({SWITCH_WARNING})"
+        head += f"  ({entry.warning})"
     origins = format_origins(entry.origins)
     if origins:
         head += f"  # {origins}"

@@ -61,8 +61,9 @@ def load_sites() -> dict[str, dict[str, Any]]:
 
 
 def fake_secrets() -> dict[str, str]:
-    """A value for every credential variable the toml names (the emulator accepts any key)."""
-    out = {}
+    """A value for every credential variable the toml names (the emulator accepts any key),
+    and the optional secret that signs saved plans and snapshots."""
+    out = {"INVENTORY_AS_CODE_PLAN_KEY": "ci-plan-and-snapshot-key"}
     for name, site in load_sites().items():
         out[site["api_key_env"]] = f"key-for-{name}"
         out[site["site_id_env"]] = f"{name}-site-id"

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from inventory_as_code.plan.saved import PLAN_KEY_ENV
+
 from ._workflows import find_step, load_sites
 from .conftest import Runner, rename_product
 
@@ -190,8 +192,11 @@ def test_apply_refuses_a_plan_made_for_another_site(runner: Runner) -> None:
     (runner.repo / "reviewed-plan").mkdir()
     made = runner.command(
         "inventory-as-code plan . --site staging --out reviewed-plan/plan.json",
-        {name: runner.secrets[name] for name in (staging["api_key_env"], staging["site_id_env"])},
-    )
+        {
+            name: runner.secrets[name]
+            for name in (staging["api_key_env"], staging["site_id_env"], PLAN_KEY_ENV)
+        },
+    )  # signed with the secret the apply step checks: refused for its site, not its signature
     assert made.returncode == 0, made.stderr
 
     result = merge_and_apply(runner)

@@ -295,4 +295,4 @@ def test_gitlab_posts_one_note_and_updates_it(tmp_path: Path, gitlab: ThreadingH
     ]
     assert all(body and body.startswith(MARKER) and "abc123" in body for _, _, body in writes)
     reads = [r for r in gitlab.requests if r[0] == "GET"]  # type: ignore[attr-defined]
-    assert all(token == "glpat-test" for _, _, token in reads)
+    assert reads and all(token == "glpat-test" for _, _, token in reads)

@@ -58,7 +58,8 @@ def test_workflow_parses_with_jobs_and_steps(name: str) -> None:
         for step in job["steps"]:
             assert ("run" in step) != ("uses" in step), step
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step["uses"]
+                # owner/repo[/path]@vN: actions/cache/restore is a sub-action of actions/cache
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)?@v\d+", step["uses"]), step["uses"]
     assert workflow["defaults"]["run"]["shell"] == "bash"
 
 
@@ -141,7 +142,7 @@ def test_plan_workflow_comments_uploads_and_annotates() -> None:
     plan = command_lines(by_id["plan"]["run"])
     assert plan == [
         'inventory-as-code plan "$INVENTORY_DIR" --site production '
-        '${since:+--changed-since "$since"} --format markdown '
+        '${since:+--changed-since "$since"} --refresh incremental --format markdown '
         "--max-length 65000 --detailed-exitcode --out plan.json > plan.md || code=$?",
         "inventory-as-code show plan.json --format markdown --max-length 300000 "
         '>> "$GITHUB_STEP_SUMMARY"',
@@ -181,10 +182,10 @@ def test_apply_workflow_downloads_the_reviewed_plan() -> None:
 
 
 def test_drift_uses_the_detailed_exit_code_and_the_job_summary() -> None:
-    script = load_workflow("drift.yml")["jobs"]["drift"]["steps"][-1]["run"]
+    script = find_step("drift.yml", "drift", "drift").script
     assert command_lines(script)[0].startswith(
-        'inventory-as-code plan "$INVENTORY_DIR" --site production --format markdown '
-        "--detailed-exitcode"
+        'inventory-as-code plan "$INVENTORY_DIR" --site production --refresh "$refresh" '
+        "--format markdown --detailed-exitcode"
     )
     assert "$GITHUB_STEP_SUMMARY" in script
 
@@ -257,8 +258,10 @@ def test_secrets_are_only_mapped_into_env_under_the_toml_names(name: str) -> Non
             for match in SECRET_REF.finditer(str(value)):
                 ref = match.group(1)
                 if ref.startswith("."):
-                    # secrets.NAME lands in the variable NAME that the toml names
-                    assert ref[1:] == key and key in names, (key, value)
+                    # secrets.NAME lands in the variable NAME that the toml names (or
+                    # the optional key that signs saved plans and snapshots)
+                    assert ref[1:] == key, (key, value)
+                    assert key in names or key == "INVENTORY_AS_CODE_PLAN_KEY", (key, value)
                 else:
                     assert ref in ("[matrix.site.api_key_env]", "[matrix.site.site_id_env]")
                     assert key in ("SITE_API_KEY", "SITE_ID_VALUE")

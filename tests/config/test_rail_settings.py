@@ -141,6 +141,11 @@ def test_a_valid_project_and_site_are_merged(tmp_path: Path) -> None:
         ({"max": 3}, "rail, reason are missing"),
         ({"rail": "DELETE_SHARE", "max": True, "reason": "r"}, "max must be a whole number"),
         ({"rail": 5, "max": 3, "reason": "r"}, "unknown rail 5"),
+        # Locations are archived, never deleted: their rail has no kind.
+        (
+            {"rail": "DELETE_SHARE", "kind": "locations", "max": 3, "reason": "r"},
+            "every archive trips LOCATION_ARCHIVE",
+        ),
     ],
 )
 def test_acceptance_entries(entry: dict[str, object], problem: str) -> None:

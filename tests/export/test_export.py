@@ -61,6 +61,7 @@ def test_every_example_round_trips(client: WixClient, tmp_path: Path, example: s
     # Exporting twice gives identical files.
     again = tmp_path / "again"
     export_project(client, again)
+    assert result.files  # else the comparison below compares nothing
     for name in result.files:
         assert (out / name).read_text() == (again / name).read_text()
 

@@ -100,12 +100,12 @@ def test_sales_during_apply_are_kept_and_reported_stale(make_shop: MakeShop) -> 
     shop.sell("TEE-M", "Outlet", 1)
     report = shop.apply(plan)
     moved = {
-        'stock["tee"]["S"]["Main"]': "quantity 10 -> 8 (-2); kept",
-        'stock["tee"]["M"]["Outlet"]': "quantity 3 -> 2 (-1); kept",
+        'stock["tee"]["S"]["Main"]': "quantity 10 -> 8 (-2)",
+        'stock["tee"]["M"]["Outlet"]': "quantity 3 -> 2 (-1)",
     }
     assert statuses(report) == dict.fromkeys(moved, "stale")
     for address, what in moved.items():
-        assert report.outcomes[address].message == f"changed since the plan: {what}"
+        assert report.outcomes[address].message == f"{what} since the plan; kept; plan again"
     # A top-up keeps its meaning after a sale: re-read (2), then raised to the floor.
     mug = report.outcomes['stock["mug"]["(default)"]["Main"]']
     assert (mug.code, mug.message) == (

@@ -3,8 +3,9 @@
 An unchanged store of 400 products (12 calls to read in full) plans in 7
 calls from its snapshot, whatever its size; every reason not to trust
 a snapshot (none yet, another site, too old, dated in the future, tampered,
-a symlink, too big, deletions the dates do not show) means a full read, and
-the plan says which read it rests on and why.
+signed with another key, unsigned, a symlink, too big, deletions the dates
+do not show) means a full read, and the plan says which read it rests on and
+why.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 
 from inventory_as_code.emulator import Emulator, FaultRule
 from inventory_as_code.live import incremental, snapshot
+from inventory_as_code.live.snapshot_key import snapshot_key
 from inventory_as_code.wix import Adjustment
 from inventory_as_code.workflow import plan_project
 from tests.clock import SharedClock
@@ -162,7 +164,8 @@ def test_what_the_snapshot_holds_and_what_it_never_holds(
     run(emulator, root)
     path = snapshot_path(root)
     data = path.read_bytes()
-    raw = zlib.decompress(data)
+    assert data.startswith(snapshot.MAGIC)  # signed: magic, key id, tag, then the body
+    raw = zlib.decompress(data[len(snapshot.MAGIC) + 8 + 32 :])
     assert b"test-key" not in raw and SITE.encode() not in raw
     assert b"TEE007-S" in raw  # the store's own data
     assert (root / snapshot.FOLDER / ".gitignore").read_text().strip().endswith("*")
@@ -181,14 +184,15 @@ def test_a_snapshot_of_another_site_or_too_old_is_not_used(
     root = project(tmp_path)
     run(emulator, root)
     path = snapshot_path(root)
-    saved = snapshot.load(path)
-    snapshot.save(path, msgspec.structs.replace(saved, site="0" * 32))
+    key = snapshot_key()  # this user's: these are true snapshots of other states
+    saved = snapshot.load(path, key)
+    snapshot.save(path, msgspec.structs.replace(saved, site="0" * 32), key)
     assert "another site" in untrusted(emulator, root)
     clock.skew += incremental.MAX_AGE + timedelta(hours=1)
     assert "full read is due every 24 h" in untrusted(emulator, root)
-    saved = snapshot.load(path)
+    saved = snapshot.load(path, key)
     future = saved.full_at + timedelta(days=3)
-    snapshot.save(path, msgspec.structs.replace(saved, full_at=future))
+    snapshot.save(path, msgspec.structs.replace(saved, full_at=future), key)
     assert "dated in the future" in untrusted(emulator, root)
 
 
@@ -199,6 +203,10 @@ def test_a_hostile_snapshot_is_refused_and_replaced(
     run(emulator, root)
     path = snapshot_path(root)
     path.write_bytes(b"\x78\x9c" + os.urandom(200))
+    assert "the snapshot is not signed" in untrusted(emulator, root)
+    # Signed, but not a snapshot inside: refused after the signature, before any use.
+    signed = snapshot.MAGIC + snapshot_key().key_id
+    path.write_bytes(signed + snapshot_key().sign(signed + b"junk") + b"junk")
     assert "not valid" in untrusted(emulator, root)
     # A snapshot decompressing to more than the bound (a zip bomb) is refused unread.
     monkeypatch.setattr(snapshot, "MAX_RAW_BYTES", 1000)

@@ -103,6 +103,7 @@ CASES: list[Case] = [
         store("", extra="prune:\n  locations: true\n"),
         seed={"locations": [{"name": "Old depot"}]},
         changes=(("delete", 'location["Old depot"]'),),
+        rails=("LOCATION_ARCHIVE",),  # an archive is permanent: always reviewed
     ),
     # --- products ----------------------------------------------------------------
     Case(
@@ -279,6 +280,7 @@ CASES: list[Case] = [
             ("create", 'stock["tee"]["M"]["Online store"]'),
             ("create", 'stock["tee"]["S"]["Online store"]'),
         ),
+        notes=("POSSIBLE_RENAME",),  # moved: [{option: {product: tee, from: Size, to: Größe}}]
         rails=("VARIANTS_REPLACED",),
     ),
     # --- stock: policies -------------------------------------------------------------

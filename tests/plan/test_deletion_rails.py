@@ -2,9 +2,11 @@
 
 With ``prune``, an emptied or mistyped folder plans the deletion of most of a
 store. The rails trip per kind of object: over ``max_delete_share`` of that
-kind's live objects (from ``min_items`` deletions up), or over
-``max_deletes`` of them. An ``[[guard_rails.accept]]`` entry accepts a rail by
-its code, optionally its kind, and at most ``max`` objects.
+kind's live objects (once the kind has ``min_items`` live objects, as
+octoDNS's ``MIN_EXISTING_RECORDS``, whatever the number deleted), or over
+``max_deletes`` of them; every location archive trips ``LOCATION_ARCHIVE``.
+An ``[[guard_rails.accept]]`` entry accepts a rail by its code, optionally its
+kind, and at most ``max`` objects.
 """
 
 from __future__ import annotations
@@ -60,15 +62,21 @@ def test_an_emptied_catalog_trips_the_share_rail(tmp_path: Path) -> None:
 
 
 def test_a_small_store_may_delete_a_few(tmp_path: Path) -> None:
-    """40% of a 5-product store is 2 products: below min_items, no rail."""
+    """40% of a 5-product store is 2 products: fewer than min_items live, no rail."""
     plan = plan_for(tmp_path, 5, range(3))
     assert plan.summary.delete == 2 and plan.guard_rails == ()
 
 
-def test_the_share_counts_from_min_items(tmp_path: Path) -> None:
+def test_the_share_counts_once_the_store_has_min_items(tmp_path: Path) -> None:
     # 10 of 30 (33%) trips; 9 of 30 (30%) is not over the share.
     assert deletion_rail(plan_for(tmp_path / "a", 30, range(20))).code == "DELETE_SHARE"
     assert plan_for(tmp_path / "b", 30, range(21)).guard_rails == ()
+    # Few deletions of a store of min_items or more: the share holds (it did not on a7233e5).
+    rail = deletion_rail(plan_for(tmp_path / "c", 12, range(3)))
+    assert (rail.code, rail.count) == ("DELETE_SHARE", 9)
+    assert "9 of 12 live products (75%) would be deleted" in rail.message
+    assert deletion_rail(plan_for(tmp_path / "d", 10, range(6))).count == 4  # 40% of 10
+    assert plan_for(tmp_path / "e", 9, range(0)).guard_rails == ()  # 9 live: under min_items
 
 
 def test_the_count_rail_trips_below_the_share(tmp_path: Path) -> None:
@@ -152,3 +160,23 @@ def test_deleting_everything_of_a_tiny_store_is_not_blocked(
     tmp_path: Path, live_count: int
 ) -> None:
     assert plan_for(tmp_path, live_count, range(0)).guard_rails == ()
+
+
+def test_every_location_archive_needs_an_acceptance(tmp_path: Path) -> None:
+    """Wix archives a location for good (Corrections 17): one of 50 is enough to trip."""
+    yaml = LOCATIONS + "".join(f"  Depot {n}: {{}}\n" for n in range(1, 50))
+    desired = desired_from(tmp_path / "shop", {"store.yaml": yaml + "prune: {locations: true}\n"})
+    live = live_from({"locations": [{"name": f"Depot {n}"} for n in range(50)]})
+    plan = build_plan(desired, live, PlanOptions())
+    (rail,) = plan.guard_rails
+    assert (rail.code, rail.kind, rail.addresses) == (
+        "LOCATION_ARCHIVE",
+        "",
+        ('location["Depot 0"]',),
+    )
+    assert "1 location(s) would be archived" in rail.message and "permanent" in rail.message
+    accept = RailAcceptance("LOCATION_ARCHIVE", 1, "depot 0 closed", None, "#1")
+    accepted = build_plan(
+        desired, live, PlanOptions(guard_rails=GuardRailSettings(accept=(accept,)))
+    )
+    assert accepted.guard_rails[0].accepted is not None and blocking_rails(accepted) == ()
