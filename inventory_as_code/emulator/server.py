@@ -28,6 +28,7 @@ from inventory_as_code.emulator._engine import Emulator
 
 logger = logging.getLogger(__name__)
 
+SERVER_NAME = "inventory-as-code-emulator"
 _REASONS = {
     200: "OK",
     400: "Bad Request",
@@ -76,6 +77,10 @@ def foreign_origin(headers: Any) -> str | None:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The Server header names the emulator, so a test can tell its answers from
+    # those of another local server (tests/oracle checks the emulator's error bodies).
+    server_version = SERVER_NAME
+    sys_version = ""
     server: _Server
 
     def _serve(self) -> None:

@@ -156,7 +156,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.write_sep("-", "wix oracle")
     terminalreporter.write_line(
         f"checked {recorder.requests} client requests and {recorder.responses} emulator "
-        f"responses against the Wix SDK schemas using {recorder.seconds:.1f} s of CPU; "
+        f"responses ({recorder.errors} of them errors) against the Wix SDK schemas using "
+        f"{recorder.seconds:.1f} s of CPU; "
         f"{len(current.seen_known)} of {len(known.KNOWN_VIOLATIONS)} known violations seen"
     )
     if current.outside_tests:

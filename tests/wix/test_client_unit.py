@@ -296,7 +296,13 @@ def test_product_create_without_slug_is_not_resent() -> None:
     script = Script(httpx.ReadTimeout("slow"), ok({"product": {}}))
     client, _ = make_client(script)
     with pytest.raises(OutcomeUnknownError):
-        client.products.create({"name": "No slug", "productType": "PHYSICAL"})
+        client.products.create(
+            {
+                "name": "No slug",
+                "productType": "PHYSICAL",
+                "variantsInfo": {"variants": [{"price": {"actualPrice": {"amount": "1"}}}]},
+            }
+        )
     assert len(script.requests) == 1
 
 
