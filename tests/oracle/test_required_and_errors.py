@@ -80,6 +80,15 @@ CREATE_LOCATION = (
 )
 
 
+def _test_id(value: Any) -> str:
+    """``POST /stores/...`` for a call, ``products.0.name`` for a path, nothing else."""
+    if isinstance(value, tuple) and value and isinstance(value[-1], dict):
+        return f"{value[0]} {value[1]}"
+    if isinstance(value, tuple):
+        return ".".join(map(str, value))
+    return ""
+
+
 @pytest.mark.parametrize(
     ("call", "missing", "message"),
     [
@@ -102,7 +111,7 @@ CREATE_LOCATION = (
         (CREATE_LOCATION, ("location", "timeZone"), "requires 'timeZone'"),
         (CREATE_LOCATION, ("location", "address"), "requires 'address'"),
     ],
-    ids=lambda value: ".".join(map(str, value)) if isinstance(value, tuple) else None,
+    ids=lambda value: _test_id(value),
 )
 def test_a_body_missing_a_nested_required_field_fails(
     call: tuple[str, str, Any], missing: tuple[str | int, ...], message: str
