@@ -78,7 +78,10 @@ import gen_catalog  # noqa: E402
 import read_steps  # noqa: E402
 from rows import Row  # noqa: E402
 
-from inventory_as_code.apply.calls import compile_plan, lower_bound  # noqa: E402
+from inventory_as_code.apply.calls import (  # noqa: E402
+    compile_from_metadata,
+    lower_bound_from_metadata,
+)
 from inventory_as_code.plan.model import Plan  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -291,11 +294,7 @@ def read_lower_bound(locations: int, products: int, variants: int, items: int) -
 def plan_write_bound(plan_file: Path) -> tuple[int, int]:
     data = read_steps.plan_json(plan_file)
     plan = Plan.from_dict(data)
-    default = plan.metadata.get("default_location")
-    counts = dict(plan.metadata.get("live_variant_counts") or {})
-    bound = lower_bound(plan, default_location=default, live_variant_counts=counts)
-    compiled = compile_plan(plan, default_location=default, live_variant_counts=counts).total
-    return bound, compiled
+    return lower_bound_from_metadata(plan), compile_from_metadata(plan).total
 
 
 class Bench:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from inventory_as_code._gc import paused_gc
-from inventory_as_code.apply.calls import Batch, compile_plan
+from inventory_as_code.apply.calls import Batch, compile_from_metadata
 from inventory_as_code.apply.executor import Executor
 from inventory_as_code.apply.preflight import preflight_stale
 from inventory_as_code.apply.report import ApplyReport, Outcome, Status
@@ -255,8 +255,14 @@ def _plan(
     )
     plan = build_plan(desired, live, options)
     changed = {str(c.keys["slug"]) for c in plan.changes if c.kind in (Kind.PRODUCT, Kind.VARIANT)}
-    counts = {s: len(live.products[s].variants) for s in sorted(changed) if s in live.products}
-    return replace(plan, metadata={**plan.metadata, "live_variant_counts": counts}), live
+    known = [s for s in sorted(changed) if s in live.products]
+    # What apply sizes its products calls by (apply.calls): variants and options per call.
+    metadata = {
+        **plan.metadata,
+        "live_variant_counts": {s: len(live.products[s].variants) for s in known},
+        "live_option_counts": {s: len(live.products[s].options) for s in known},
+    }
+    return replace(plan, metadata=metadata), live
 
 
 def apply_plan(
@@ -269,11 +275,7 @@ def apply_plan(
 ) -> ApplyReport:
     """Execute exactly ``plan``; see :mod:`inventory_as_code.apply.executor` for the rules."""
     default_location = plan.metadata.get("default_location")
-    calls = compile_plan(
-        plan,
-        default_location=default_location,
-        live_variant_counts=dict(plan.metadata.get("live_variant_counts") or {}),
-    )
+    calls = compile_from_metadata(plan)
     if all_or_nothing:
         stale = preflight_stale(client, plan)
         if stale:

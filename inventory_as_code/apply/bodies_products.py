@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from inventory_as_code.apply.bodies_stock import stock_create_values
+from inventory_as_code.apply.calls import rewrites_variants
 from inventory_as_code.live.model import LiveOption, LiveProduct
 from inventory_as_code.plan.model import Action, Change, Kind
 from inventory_as_code.plan.renames import ProductRenames, rename_product
@@ -239,13 +240,9 @@ def product_update_body(changes: Iterable[Change], fresh: LiveProduct) -> dict[s
             body[field] = after[field]
     if renames.slug:
         body["slug"] = product_change.keys["slug"]  # type: ignore[union-attr]
+    if not rewrites_variants(changes):
+        return body  # apply.calls sizes the call the same way
     variant_changes = [c for c in changes if c.kind is Kind.VARIANT]
-    touches_options = product_change is not None and any(
-        f.field.split(".")[0].split("[")[0] in ("options", "swatches", "option")
-        for f in product_change.fields
-    )
-    if not variant_changes and not touches_options:
-        return body
     options: dict[str, list[str]] = dict(
         after.get("options", {o.name: list(o.choices) for o in live.options})
     )

@@ -9,10 +9,12 @@ endpoint's batch limit, in dependency order:
                                                        object (rename, address, time zone)
  3. ``products.bulk-create-with-inventory``            new products with their variants and
                                                        their stock at the default location;
-                                                       100 products / 1,000 variants per call
+                                                       100 products, 1,000 variants and 100
+                                                       options per call in total
  4. ``products.bulk-update``                           changed products (fields, renames,
                                                        variants added, changed or removed),
-                                                       whole variant arrays; 100 / 1,000
+                                                       whole option and variant arrays;
+                                                       the same totals
  5. ``inventory-items.bulk-create``                    all other new stock, 1,000 per call
  6. ``inventory-items.bulk-update``                    stock changes, tracking switches and
                                                        top-ups (policy at_least), 1,000
@@ -23,6 +25,12 @@ endpoint's batch limit, in dependency order:
 Top-ups are revision-guarded updates to the planned quantity, not
 increments: a second apply of the same plan (or two at once) is refused by
 the revision and finds the floor reached, so stock is never topped up twice.
+
+Products are packed by every total at once (:mod:`.packing`), each product
+sized as its body will be: a create carries its variants and options; an
+update carries the whole options and variants arrays only when it changes a
+variant or an option (:func:`rewrites_variants`), sized from the live counts
+the plan recorded (``live_variant_counts``, ``live_option_counts``).
 
 Ids that do not exist yet (a product, variant or location created earlier in
 the same apply) are filled in by the executor when it builds each call's
@@ -38,13 +46,20 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from inventory_as_code.apply.packing import fewest_calls, pack
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
 from inventory_as_code.wix._limits import (
     INVENTORY_BULK,
+    PRODUCT_OPTIONS,
     PRODUCTS_BULK,
+    PRODUCTS_BULK_OPTIONS,
     PRODUCTS_BULK_VARIANTS,
 )
+
+# What one products call carries at most, per (product, variant, option).
+PRODUCT_CALL_TOTALS = (PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS, PRODUCTS_BULK_OPTIONS)
 
 
 class Step(enum.Enum):
@@ -65,11 +80,18 @@ class Step(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ProductGroup:
-    """All changes one product takes in one products call, and its variant count after it."""
+    """All changes one product takes in one products call, and how many variants and
+    options its body carries (0 and 0 for an update of product fields only)."""
 
     slug: str
     changes: tuple[Change, ...]
     variant_count: int
+    option_count: int = 0
+
+    @property
+    def size(self) -> tuple[int, int, int]:
+        """Its share of a call's totals (:data:`PRODUCT_CALL_TOTALS`)."""
+        return (1, self.variant_count, self.option_count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,27 +155,64 @@ def _chunks(changes: Sequence[Change], size: int, step: Step) -> list[Batch]:
     ]
 
 
-def pack_products(groups: Sequence[ProductGroup]) -> list[list[ProductGroup]]:
-    """Pack products into calls of at most 100 products and 1,000 variants.
+def rewrites_variants(changes: Sequence[Change]) -> bool:
+    """Does this product's update carry its whole options and variants arrays?
 
-    First-fit decreasing: the biggest products first, each into the first
-    call with room. Order does not matter to Wix within a bulk call, and
-    this reaches max(ceil(P/100), ceil(V/1000)) calls for any realistic mix,
-    where keeping the plan's order could not.
+    Wix replaces both arrays whole and takes them only together, so a change to
+    any variant or to the options (names, choices, colours, renames) sends
+    every option and every variant that stays; a change of product fields alone
+    (name, visibility, slug) sends neither.
     """
-    bins: list[list[ProductGroup]] = []
-    loads: list[int] = []
-    for group in sorted(groups, key=lambda g: (-max(1, g.variant_count), g.slug)):
-        weight = max(1, group.variant_count)
-        for index, members in enumerate(bins):
-            if len(members) < PRODUCTS_BULK and loads[index] + weight <= PRODUCTS_BULK_VARIANTS:
-                members.append(group)
-                loads[index] += weight
-                break
-        else:
-            bins.append([group])
-            loads.append(weight)
-    return [sorted(members, key=lambda g: g.slug) for members in bins]
+    for change in changes:
+        if change.kind is Kind.VARIANT:
+            return True
+        if change.kind is Kind.PRODUCT and any(
+            f.field.split(".")[0].split("[")[0] in ("options", "swatches", "option")
+            for f in change.fields
+        ):
+            return True
+    return False
+
+
+def product_group(
+    slug: str,
+    changes: Sequence[Change],
+    *,
+    new: bool,
+    live_variants: int = 0,
+    live_options: int | None = None,
+) -> ProductGroup:
+    """One product's changes, sized as its create or update body will be.
+
+    ``live_variants``/``live_options``: the product's live counts (updates).
+    Without a recorded option count the product is sized at Wix's maximum
+    per product, so a call is never over the total, only perhaps less full.
+    """
+    product = next((c for c in changes if c.kind is Kind.PRODUCT), None)
+    after = dict(product.after or {}) if product is not None else {}
+    if new:
+        variants = sum(1 for c in changes if c.kind is Kind.VARIANT)
+        return ProductGroup(slug, tuple(changes), variants, len(after.get("options") or {}))
+    if not rewrites_variants(changes):
+        return ProductGroup(slug, tuple(changes), 0, 0)
+    added = sum(1 for c in changes if c.kind is Kind.VARIANT and c.action is Action.CREATE)
+    removed = sum(1 for c in changes if c.kind is Kind.VARIANT and c.action is Action.DELETE)
+    if "options" in after:
+        options = len(after["options"] or {})
+    else:
+        options = PRODUCT_OPTIONS if live_options is None else live_options
+    return ProductGroup(slug, tuple(changes), live_variants + added - removed, options)
+
+
+def pack_products(groups: Sequence[ProductGroup]) -> list[list[ProductGroup]]:
+    """Products grouped into calls within every per-call total (:mod:`.packing`).
+
+    Order does not matter to Wix within a bulk call; each call lists its
+    products by slug.
+    """
+    ordered = sorted(groups, key=lambda g: g.slug)
+    calls = pack([g.size for g in ordered], PRODUCT_CALL_TOTALS)
+    return [[ordered[i] for i in members] for members in calls]
 
 
 def _product_batches(groups: list[ProductGroup], step: Step) -> list[Batch]:
@@ -164,16 +223,22 @@ def _product_batches(groups: list[ProductGroup], step: Step) -> list[Batch]:
 
 
 def compile_plan(
-    plan: Plan, *, default_location: str | None, live_variant_counts: dict[str, int] | None = None
+    plan: Plan,
+    *,
+    default_location: str | None,
+    live_variant_counts: dict[str, int] | None = None,
+    live_option_counts: dict[str, int] | None = None,
 ) -> CallPlan:
     """The write calls for ``plan``.
 
     ``default_location`` is the YAML name of the store's default location
-    (stock there rides on product creates). ``live_variant_counts`` gives,
-    per slug of an existing product, how many variants it has live; the
-    variants array of an update is sized from it (kept + added - removed).
+    (stock there rides on product creates). ``live_variant_counts`` and
+    ``live_option_counts`` give, per slug of an existing product, how many
+    variants and options it has live; an update's arrays are sized from them
+    (variants: kept + added - removed).
     """
     live_variant_counts = live_variant_counts or {}
+    live_option_counts = live_option_counts or {}
     by_kind: dict[tuple[Kind, Action], list[Change]] = defaultdict(list)
     for change in plan.changes:
         by_kind[(change.kind, change.action)].append(change)
@@ -196,13 +261,16 @@ def compile_plan(
     creates, updates = [], []
     for slug, changes in per_product.items():
         if slug in new_products:
-            count = sum(1 for c in changes if c.kind is Kind.VARIANT)
-            creates.append(ProductGroup(slug, tuple(changes), count))
+            creates.append(product_group(slug, changes, new=True))
             continue
-        added = sum(1 for c in changes if c.kind is Kind.VARIANT and c.action is Action.CREATE)
-        removed = sum(1 for c in changes if c.kind is Kind.VARIANT and c.action is Action.DELETE)
-        count = live_variant_counts.get(slug, 0) + added - removed
-        updates.append(ProductGroup(slug, tuple(changes), count))
+        group = product_group(
+            slug,
+            changes,
+            new=False,
+            live_variants=live_variant_counts.get(slug, 0),
+            live_options=live_option_counts.get(slug),
+        )
+        updates.append(group)
     batches += _product_batches(creates, Step.PRODUCT_CREATE)
     batches += _product_batches(updates, Step.PRODUCT_UPDATE)
 
@@ -225,7 +293,11 @@ def compile_plan(
 
 
 def lower_bound(
-    plan: Plan, *, default_location: str | None, live_variant_counts: dict[str, int] | None = None
+    plan: Plan,
+    *,
+    default_location: str | None,
+    live_variant_counts: dict[str, int] | None = None,
+    live_option_counts: dict[str, int] | None = None,
 ) -> int:
     """The fewest write calls the Wix batch limits allow, counted from the plan alone."""
     counts: dict[tuple[Kind, Action], int] = defaultdict(int)
@@ -245,38 +317,52 @@ def lower_bound(
         for c in plan.changes
         if c.kind is Kind.LOCATION and c.action is Action.UPDATE
     )
-    created_variants = sum(
-        1
-        for c in plan.changes
-        if c.kind is Kind.VARIANT and c.action is Action.CREATE and c.keys["slug"] in new_products
-    )
-    updated: dict[str, int] = {}
+    by_product: dict[str, list[Change]] = defaultdict(list)
     for change in plan.changes:
-        slug = str(change.keys.get("slug", ""))
-        if change.kind in (Kind.PRODUCT, Kind.VARIANT) and slug not in new_products:
-            if change.kind is Kind.PRODUCT and change.action is Action.DELETE:
-                continue
-            updated.setdefault(slug, (live_variant_counts or {}).get(slug, 0))
-            if change.kind is Kind.VARIANT and change.action is Action.CREATE:
-                updated[slug] += 1
-            elif change.kind is Kind.VARIANT and change.action is Action.DELETE:
-                updated[slug] -= 1
-
-    def products_calls(products: int, variants: int) -> int:
-        if not products:
-            return 0
-        return max(
-            math.ceil(products / PRODUCTS_BULK), math.ceil(variants / PRODUCTS_BULK_VARIANTS)
-        )
+        deleted = change.kind is Kind.PRODUCT and change.action is Action.DELETE
+        if change.kind in (Kind.PRODUCT, Kind.VARIANT) and not deleted:
+            by_product[str(change.keys["slug"])].append(change)
+    created, updated = [], []
+    for slug, changes in by_product.items():
+        if slug in new_products:
+            created.append(product_group(slug, changes, new=True).size)
+        else:
+            group = product_group(
+                slug,
+                changes,
+                new=False,
+                live_variants=(live_variant_counts or {}).get(slug, 0),
+                live_options=(live_option_counts or {}).get(slug),
+            )
+            updated.append(group.size)
 
     return (
         counts[(Kind.LOCATION, Action.CREATE)]
         + location_updates
         + counts[(Kind.LOCATION, Action.DELETE)]
-        + products_calls(len(new_products), created_variants)
-        + products_calls(len(updated), sum(max(1, v) for v in updated.values()))
+        + fewest_calls(created, PRODUCT_CALL_TOTALS)
+        + fewest_calls(updated, PRODUCT_CALL_TOTALS)
         + math.ceil((counts[(Kind.STOCK, Action.CREATE)] - folded) / INVENTORY_BULK)
         + math.ceil(stock_updates / INVENTORY_BULK)
         + math.ceil(counts[(Kind.STOCK, Action.DELETE)] / INVENTORY_BULK)
         + math.ceil(counts[(Kind.PRODUCT, Action.DELETE)] / PRODUCTS_BULK)
     )
+
+
+def _recorded_sizes(plan: Plan) -> dict[str, Any]:
+    """What the plan recorded for sizing its calls (see ``workflow``)."""
+    return {
+        "default_location": plan.metadata.get("default_location"),
+        "live_variant_counts": dict(plan.metadata.get("live_variant_counts") or {}),
+        "live_option_counts": dict(plan.metadata.get("live_option_counts") or {}),
+    }
+
+
+def compile_from_metadata(plan: Plan) -> CallPlan:
+    """:func:`compile_plan` with the default location and live counts the plan recorded."""
+    return compile_plan(plan, **_recorded_sizes(plan))
+
+
+def lower_bound_from_metadata(plan: Plan) -> int:
+    """:func:`lower_bound` with the default location and live counts the plan recorded."""
+    return lower_bound(plan, **_recorded_sizes(plan))

@@ -28,6 +28,7 @@ from inventory_as_code.emulator._engine import Emulator
 
 logger = logging.getLogger(__name__)
 
+SERVER_NAME = "inventory-as-code-emulator"
 _REASONS = {
     200: "OK",
     400: "Bad Request",
@@ -79,6 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body leave in two writes: without this, Nagle holds the body back
     # until the client's delayed ACK, 40 ms a request on Linux loopback.
     disable_nagle_algorithm = True
+    # The Server header names the emulator, so a test can tell its answers from
+    # those of another local server (tests/oracle checks the emulator's error bodies).
+    server_version = SERVER_NAME
+    sys_version = ""
     server: _Server
 
     def _serve(self) -> None:

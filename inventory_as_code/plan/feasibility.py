@@ -169,6 +169,9 @@ def _choices(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) 
 
 
 def _variant_counts(live: LiveStore, changes: Sequence[Change]) -> list[Refusal]:
+    # 1,000 variants is also the most one products call carries in total
+    # (wix._limits.PRODUCTS_BULK_VARIANTS): the one per-request total a single
+    # product can reach (6 options per product stay far below 100 per call).
     delta: dict[str, int] = defaultdict(int)
     for change in changes:
         if change.kind is Kind.VARIANT and change.action in (Action.CREATE, Action.DELETE):

@@ -130,25 +130,31 @@ def chunk_by_count(count: int, size: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def chunk_by_weight(weights: Sequence[int], max_items: int, max_weight: int) -> list[range]:
-    """Consecutive chunks of at most ``max_items`` entries and ``max_weight`` total weight.
+def chunk_by_totals(sizes: Sequence[Sequence[int]], limits: Sequence[int]) -> list[range]:
+    """Consecutive chunks whose summed sizes stay within ``limits`` in every dimension.
 
+    ``sizes[i]`` is entry i's size per dimension (for products: 1 product, its
+    variants, its options...), ``limits`` the most one call carries of each.
     Greedy in input order, which is optimal for consecutive chunks: a chunk is
-    closed only when the next entry would break a limit. Used for products
-    (100 products and 1,000 variants per call).
+    closed only when the next entry would break a limit, and a shorter chunk
+    never breaks one. An entry that alone exceeds a limit raises ``ValueError``:
+    no call could carry it.
     """
     chunks: list[range] = []
     start = 0
-    total = 0
-    for index, weight in enumerate(weights):
-        if weight > max_weight:
-            raise ValueError(f"entry {index} alone weighs {weight}, over the limit of {max_weight}")
-        if index > start and (index - start >= max_items or total + weight > max_weight):
+    totals = [0] * len(limits)
+    for index, size in enumerate(sizes):
+        for value, limit in zip(size, limits, strict=True):
+            if value > limit:
+                raise ValueError(f"entry {index} alone has {value}, over the limit of {limit}")
+        if index > start and any(
+            total + value > limit for total, value, limit in zip(totals, size, limits, strict=True)
+        ):
             chunks.append(range(start, index))
-            start, total = index, 0
-        total += weight
-    if start < len(weights):
-        chunks.append(range(start, len(weights)))
+            start, totals = index, [0] * len(limits)
+        totals = [total + value for total, value in zip(totals, size, strict=True)]
+    if start < len(sizes):
+        chunks.append(range(start, len(sizes)))
     return chunks
 
 

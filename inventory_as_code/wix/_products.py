@@ -1,8 +1,9 @@
 """Products V3: products with their options and variants.
 
 Query and Search never return variants (read them with the read-only
-variants API or Get Product). Bulk calls carry at most 100 products and
-1,000 variants in total; the split honours both.
+variants API or Get Product). Bulk creates and updates carry at most 100
+products, and over all of them at most 1,000 variants, 100 options, 100
+modifiers and 100 info sections; the split honours every one of these totals.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, chunk_by_weight, run_bulk
+from inventory_as_code.wix._bulk import BulkResult, chunk_by_count, chunk_by_totals, run_bulk
 from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._inventory_results import inventory_results
-from inventory_as_code.wix._limits import PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS, PRODUCTS_PAGE
+from inventory_as_code.wix._limits import (
+    PRODUCTS_BULK,
+    PRODUCTS_BULK_INFO_SECTIONS,
+    PRODUCTS_BULK_MODIFIERS,
+    PRODUCTS_BULK_OPTIONS,
+    PRODUCTS_BULK_VARIANTS,
+    PRODUCTS_PAGE,
+)
 from inventory_as_code.wix._paging import cursor_pages
 from inventory_as_code.wix._types import Product
 
@@ -61,8 +69,31 @@ BULK_DELETE = Endpoint("products.bulk-delete", "POST", _BULK + "/delete", GUARDE
 DEFAULT_FIELDS = ("VARIANT_OPTION_CHOICE_NAMES",)
 
 
+# What one Bulk Create / Bulk Update of products may carry in total, in the
+# order of ``request_totals``.
+BULK_TOTALS = (
+    PRODUCTS_BULK,
+    PRODUCTS_BULK_VARIANTS,
+    PRODUCTS_BULK_OPTIONS,
+    PRODUCTS_BULK_MODIFIERS,
+    PRODUCTS_BULK_INFO_SECTIONS,
+)
+
+
 def variant_count(product: Mapping[str, Any]) -> int:
     return len((product.get("variantsInfo") or {}).get("variants") or [])
+
+
+def request_totals(product: Mapping[str, Any]) -> tuple[int, int, int, int, int]:
+    """What one product adds to a bulk call's totals: itself, its variants, options,
+    modifiers and info sections, as the body carries them."""
+    return (
+        1,
+        variant_count(product),
+        len(product.get("options") or []),
+        len(product.get("modifiers") or []),
+        len(product.get("infoSections") or []),
+    )
 
 
 def _create_safety(products: Sequence[Mapping[str, Any]]) -> Idempotency:
@@ -70,9 +101,7 @@ def _create_safety(products: Sequence[Mapping[str, Any]]) -> Idempotency:
 
 
 def _product_chunks(products: Sequence[Mapping[str, Any]]) -> list[range]:
-    return chunk_by_weight(
-        [max(1, variant_count(p)) for p in products], PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS
-    )
+    return chunk_by_totals([request_totals(p) for p in products], BULK_TOTALS)
 
 
 class ProductsAPI:
@@ -222,7 +251,7 @@ class ProductsAPI:
         return_entity: bool = False,
         fields: Sequence[str] = (),
     ) -> BulkResult:
-        """Create products, 100 products / 1,000 variants per call.
+        """Create products, as many per call as the totals allow (see ``BULK_TOTALS``).
 
         With ``with_inventory`` each variant's ``inventoryItem`` becomes a stock
         item at the default location; ``BulkResult.inventory`` says, per such

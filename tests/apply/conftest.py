@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inventory_as_code.apply.calls import compile_plan
+from inventory_as_code.apply.calls import compile_from_metadata
 from inventory_as_code.apply.report import ApplyReport
 from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
 from inventory_as_code.plan.model import Plan
@@ -94,9 +94,4 @@ def copy_example(shop: Shop, name: str) -> None:
 
 
 def promised_endpoints(plan: Plan) -> list[str]:
-    calls = compile_plan(
-        plan,
-        default_location=plan.metadata.get("default_location"),
-        live_variant_counts=dict(plan.metadata.get("live_variant_counts") or {}),
-    )
-    return [b.step.endpoint for b in calls.batches]
+    return [b.step.endpoint for b in compile_from_metadata(plan).batches]

@@ -14,14 +14,19 @@ from inventory_as_code.plan.model import Action, Change, FieldChange, Kind, Obse
 DEFAULT = "Main"
 
 
-def product_changes(slug: str, variants: int, new: bool, default_stock: bool) -> list[Change]:
+def product_changes(
+    slug: str, variants: int, new: bool, default_stock: bool, options: int = 0
+) -> list[Change]:
+    after: dict[str, object] = {"name": slug}
+    if new and options:
+        after["options"] = {f"O{n}": [f"c{n}"] for n in range(options)}
     changes = [
         Change(
             Kind.PRODUCT,
             Action.CREATE if new else Action.UPDATE,
             f'product["{slug}"]',
             None,
-            {"name": slug},
+            after,
             keys={"slug": slug},
         )
     ]
@@ -80,6 +85,9 @@ def stock_change(n: int, action: Action, policy: str = "set") -> Change:
     )
 
 
+# Products as catalogues have them: 0 to 6 options (Wix's most per product), a few variants.
+product_sizes = st.tuples(st.integers(1, 10), st.integers(0, 6))
+
 plans = st.builds(
     lambda new_sizes, updated, creates, sets, raises, deletes, locations: (
         new_sizes,
@@ -90,8 +98,8 @@ plans = st.builds(
         deletes,
         locations,
     ),
-    st.lists(st.integers(1, 10), max_size=260),
-    st.integers(0, 150),
+    st.lists(product_sizes, max_size=260),
+    st.lists(product_sizes, max_size=150),
     st.integers(0, 2500),
     st.integers(0, 2500),
     st.integers(0, 700),
@@ -105,9 +113,9 @@ plans = st.builds(
 def test_calls_equal_the_lower_bound_and_respect_every_limit(spec: tuple[object, ...]) -> None:
     new_sizes, updated, creates, sets, raises, deletes, locations = spec
     changes: list[Change] = []
-    for i, size in enumerate(new_sizes):  # type: ignore[arg-type]
-        changes += product_changes(f"new{i}", size, new=True, default_stock=i % 2 == 0)
-    for i in range(updated):  # type: ignore[call-overload]
+    for i, (size, options) in enumerate(new_sizes):  # type: ignore[arg-type]
+        changes += product_changes(f"new{i}", size, True, i % 2 == 0, options)
+    for i in range(len(updated)):  # type: ignore[arg-type]
         changes += product_changes(f"old{i}", 1, new=False, default_stock=False)
     n = 0
     for count, action, policy in (
@@ -131,19 +139,23 @@ def test_calls_equal_the_lower_bound_and_respect_every_limit(spec: tuple[object,
             )
         )
     plan = Plan(changes=tuple(sorted(changes, key=lambda c: c.sort_key)))
-    counts = {f"old{i}": 1 for i in range(updated)}  # type: ignore[call-overload]
-    compiled = compile_plan(plan, default_location=DEFAULT, live_variant_counts=counts)
+    sizes = {
+        "live_variant_counts": {f"old{i}": v for i, (v, _) in enumerate(updated)},  # type: ignore[arg-type]
+        "live_option_counts": {f"old{i}": o for i, (_, o) in enumerate(updated)},  # type: ignore[arg-type]
+    }
+    compiled = compile_plan(plan, default_location=DEFAULT, **sizes)
 
-    assert compiled.total == lower_bound(plan, default_location=DEFAULT, live_variant_counts=counts)
+    assert compiled.total == lower_bound(plan, default_location=DEFAULT, **sizes)
     by_step = Counter(b.step for b in compiled.batches)
     assert by_step[Step.STOCK_CREATE] == math.ceil(creates / 1000)  # type: ignore[operator]
     # Top-ups are revision-guarded updates: they share the 1,000-item update calls.
     assert by_step[Step.STOCK_UPDATE] == math.ceil((sets + raises) / 1000)  # type: ignore[operator]
     assert by_step[Step.STOCK_DELETE] == math.ceil(deletes / 1000)  # type: ignore[operator]
     assert by_step[Step.LOCATION_CREATE] == locations
-    assert by_step[Step.PRODUCT_CREATE] == max(
-        math.ceil(len(new_sizes) / 100),
-        math.ceil(sum(new_sizes) / 1000),  # type: ignore[arg-type]
+    assert by_step[Step.PRODUCT_CREATE] >= max(
+        math.ceil(len(new_sizes) / 100),  # type: ignore[arg-type]
+        math.ceil(sum(v for v, _ in new_sizes) / 1000),  # type: ignore[attr-defined]
+        math.ceil(sum(o for _, o in new_sizes) / 100),  # type: ignore[attr-defined]
     )
     limits = {
         Step.STOCK_CREATE: 1000,
@@ -156,6 +168,7 @@ def test_calls_equal_the_lower_bound_and_respect_every_limit(spec: tuple[object,
         if batch.step in (Step.PRODUCT_CREATE, Step.PRODUCT_UPDATE):
             assert len(batch.groups) <= 100
             assert sum(g.variant_count for g in batch.groups) <= 1000
+            assert sum(g.option_count for g in batch.groups) <= 100
         elif batch.step in limits:
             assert len(batch.changes) <= limits[batch.step]
         carried += batch.changes

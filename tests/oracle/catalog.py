@@ -6,13 +6,15 @@ the JSON Schemas of their REST request and response types. :class:`Catalog`
 matches a request's method and path to one of those methods and hands out
 the check of its request or response, compiled once (``compiled.py``).
 
-Besides Draft 7 the schemas use the extractor's two extensions: ``x-oneof``
-(at most one member of each group set) and ``x-decimal`` (a decimal string
-within the declared bounds and scale). Requests and responses are checked
-alike except: formats (``GUID``, ``date-time``; others such as ``WEB_URL``
-are annotations) only in responses, since ids in a request are data the
-client relays; ``minItems`` only in requests, since Wix's validation
-annotations bind requests and an empty result page is legitimate.
+Besides Draft 7 the schemas use the extractor's extensions: ``x-oneof`` (at
+most one member of each group set), ``x-required-oneof`` (one member of each
+named group set: a oneof group the SDK marks ``@requiredField``) and
+``x-decimal`` (a decimal string within the declared bounds and scale).
+Requests and responses are checked alike except: formats (``GUID``,
+``date-time``; others such as ``WEB_URL`` are annotations) only in
+responses, since ids in a request are data the client relays; ``minItems``
+only in requests, since Wix's validation annotations bind requests and an
+empty result page is legitimate.
 ``reference_validator`` gives the same schema as a ``jsonschema`` validator
 with both extensions, against which the compiled checks are tested.
 """
@@ -55,6 +57,16 @@ def _x_oneof(validator: Any, groups: Any, instance: Any, schema: Any) -> Iterato
             )
 
 
+def _x_required_oneof(
+    validator: Any, groups: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict):
+        return
+    for group, members in groups.items():
+        if all(instance.get(name) is None for name in members):
+            yield ValidationError(f"set one of {', '.join(members)} (oneof group {group})")
+
+
 def _x_decimal(
     validator: Any, options: Any, instance: Any, schema: Any
 ) -> Iterator[ValidationError]:
@@ -65,7 +77,8 @@ def _x_decimal(
 
 
 OracleValidator = jsonschema.validators.extend(
-    Draft7Validator, {"x-oneof": _x_oneof, "x-decimal": _x_decimal}
+    Draft7Validator,
+    {"x-oneof": _x_oneof, "x-required-oneof": _x_required_oneof, "x-decimal": _x_decimal},
 )
 
 
@@ -126,10 +139,14 @@ class Catalog:
     def __init__(self, schema_dir: Path = SCHEMA_DIR) -> None:
         self.methods: list[Method] = []
         self.documents: dict[str, dict[str, Any]] = {}
+        # The body of every Wix error answer (``errors.json``: @wix/error-handler-types).
+        self.error_document: dict[str, Any] | None = None
         for file in sorted(schema_dir.glob("*.json")):
             document = json.loads(file.read_text(encoding="utf-8"))
             package, version = document["sdk"]["package"], document["sdk"]["version"]
             self.documents[package] = document
+            if "error" in document:
+                self.error_document = document
             for name, spec in sorted(document["endpoints"].items()):
                 self.methods.append(
                     Method(
@@ -179,6 +196,38 @@ class Catalog:
                     ref = method.request_ref if side == "request" else method.response_ref
                     found = self._checks[key] = compiler.ref(ref)
         return found
+
+    @property
+    def error_label(self) -> str:
+        document = self.error_document
+        if document is None:
+            return "-"
+        root = document["error"]["$ref"][len(REF_PREFIX) :]
+        return f"{root} in {document['sdk']['package']}@{document['sdk']['version']}"
+
+    def error_check(self) -> Check | None:
+        """The compiled check of an error answer's body, built once (None: no errors.json)."""
+        document = self.error_document
+        if document is None:
+            return None
+        key = (document["sdk"]["package"], "error", "error")
+        found = self._checks.get(key)
+        if found is None:
+            with self._lock:
+                found = self._checks.get(key)
+                if found is None:
+                    compiler = Compiler(document["definitions"], response=True)
+                    found = self._checks[key] = compiler.ref(document["error"]["$ref"])
+        return found
+
+    def error_reference_validator(self) -> Any:
+        """``jsonschema``'s view of the same error schema (for the oracle's own tests)."""
+        assert self.error_document is not None
+        root = {
+            "$ref": self.error_document["error"]["$ref"],
+            "definitions": _without(self.error_document["definitions"], "minItems"),
+        }
+        return OracleValidator(root, format_checker=FORMATS)
 
     def reference_validator(self, method: Method, side: str) -> Any:
         """The same schema as a ``jsonschema`` validator: the yardstick for ``check``."""

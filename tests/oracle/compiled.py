@@ -41,7 +41,7 @@ CHECKED = frozenset(
     {
         "$ref", "type", "properties", "additionalProperties", "required", "items", "enum",
         "const", "anyOf", "maxLength", "minLength", "maxItems", "minItems", "minimum",
-        "maximum", "format", "x-oneof", "x-decimal",
+        "maximum", "format", "x-oneof", "x-required-oneof", "x-decimal",
     }
 )  # fmt: skip
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -319,7 +319,9 @@ class Compiler:
         extra_check = self.compile(extra) if isinstance(extra, dict) else None
         required = tuple(schema.get("required") or ())
         groups = [tuple(g) for g in schema.get("x-oneof") or ()]
-        if not props and extra is True and not required and not groups:
+        # A oneof group the SDK marks @requiredField: one of its members must be set.
+        needed = [(g, tuple(m)) for g, m in (schema.get("x-required-oneof") or {}).items()]
+        if not props and extra is True and not required and not groups and not needed:
             return []
         declared = ", ".join(sorted(props)) or "none"
         typed = schema.get("type") == "object"
@@ -343,6 +345,13 @@ class Compiler:
             for field in required:
                 if field not in value:
                     out.append(Problem((*path, field), f"{name} requires {field!r}"))
+            for group_name, members in needed:
+                if all(value.get(k) is None for k in members):
+                    says = (
+                        f"{name} requires one of {', '.join(members)} "
+                        f"(its oneof group {group_name!r})"
+                    )
+                    out.append(Problem(path, says))
             for group in groups:
                 present = [k for k in group if value.get(k) is not None]
                 if len(present) > 1:

@@ -55,10 +55,15 @@ class OracleState:
     def whole_suite(self) -> bool:
         return self.whole_suite_args and self.deselected == 0
 
-    def totals(self) -> tuple[int, int, float]:
-        requests = self.recorder.requests + int(self.from_workers.get("requests", 0))
-        responses = self.recorder.responses + int(self.from_workers.get("responses", 0))
-        return requests, responses, self.recorder.seconds + self.from_workers.get("seconds", 0.0)
+    def totals(self) -> tuple[int, int, int, float]:
+        """Requests, responses, error responses and CPU seconds, over every worker."""
+        recorder, workers = self.recorder, self.from_workers
+        return (
+            recorder.requests + int(workers.get("requests", 0)),
+            recorder.responses + int(workers.get("responses", 0)),
+            recorder.errors + int(workers.get("errors", 0)),
+            recorder.seconds + workers.get("seconds", 0.0),
+        )
 
 
 def is_worker(config: pytest.Config) -> bool:
@@ -172,6 +177,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config.workeroutput["wix_oracle"] = {  # type: ignore[attr-defined]
             "requests": recorder.requests,
             "responses": recorder.responses,
+            "errors": recorder.errors,
             "seconds": recorder.seconds,
             "deselected": current.deselected,
             "seen_known": sorted(current.seen_known),
@@ -190,7 +196,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
         return
     current = state(node.config)
     current.workers += 1
-    for name in ("requests", "responses", "seconds"):
+    for name in ("requests", "responses", "errors", "seconds"):
         current.from_workers[name] = current.from_workers.get(name, 0) + output[name]
     current.deselected += output["deselected"]
     current.seen_known.update(tuple(key) for key in output["seen_known"])
@@ -209,12 +215,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     current = state(config)
     if is_worker(config):
         return
-    requests, responses, seconds = current.totals()
+    requests, responses, errors, seconds = current.totals()
     workers = f" in {current.workers} workers" if current.workers else ""
     terminalreporter.write_sep("-", "wix oracle")
     terminalreporter.write_line(
         f"checked {requests} client requests and {responses} emulator "
-        f"responses against the Wix SDK schemas using {seconds:.1f} s of CPU{workers}; "
+        f"responses ({errors} of them errors) against the Wix SDK schemas using "
+        f"{seconds:.1f} s of CPU{workers}; "
         f"{len(current.seen_known)} of {len(known.KNOWN_VIOLATIONS)} known violations seen"
     )
     if current.outside_tests:

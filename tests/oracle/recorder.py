@@ -10,8 +10,12 @@ For each request the :class:`Recorder` finds the SDK method by HTTP method
 and path, builds the request message (JSON body, or query parameters for a
 GET, plus the path parameters) and validates it; for each 200 answer from an
 emulator (an ``EmulatorTransport`` or a loopback server) it validates the
-body against the method's response schema. Canned answers from test doubles
-such as ``httpx.MockTransport`` are not the emulator's and are not checked.
+body against the method's response schema, and each error answer's body
+against the error body every Wix API sends (``errors.json``, from
+``@wix/error-handler-types``). An HTML error page is an edge proxy's answer,
+not the API's (Wix sends those for some 429s), and is not checked. Canned
+answers from test doubles such as ``httpx.MockTransport`` are not the
+emulator's and are not checked.
 Findings are plain :class:`Violation` values collected in the active sink.
 """
 
@@ -33,7 +37,8 @@ import httpx
 from tests.oracle.catalog import Catalog, Method, catalog
 from tests.oracle.compiled import Problem, short
 
-REQUEST, RESPONSE = "request", "response"
+REQUEST, RESPONSE, ERROR = "request", "response", "error"
+_WHO = {REQUEST: "client request", RESPONSE: "emulator response", ERROR: "emulator error response"}
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -41,7 +46,7 @@ _INDEX = re.compile(r"\[\d+\]")
 class Violation:
     endpoint: str  # "POST /locations/v1/locations": method as sent, path as declared
     field: str  # "$.location.address.formatted", array indices as [*]
-    side: str  # "request" (the client is wrong) or "response" (the emulator is)
+    side: str  # "request" (the client is wrong), "response" or "error" (the emulator is)
     says: str  # what the schema says about it
     where: str  # the first concrete path, with indices
     sdk: str  # "createLocation in @wix/auto_sdk_business-tools_locations@1.0.60"
@@ -51,8 +56,7 @@ class Violation:
         return (self.endpoint, self.field, self.side)
 
     def describe(self) -> str:
-        who = "client request" if self.side == REQUEST else "emulator response"
-        return f"{self.endpoint} ({self.sdk}), {who}: {self.where}: {self.says}"
+        return f"{self.endpoint} ({self.sdk}), {_WHO[self.side]}: {self.where}: {self.says}"
 
 
 def _json_path(parts: Iterable[Any]) -> str:
@@ -68,7 +72,8 @@ class Recorder:
     def __init__(self, schemas: Catalog | None = None) -> None:
         self.catalog = schemas or catalog()
         self.requests = 0
-        self.responses = 0
+        self.responses = 0  # answers checked, errors included
+        self.errors = 0
         self.seconds = 0.0  # CPU time of the checks (thread time: blind to other load)
         self._lock = threading.Lock()
         self._sink: list[Violation] = []
@@ -146,6 +151,35 @@ class Recorder:
                 self._add([self._crashed(method, http_method, RESPONSE, exc)])
         finally:
             self.seconds += time.thread_time() - started
+
+    def check_error(self, endpoint: str, status: int, body: bytes) -> None:
+        """Validate an emulator's error answer (``endpoint``: "METHOD /declared/path")."""
+        started = time.thread_time()
+        try:
+            self.responses += 1
+            self.errors += 1
+            try:
+                document = json.loads(body)
+            except ValueError:
+                says = f"a {status} body that is not JSON (Wix APIs answer errors in JSON)"
+                self._add([Violation(endpoint, "$", ERROR, says, "$", self.catalog.error_label)])
+                return
+            try:
+                self._add(self.error_violations(endpoint, document))
+            except Exception as exc:  # as in check_request
+                says = f"the oracle could not check this ({type(exc).__name__}: {exc})"
+                self._add([Violation(endpoint, "$", ERROR, says, "$", self.catalog.error_label)])
+        finally:
+            self.seconds += time.thread_time() - started
+
+    def error_violations(self, endpoint: str, document: Any) -> list[Violation]:
+        """Validate an error body directly; nothing is collected (used by check_error)."""
+        check = self.catalog.error_check()
+        if check is None:
+            return []
+        problems: list[Problem] = []
+        check(document, (), None, problems)
+        return [self._violation(endpoint, ERROR, p, self.catalog.error_label) for p in problems]
 
     def check_body(
         self, method: Method, side: str, document: Any, http_method: str = ""
@@ -239,12 +273,12 @@ class Recorder:
         problems: list[Problem] = []
         self.catalog.check(method, side)(document, (), None, problems)
         endpoint = method.template(http_method)
-        out = []
-        for problem in problems:
-            where = _json_path(problem.path)
-            field = _INDEX.sub("[*]", where)
-            out.append(Violation(endpoint, field, side, problem.says, where, method.label))
-        return out
+        return [self._violation(endpoint, side, p, method.label) for p in problems]
+
+    @staticmethod
+    def _violation(endpoint: str, side: str, problem: Problem, sdk: str) -> Violation:
+        where = _json_path(problem.path)
+        return Violation(endpoint, _INDEX.sub("[*]", where), side, problem.says, where, sdk)
 
 
 def _types(schema: Mapping[str, Any]) -> set[str]:
@@ -291,11 +325,35 @@ class RecordingTransport(httpx.BaseTransport):
             query = list(request.url.params.multi_items())
             method = recorder.check_request(request.method, raw, query, request.read())
         response = self.inner.handle_request(request)
-        answered = response.status_code == 200 and self.emulator
-        if answered and recorder is not None and method is not None:
+        if recorder is None or not self.emulator:
+            return response
+        if response.status_code == 200 and method is not None:
             response.read()
             recorder.check_response(method, request.method, response.content)
+        elif response.status_code >= 400 and self._emulator_answered(response):
+            response.read()
+            endpoint = (
+                method.template(request.method)
+                if method is not None
+                else f"{request.method} {unquote(request.url.path)}"
+            )
+            recorder.check_error(endpoint, response.status_code, response.content)
         return response
+
+    def _emulator_answered(self, response: httpx.Response) -> bool:
+        """An error answer of the emulator itself, in JSON.
+
+        A loopback server is not always the emulator (tests stand up hostile or
+        broken servers); over a socket the emulator names itself in ``Server``.
+        An HTML page is an edge proxy's answer, not the API's (Corrections 12).
+        """
+        from inventory_as_code.emulator.server import SERVER_NAME
+        from inventory_as_code.emulator.transport import EmulatorTransport
+
+        if response.headers.get("content-type", "").startswith("text/html"):
+            return False
+        in_process = isinstance(self.inner, EmulatorTransport)
+        return in_process or response.headers.get("server", "").startswith(SERVER_NAME)
 
     def close(self) -> None:
         self.inner.close()

@@ -17,12 +17,14 @@ from tests.oracle.catalog import Method, catalog
 from tests.oracle.compiled import Compiler, Problem
 from tests.oracle.test_endpoints import CALLS, Shop, make_client
 
-# Endpoints whose bodies span the big types: products, variants, inventory, locations.
+# Endpoints whose bodies span the big types: products, variants, inventory, locations;
+# bulk-create for a required oneof group (x-required-oneof).
 SAMPLED = (
     "products.bulk-create-with-inventory",
     "products.get",
     "products.update",
     "variants.query",
+    "inventory-items.bulk-create",
     "inventory-items.bulk-update",
     "inventory-items.search",
     "locations.update",

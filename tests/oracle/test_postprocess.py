@@ -159,3 +159,122 @@ def test_the_same_input_gives_the_same_bytes(post: ModuleType) -> None:
     first = json.dumps(post.build_package_schema(raw_document()), sort_keys=True)
     second = json.dumps(post.build_package_schema(raw_document()), sort_keys=True)
     assert first == second
+
+
+# --- nested required fields (@requiredField) ------------------------------------------
+
+UPDATE_ARGS = {
+    "names": ["_id", "item", "options"],
+    "explicit": {"item.id": "$[0]", "reason": "$[2].reason"},
+    "spread": {"item": "$[1]"},
+}
+RENAMES = {"_id": "id", "_createdDate": "createdDate", "_updatedDate": "updatedDate"}
+
+
+def test_required_field_paths_become_rest_paths(post: ModuleType) -> None:
+    assert post.rest_path("_id", UPDATE_ARGS, RENAMES) == "item.id"
+    assert post.rest_path("item.revision", UPDATE_ARGS, RENAMES) == "item.revision"
+    assert post.rest_path("options.reason", UPDATE_ARGS, RENAMES) == "reason"
+    bulk = {"names": ["items", "options"], "explicit": {"items": "$[0]"}, "spread": {}}
+    assert post.rest_path("items.item._id", bulk, RENAMES) == "items.item.id"
+    with pytest.raises(ValueError, match="names no parameter"):
+        post.rest_path("nothing.id", bulk, RENAMES)
+    with pytest.raises(ValueError, match="does not put options into the request"):
+        post.rest_path("options.returnEntity", bulk, RENAMES)
+
+
+def with_required_fields() -> dict[str, Any]:
+    raw = raw_document()
+    defs = raw["schema"]["definitions"]
+    defs["UpdateRequest"] = {
+        "type": "object",
+        "properties": {"item": {"$ref": "#/definitions/Item"}},
+        "additionalProperties": False,
+    }
+    raw["interfaces"]["UpdateRequest"] = {"bases": [], "oneof": False, "members": ["item"]}
+    methods = raw["methods"]
+    methods["updateItem"] = {
+        "httpMethod": "PATCH",
+        "protoPath": "/v3/items/{item.id}",
+        "publicPath": "/stores/v3/items/:itemId",
+        "complexGet": False,
+        "requestType": "UpdateRequest",
+        "responseType": "Item",
+        "arguments": {
+            "names": ["_id", "item"],
+            "explicit": {"item.id": "$[0]"},
+            "spread": {"item": "$[1]"},
+        },
+        "requiredFields": ["_id", "item", "item.tracking"],
+    }
+    methods["bulkAdjust"]["arguments"] = {
+        "names": ["items", "options"],
+        "explicit": {"items": "$[0]", "reason": "$[1].reason"},
+        "spread": {},
+    }
+    methods["bulkAdjust"]["requiredFields"] = ["items", "items.price"]
+    raw["renames"] = RENAMES
+    return raw
+
+
+def test_required_fields_bind_a_copy_of_the_types_for_that_method_only(post: ModuleType) -> None:
+    out = post.build_package_schema(with_required_fields())
+    defs = out["definitions"]
+    update = out["endpoints"]["updateItem"]["request"]["$ref"].split("/")[-1]
+    assert update == "UpdateRequest_Required"
+    assert defs[update]["required"] == ["item"]
+    item_ref = defs[update]["properties"]["item"]["$ref"].split("/")[-1]
+    # item.id required; the oneof group "tracking" (ItemTrackingOneOf) needs one member.
+    assert defs[item_ref]["required"] == ["id"]
+    assert defs[item_ref]["x-required-oneof"] == {"tracking": ["inStock", "quantity"]}
+    bulk_item = defs["BulkAdjustRequest_Required"]["properties"]["items"]["items"]["$ref"]
+    assert defs[bulk_item.split("/")[-1]]["required"] == ["price"]
+    # Item itself (the answer of getItem and updateItem) is left as declared.
+    assert "required" not in defs["Item"] and "x-required-oneof" not in defs["Item"]
+    assert out["endpoints"]["getItem"]["request"] == {"$ref": "#/definitions/Item"}
+
+
+def test_a_required_field_the_types_do_not_have_stops_the_extraction(post: ModuleType) -> None:
+    raw = with_required_fields()
+    raw["methods"]["updateItem"]["requiredFields"] = ["item.nowhere"]
+    with pytest.raises(ValueError, match="Item has no field or oneof group 'nowhere'"):
+        post.build_package_schema(raw)
+
+
+def test_an_interface_named_oneof_is_a_oneof_group_without_the_tag(post: ModuleType) -> None:
+    raw = raw_document()
+    raw["interfaces"]["ItemTrackingOneOf"]["oneof"] = False  # as in @wix/error-handler-types
+    assert post.build_package_schema(raw)["definitions"]["Item"]["x-oneof"] == [
+        ["inStock", "quantity"]
+    ]
+
+
+def test_the_error_body_document_has_one_root_and_no_endpoints(post: ModuleType) -> None:
+    raw = {
+        "package": "@wix/error-handler-types",
+        "version": "1.20.0",
+        "toolchain": {"typescript": "5.9.3"},
+        "root": "WixErrorBody",
+        "interfaces": {
+            "ErrorDetails": {"bases": ["DetailsKindOneOf"], "oneof": False, "members": ["a", "b"]},
+            "DetailsKindOneOf": {"bases": [], "oneof": False, "members": ["a", "b"]},
+        },
+        "schema": {
+            "definitions": {
+                "WixErrorBody": {
+                    "type": "object",
+                    "properties": {"details": {"$ref": "#/definitions/ErrorDetails"}},
+                    "required": ["details"],
+                },
+                "ErrorDetails": {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                },
+                "Unused": {"type": "object"},
+            }
+        },
+    }
+    out = post.build_package_schema(raw)
+    assert out["endpoints"] == {} and out["error"] == {"$ref": "#/definitions/WixErrorBody"}
+    assert sorted(out["definitions"]) == ["ErrorDetails", "WixErrorBody"]
+    assert out["definitions"]["ErrorDetails"]["x-oneof"] == [["a", "b"]]

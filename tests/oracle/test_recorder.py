@@ -44,7 +44,7 @@ def emulator() -> Iterator[Emulator]:
 
 def test_an_unknown_field_and_a_wrong_type_are_both_caught() -> None:
     recorder = Recorder()
-    body = {"location": {"name": 42, "address": {"formatted": "1 Main St"}}}
+    body = {"location": {"name": 42, "timeZone": "UTC", "address": {"formatted": "1 Main St"}}}
     recorder.check_request("POST", "/locations/v1/locations", [], json.dumps(body).encode())
     found = fields(recorder.take())
     assert found.keys() == {"$.location.name", "$.location.address.formatted"}
@@ -57,7 +57,9 @@ def test_an_unknown_field_and_a_wrong_type_are_both_caught() -> None:
 def test_a_body_sent_by_the_client_is_checked_on_its_way_out(oracle_recorder: Recorder) -> None:
     oracle_recorder.take()
     with mock_client(answer_json({"location": {"name": "Depot"}})) as client:
-        client.locations.create({"name": "Depot", "address": {"geo": {"lat": 1}}})
+        client.locations.create(
+            {"name": "Depot", "timeZone": "UTC", "address": {"geo": {"lat": 1}}}
+        )
     found = oracle_recorder.take()
     assert [(v.endpoint, v.field, v.side) for v in found] == [
         ("POST /locations/v1/locations", "$.location.address.geo", "request")
@@ -106,7 +108,8 @@ def test_the_id_in_the_path_must_be_the_id_in_the_body(oracle_recorder: Recorder
     oracle_recorder.take()
     update = Endpoint("x", "PATCH", "/stores/v3/inventory-items/{id}", SAFE)
     with mock_client(answer_json({})) as client:
-        client.call(update, path_params={"id": "a"}, json_body={"inventoryItem": {"id": "b"}})
+        body = {"inventoryItem": {"id": "b", "revision": "1"}}
+        client.call(update, path_params={"id": "a"}, json_body=body)
     (found,) = oracle_recorder.take()
     assert found.field == "$.inventoryItem.id"
     assert "path says 'a'" in found.says

@@ -155,8 +155,14 @@ def test_a_persistent_html_429_gives_a_clean_error() -> None:
 # --- products with inventory ------------------------------------------------------------
 
 
-def _product(slug: str, variants: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"slug": slug, "variantsInfo": {"variants": variants}}
+def _product(slug: str, variants: list[dict[str, Any]], *, live: bool = False) -> dict[str, Any]:
+    """A body with what Wix requires: a create's name and type, an update's id and
+    revision, a price on every variant."""
+    priced = [{"price": {"actualPrice": {"amount": "1.00"}}, **v} for v in variants]
+    body: dict[str, Any] = {"slug": slug, "variantsInfo": {"variants": priced}}
+    if live:
+        return {"id": f"p{slug}", "revision": "1", **body}
+    return {"name": slug.upper(), "productType": "PHYSICAL", **body}
 
 
 def _inv(item: dict[str, Any] | None = None, **meta: Any) -> dict[str, Any]:
@@ -233,7 +239,7 @@ def test_results_without_ids_are_not_guessed_when_the_numbering_is_ambiguous() -
 
 
 def test_a_whole_inventory_part_error_fails_every_stock_entry() -> None:
-    products = [_product("a", [{"inventoryItem": {"quantity": 1}}, {"sku": "no-stock"}])]
+    products = [_product("a", [{"inventoryItem": {"quantity": 1}}, {"sku": "no-stock"}], live=True)]
     inventory = {"results": [], "error": {"code": "INVENTORY_SERVICE_DOWN", "description": "x"}}
     client, _ = make_client(Script(_answer(inventory, [{"id": "pa"}])))
     result = client.products.bulk_update(products, with_inventory=True)  # type: ignore[arg-type]

@@ -296,7 +296,13 @@ def test_product_create_without_slug_is_not_resent() -> None:
     script = Script(httpx.ReadTimeout("slow"), ok({"product": {}}))
     client, _ = make_client(script)
     with pytest.raises(OutcomeUnknownError):
-        client.products.create({"name": "No slug", "productType": "PHYSICAL"})
+        client.products.create(
+            {
+                "name": "No slug",
+                "productType": "PHYSICAL",
+                "variantsInfo": {"variants": [{"price": {"actualPrice": {"amount": "1"}}}]},
+            }
+        )
     assert len(script.requests) == 1
 
 
@@ -401,24 +407,37 @@ def test_increments_split_at_300() -> None:
     assert result.ok
 
 
-def test_products_split_at_100_products_and_1000_variants() -> None:
+def test_products_split_at_100_products_1000_variants_and_100_options() -> None:
     script = Script(bulk_echo("products", lambda e: None))
     client, _ = make_client(script)
 
-    def product(n: int, variants: int) -> dict[str, object]:
-        return {"slug": f"p{n}", "variantsInfo": {"variants": [{}] * variants}}
+    def product(n: int, variants: int, options: int = 0) -> dict[str, object]:
+        price = {"actualPrice": {"amount": "1"}}
+        return {
+            "name": f"P{n}",
+            "productType": "PHYSICAL",
+            "slug": f"p{n}",
+            "options": [{"name": f"O{o}"} for o in range(options)],
+            "variantsInfo": {"variants": [{"price": price}] * variants},
+        }
 
-    # 150 one-variant products, then 5 products of 400 variants.
-    products = [product(n, 1) for n in range(150)] + [product(150 + n, 400) for n in range(5)]
+    # 150 one-variant products, 5 products of 400 variants and one option each,
+    # then 60 products of two options: 100 options per call end those calls.
+    products = (
+        [product(n, 1) for n in range(150)]
+        + [product(150 + n, 400, 1) for n in range(5)]
+        + [product(155 + n, 1, 2) for n in range(60)]
+    )
     result = client.products.bulk_create(products)  # type: ignore[arg-type]
     sizes = []
     for request in script.requests:
         sent = json.loads(request.content)["products"]
         assert len(sent) <= 100
         assert sum(len(p["variantsInfo"]["variants"]) for p in sent) <= 1000
+        assert sum(len(p["options"]) for p in sent) <= 100
         sizes.append(len(sent))
-    assert sizes == [100, 52, 2, 1]
-    assert result.ok and len(result.items) == 155
+    assert sizes == [100, 52, 2, 50, 11]
+    assert result.ok and len(result.items) == 215
 
 
 def test_a_failed_chunk_stops_the_run_and_marks_the_rest_not_attempted() -> None:

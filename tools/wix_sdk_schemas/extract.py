@@ -10,9 +10,10 @@ this, review the schema diff, commit. See docs/oracle.md.
 
 It copies the pins into a scratch folder (a temporary directory unless
 ``--workdir`` names one), runs ``npm ci`` there, runs ``extract_types.cjs``
-to read every public method's HTTP method, path and "Original" REST types,
-and post-processes the result (``postprocess.py``) into one schema file per
-SDK package.
+to read every public method's HTTP method, path, "Original" REST types and
+``@requiredField`` tags, and post-processes the result (``postprocess.py``)
+into one schema file per ``@wix/auto_sdk_*`` package of ``package.json``,
+plus ``errors.json`` (the error body, from ``@wix/error-handler-types``).
 """
 
 from __future__ import annotations

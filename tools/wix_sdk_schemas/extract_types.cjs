@@ -9,6 +9,13 @@
 //   interfaces  per interface: base interfaces, whether it is an @oneof group,
 //               its member names, and the JSDoc tags of each property (@maxSize, @min, ...) that
 //               the generator does not turn into keywords itself
+//   per method  also `requiredFields` (the SDK function's @requiredField tags: paths rooted at
+//               its parameter names, with SDK field names such as `_id`) and `arguments` (how
+//               the SDK function puts its parameters into the REST request, as the SDK's own
+//               error transformer is told: parameter names, explicit and spread paths)
+//
+// A second document, errors.raw.json, holds the error body every Wix API answers with
+// (`{message, details}` of @wix/error-handler-types, the SDK's error types).
 //
 // Usage (from the scratch folder): node extract_types.cjs OUT_DIR
 // Post-processing into the committed schemas is Python (postprocess.py).
@@ -69,6 +76,74 @@ function readMethods(pkg, pkgDir) {
   return methods;
 }
 
+// How an SDK function maps its parameters onto the REST request: each generated
+// function hands exactly this to @wix/sdk-runtime's transformError when the call
+// fails. Call it once with a client that fails, and keep what it hands over.
+async function readArguments(pkg, methodNames) {
+  const transform = require(require.resolve('@wix/sdk-runtime/transform-error', { paths: [packageDir(pkg)] }));
+  const index = require(pkg);
+  const original = transform.transformError;
+  const found = {};
+  try {
+    for (const name of [...methodNames].sort()) {
+      const factory = index[name];
+      if (typeof factory !== 'function') continue;
+      let seen = null;
+      transform.transformError = (err, paths, names) => {
+        seen = { names: names || [], explicit: paths.explicitPathsToArguments || {}, spread: paths.spreadPathsToArguments || {} };
+        return err;
+      };
+      const failing = {
+        request: async () => {
+          const err = new Error('extract_types: no network');
+          err.response = { status: 400, data: {} };
+          throw err;
+        },
+      };
+      try {
+        const call = factory(failing);
+        await call(...Array(call.length).fill(undefined));
+      } catch (e) {
+        // expected: the failing client
+      }
+      if (seen) found[name] = seen;
+    }
+  } finally {
+    transform.transformError = original;
+  }
+  return found;
+}
+
+// SDK field name -> REST field name (`_id` -> `id`...), as the runtime renames
+// request keys: the inverse of the map it applies to responses.
+function sdkToRestRenames(pkgDir) {
+  const restModules = require(require.resolve('@wix/sdk-runtime/rest-modules', { paths: [pkgDir] }));
+  const out = {};
+  for (const [rest, sdk] of Object.entries(restModules.RESTResponseToSDKResponseRenameMap)) out[sdk] = rest;
+  return out;
+}
+
+// @requiredField tags of the SDK functions (universal and typings .d.ts files;
+// meta.d.ts has none), by function name.
+function readRequiredFields(pkgDir, methodNames) {
+  const dir = path.join(pkgDir, 'build', 'cjs');
+  const out = {};
+  for (const file of fs.readdirSync(dir).sort()) {
+    if (!file.endsWith('.d.ts') || file === 'meta.d.ts') continue;
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    for (const stmt of source.statements) {
+      if (!ts.isFunctionDeclaration(stmt) || !stmt.name || !methodNames.has(stmt.name.text)) continue;
+      const tags = ts.getJSDocTags(stmt).filter((t) => t.tagName.text === 'requiredField').map(tagText);
+      if (!tags.length) continue;
+      const name = stmt.name.text;
+      const merged = new Set([...(out[name] || []), ...tags]);
+      out[name] = [...merged].sort();
+    }
+  }
+  return out;
+}
+
 function typeName(node) {
   if (node && ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName)) return node.typeName.text;
   return null;
@@ -124,6 +199,29 @@ function readDeclarations(dtsPath, methodNames) {
   return { types, interfaces, exported };
 }
 
+function generateFrom(workDir, entry, type) {
+  const tsconfig = path.join(workDir, 'tsconfig.json');
+  fs.writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', skipLibCheck: true, noEmit: true },
+    }),
+  );
+  const config = {
+    path: entry,
+    tsconfig,
+    type,
+    skipTypeCheck: true,
+    expose: 'all',
+    topRef: true,
+    jsDoc: 'extended',
+    additionalProperties: false,
+    sortProps: true,
+    encodeRefs: false,
+  };
+  return tsj.createGenerator(config).createSchema(type);
+}
+
 function generate(pkg, pkgDir, workDir, types, exported) {
   const entryDir = path.join(workDir, 'entry');
   fs.mkdirSync(entryDir, { recursive: true });
@@ -148,29 +246,42 @@ function generate(pkg, pkgDir, workDir, types, exported) {
     '',
   ].join('\n');
   fs.writeFileSync(entry, text);
-  const tsconfig = path.join(workDir, 'tsconfig.json');
-  fs.writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', skipLibCheck: true, noEmit: true },
-    }),
-  );
-  const config = {
-    path: entry,
-    tsconfig,
-    type: 'Endpoints',
-    skipTypeCheck: true,
-    expose: 'all',
-    topRef: true,
-    jsDoc: 'extended',
-    additionalProperties: false,
-    sortProps: true,
-    encodeRefs: false,
-  };
-  return tsj.createGenerator(config).createSchema('Endpoints');
+  return generateFrom(workDir, entry, 'Endpoints');
 }
 
-function main() {
+// The body of every Wix error answer: `message` plus `details` with one of
+// applicationError / validationError / systemError (@wix/error-handler-types,
+// which every @wix/sdk-types depends on; its version comes from the lock).
+const ERRORS_PACKAGE = '@wix/error-handler-types';
+
+function readErrors(workDir, toolchain) {
+  const dir = packageDir(ERRORS_PACKAGE);
+  if (!fs.existsSync(dir)) {
+    throw new Error(`${ERRORS_PACKAGE} is not installed: add it to package.json`);
+  }
+  const typesDir = path.join(dir, 'dist', 'types', 'types');
+  const interfaces = {};
+  for (const file of fs.readdirSync(typesDir).sort()) {
+    if (!file.endsWith('.d.ts')) continue;
+    Object.assign(interfaces, readDeclarations(path.join(typesDir, file), new Set()).interfaces);
+  }
+  const entryDir = path.join(workDir, 'entry');
+  fs.mkdirSync(entryDir, { recursive: true });
+  const entry = path.join(entryDir, 'errors.ts');
+  fs.writeFileSync(
+    entry,
+    [
+      `import type { ErrorResponseMessage, ErrorResponseDetails } from '${ERRORS_PACKAGE}';`,
+      '/** The JSON body of a Wix API error answer. */',
+      'export interface WixErrorBody extends ErrorResponseMessage, ErrorResponseDetails {}',
+      '',
+    ].join('\n'),
+  );
+  const schema = generateFrom(workDir, entry, 'WixErrorBody');
+  return { package: ERRORS_PACKAGE, version: installedVersion(ERRORS_PACKAGE), toolchain, root: 'WixErrorBody', interfaces, schema };
+}
+
+async function main() {
   const outDir = process.argv[2];
   if (!outDir) {
     console.error('usage: node extract_types.cjs OUT_DIR');
@@ -195,12 +306,26 @@ function main() {
       methods[m].requestType = types[m].request;
       methods[m].responseType = types[m].response;
     }
+    const names = new Set(Object.keys(methods));
+    const required = readRequiredFields(pkgDir, names);
+    const args = await readArguments(pkg, names);
+    for (const m of Object.keys(methods)) {
+      if (!args[m]) throw new Error(`${pkg}: could not read how ${m} maps its parameters onto the request`);
+      methods[m].arguments = args[m];
+      methods[m].requiredFields = required[m] || [];
+    }
     const schema = generate(pkg, pkgDir, workDir, types, exported);
-    const doc = { package: pkg, version: installedVersion(pkg), toolchain, methods, interfaces, schema };
+    const renames = sdkToRestRenames(pkgDir);
+    const doc = { package: pkg, version: installedVersion(pkg), toolchain, methods, interfaces, schema, renames };
     const file = path.join(outDir, `${pkg.replace('@wix/auto_sdk_', '')}.raw.json`);
     fs.writeFileSync(file, JSON.stringify(doc));
     console.error(`${pkg}@${doc.version}: ${Object.keys(methods).length} methods`);
   }
+  const errors = readErrors(workDir, toolchain);
+  fs.writeFileSync(path.join(outDir, 'errors.raw.json'), JSON.stringify(errors));
 }
 
-main();
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});

@@ -13,7 +13,22 @@ What is changed, and why:
   ``@readonly`` -> ``readOnly``. A ``@format`` the generator put on an array
   moves to its items, where a validator reads it.
 * An interface that extends an ``@oneof`` interface gets ``x-oneof``: at most
-  one member of the group may be set (``inStock`` or ``quantity``).
+  one member of the group may be set (``inStock`` or ``quantity``). Wix names
+  every such group ``<Interface><Group>OneOf``; the error types of
+  ``@wix/error-handler-types`` (``DetailsKindOneOf``) carry the name without
+  the tag, so the name alone makes a group too.
+* Nested required fields: an SDK function's ``@requiredField`` tags
+  (``inventoryItems.inventoryItem._id``) are paths rooted at its parameters
+  with SDK field names. Each is turned into a REST path through the
+  parameter-to-request map the SDK function itself uses (``arguments``) and
+  the runtime's renames (``_id`` -> ``id``). The method's request schema then
+  gets its own copies of the types on those paths (``InventoryItem_Required``,
+  shared by the methods that require the same fields) that list the field in
+  ``required``: ``InventoryItem`` itself stays as it is, since creating an
+  item does not need the ``revision`` that updating one does.
+  A tagged oneof group (``inventoryItem.trackingMethod``) becomes
+  ``x-required-oneof``: one of its members must be set. A tag below an optional
+  object binds only when that object is sent.
 * ``XWithLiterals`` (an enum or its string literals) becomes the enum itself,
   and ``T | null`` one ``type`` list, so failure messages read plainly.
 * Every object that declares properties refuses unknown ones
@@ -24,6 +39,7 @@ What is changed, and why:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -158,6 +174,10 @@ def _apply_tags(prop: JSON, tags: Mapping[str, str]) -> None:
         prop["readOnly"] = True
 
 
+def _is_oneof(name: str, interfaces: Mapping[str, JSON]) -> bool:
+    return bool(interfaces.get(name, {}).get("oneof")) or name.endswith("OneOf")
+
+
 def _annotate(defs: dict[str, JSON], interfaces: Mapping[str, JSON]) -> None:
     for name, schema in defs.items():
         chain = _with_bases(name, interfaces)
@@ -172,7 +192,7 @@ def _annotate(defs: dict[str, JSON], interfaces: Mapping[str, JSON]) -> None:
         groups = [
             sorted(interfaces[base].get("members", []))
             for base in chain[1:]
-            if interfaces[base].get("oneof")
+            if _is_oneof(base, interfaces)
         ]
         groups = [g for g in groups if len(g) > 1]
         if groups:
@@ -229,8 +249,136 @@ def _prune(defs: dict[str, JSON], roots: Iterable[str]) -> dict[str, JSON]:
     return {name: defs[name] for name in sorted(keep)}
 
 
-def build_package_schema(raw: Mapping[str, Any]) -> JSON:
-    """One committed schema document from one raw ``extract_types.cjs`` document."""
+def rest_path(sdk_path: str, arguments: Mapping[str, Any], renames: Mapping[str, str]) -> str:
+    """The REST request path of one ``@requiredField`` path of an SDK function.
+
+    ``arguments`` is how the function fills the request from its parameters:
+    ``names`` of the parameters, and ``explicit``/``spread`` maps of REST path
+    -> ``$[i]`` (parameter i) or ``$[i].field`` (a field of it).
+    """
+    head, *rest = sdk_path.split(".")
+    names = list(arguments.get("names") or [])
+    if head not in names:
+        raise ValueError(f"{sdk_path!r} names no parameter of the function ({names})")
+    argument = f"$[{names.index(head)}]"
+    found: list[str] | None = None
+    for mapping in (arguments.get("explicit") or {}, arguments.get("spread") or {}):
+        for target_path, source in sorted(mapping.items()):
+            if source == argument:
+                found = [*target_path.split("."), *rest]
+            elif rest and source == f"{argument}.{rest[0]}":
+                found = [*target_path.split("."), *rest[1:]]
+            if found is not None:
+                return ".".join(renames.get(part, part) for part in found)
+    raise ValueError(f"{sdk_path!r}: the function does not put {head} into the request")
+
+
+def _required_tree(paths: Iterable[str]) -> JSON:
+    """``["a", "a.b"]`` -> ``{"a": {"required": True, "children": {"b": {...}}}}``."""
+    root: JSON = {}
+    for dotted in paths:
+        level = root
+        parts = dotted.split(".")
+        for index, part in enumerate(parts):
+            node = level.setdefault(part, {"required": False, "children": {}})
+            if index == len(parts) - 1:
+                node["required"] = True
+            level = node["children"]
+    return root
+
+
+class _Specialiser:
+    """Copies of the types on required paths, for one method's request."""
+
+    def __init__(self, defs: dict[str, JSON], interfaces: Mapping[str, JSON], label: str) -> None:
+        self.defs = defs
+        self.interfaces = interfaces
+        self.label = label
+
+    def ref(self, ref: str, tree: JSON) -> str:
+        target = _alias_target(self.defs, ref)
+        name = target[len(REF_PREFIX) :]
+        original = self.defs[name]
+        copied = self.schema(original, tree, name)
+        if copied == original:
+            return ref
+        # Methods that require the same fields share one copy: Required, then Required_2...
+        new_name = f"{name}_Required"
+        suffix = 2
+        while new_name in self.defs and self.defs[new_name] != copied:
+            new_name = f"{name}_Required_{suffix}"
+            suffix += 1
+        self.defs[new_name] = copied
+        return REF_PREFIX + new_name
+
+    def schema(self, schema: JSON, tree: JSON, name: str) -> JSON:
+        """``schema`` with the fields of ``tree`` required, its nested types specialised."""
+        if "$ref" in schema:
+            return {**schema, "$ref": self.ref(schema["$ref"], tree)}
+        if "anyOf" in schema:
+            return {
+                **schema,
+                "anyOf": [
+                    o if o == {"type": "null"} else self.schema(o, tree, name)
+                    for o in schema["anyOf"]
+                ],
+            }
+        if "items" in schema:
+            return {**schema, "items": self.schema(schema["items"], tree, name)}
+        properties = schema.get("properties")
+        if not isinstance(properties, dict):
+            raise ValueError(f"{self.label}: {name} has no fields, but {sorted(tree)} are required")
+        copied = copy.deepcopy(schema)
+        required = set(copied.get("required") or ())
+        groups: dict[str, list[str]] = dict(copied.get("x-required-oneof") or {})
+        for field, node in sorted(tree.items()):
+            if field in properties:
+                if node["required"]:
+                    required.add(field)
+                if node["children"]:
+                    copied["properties"][field] = self.schema(
+                        properties[field], node["children"], f"{name}.{field}"
+                    )
+                continue
+            members = self._oneof_group(name, field)
+            if members is None or node["children"]:
+                raise ValueError(f"{self.label}: {name} has no field or oneof group {field!r}")
+            if node["required"]:
+                groups[field] = members
+        if required:
+            copied["required"] = sorted(required)
+        if groups:
+            copied["x-required-oneof"] = dict(sorted(groups.items()))
+        return copied
+
+    def _oneof_group(self, name: str, group: str) -> list[str] | None:
+        """The members of the oneof group ``group`` of interface ``name`` (Wix names
+        the group's interface ``<Interface><Group>OneOf``)."""
+        wanted = f"{name}{group[:1].upper()}{group[1:]}OneOf"
+        for base in _with_bases(name, self.interfaces)[1:]:
+            if base == wanted and _is_oneof(base, self.interfaces):
+                return sorted(self.interfaces[base].get("members", []))
+        return None
+
+
+def _require_nested(
+    defs: dict[str, JSON],
+    interfaces: Mapping[str, JSON],
+    method_name: str,
+    method: Mapping[str, Any],
+    renames: Mapping[str, str],
+    request_ref: str,
+) -> str:
+    """The method's request schema with its ``@requiredField`` paths required."""
+    tags = method.get("requiredFields") or []
+    if not tags:
+        return request_ref
+    paths = [rest_path(tag, method["arguments"], renames) for tag in tags]
+    return _Specialiser(defs, interfaces, method_name).ref(request_ref, _required_tree(paths))
+
+
+def _prepare(raw: Mapping[str, Any]) -> tuple[dict[str, JSON], dict[str, JSON]]:
+    """Definitions and interfaces with pointer-safe names, annotated and closed."""
     raw_defs: dict[str, JSON] = dict(raw["schema"]["definitions"])
     raw_defs.pop("Endpoints", None)
     names = {name: safe_name(name) for name in raw_defs}
@@ -248,17 +396,42 @@ def build_package_schema(raw: Mapping[str, Any]) -> JSON:
     _move_array_formats(defs)
     _close_objects(defs)
     _collapse_aliases(defs)
+    return defs, interfaces
 
+
+def build_error_schema(raw: Mapping[str, Any]) -> JSON:
+    """The error body document: no endpoints, one ``error`` root (see ``extract_types.cjs``)."""
+    defs, _ = _prepare(raw)
+    root = _alias_target(defs, REF_PREFIX + safe_name(raw["root"]))
+    return {
+        "$comment": GENERATOR_NOTE,
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "sdk": {"package": raw["package"], "version": raw["version"]},
+        "toolchain": dict(sorted(raw["toolchain"].items())),
+        "endpoints": {},
+        "error": {"$ref": root},
+        "definitions": _prune(defs, [root[len(REF_PREFIX) :]]),
+    }
+
+
+def build_package_schema(raw: Mapping[str, Any]) -> JSON:
+    """One committed schema document from one raw ``extract_types.cjs`` document."""
+    if "root" in raw:
+        return build_error_schema(raw)
+    defs, interfaces = _prepare(raw)
+    renames: Mapping[str, str] = raw.get("renames") or {}
     endpoints: JSON = {}
     for method_name, method in sorted(raw["methods"].items()):
         request, response = safe_name(method["requestType"]), safe_name(method["responseType"])
+        request_ref = _alias_target(defs, REF_PREFIX + request)
+        request_ref = _require_nested(defs, interfaces, method_name, method, renames, request_ref)
         endpoints[method_name] = {
             "method": method["httpMethod"],
             "path": public_path(method),
             "protoPath": method["protoPath"],
             # @wix/sdk sends a long query-style GET as POST with a JSON body.
             "postForm": bool(method["complexGet"]),
-            "request": {"$ref": _alias_target(defs, REF_PREFIX + request)},
+            "request": {"$ref": request_ref},
             "response": {"$ref": _alias_target(defs, REF_PREFIX + response)},
         }
     roots = [
@@ -276,4 +449,11 @@ def build_package_schema(raw: Mapping[str, Any]) -> JSON:
     }
 
 
-__all__ = ["build_package_schema", "decimal_options", "public_path", "safe_name"]
+__all__ = [
+    "build_error_schema",
+    "build_package_schema",
+    "decimal_options",
+    "public_path",
+    "rest_path",
+    "safe_name",
+]
