@@ -324,7 +324,16 @@ def _mirror(
     if into is not None:
         fallback = {k: v for k, v in into.items() if k in _WRITABLE}
     named = {**fallback, "name": location.get("name")}
-    for body in (whole, named):
+    # The SDK declares both required on create and update (the oracle holds the client to
+    # it): a site location without them is mirrored by name, never sent incomplete.
+    missing = [key for key in ("address", "timeZone") if not location.get(key)]
+    if missing:
+        notes.append(
+            f"the site's location {location.get('name')!r} has no {' or '.join(missing)}, "
+            "which Wix's SDK declares required to create or update a location; it was "
+            "mirrored by name only"
+        )
+    for body in (named,) if missing else (whole, named):
         try:
             if into is None:
                 client.locations.create(cast(Location, body))

@@ -63,12 +63,11 @@ def test_the_shadow_takes_the_sites_default_location(tmp_path: Path) -> None:
     assert any('["Main warehouse"]' in change for change in first), first
 
 
-def test_a_site_location_the_emulator_refuses_is_mirrored_by_name_and_noted(
+def test_a_site_location_lacking_what_the_sdk_requires_is_mirrored_by_name_and_noted(
     tmp_path: Path,
 ) -> None:
-    """The shadow is built from the site's locations; one the emulator will not take as it
-    is (here without an address, which the emulator requires) is mirrored by name only,
-    and the report says so, as the emulator fix it is."""
+    """The shadow is built from the site's locations; one that lacks what the SDK declares
+    required (here an address) is mirrored by name only, and the report says so."""
     found = Survey(
         default_location={"name": "Main warehouse", "timeZone": "Europe/Berlin"}, location=None
     )
@@ -79,9 +78,8 @@ def test_a_site_location_the_emulator_refuses_is_mirrored_by_name_and_noted(
     emulator.close()
     assert default["name"] == "Main warehouse"
     assert notes == [
-        "the emulator refused the site's location 'Main warehouse' as the site holds it "
-        "(400: location.address must not be empty); it was mirrored by name only: an "
-        "emulator fix"
+        "the site's location 'Main warehouse' has no address, which Wix's SDK declares "
+        "required to create or update a location; it was mirrored by name only"
     ]
 
 
