@@ -25,6 +25,7 @@ not attempted.
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,14 @@ from rich.text import Text
 
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.plan.model import Action
+
+_REPORT_START = re.compile(rb'\A\s*\{\s*"summary"\s*:')
+
+
+def is_report_head(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a report ``--report-json`` wrote (it may
+    replace that, and nothing else)."""
+    return _REPORT_START.match(head) is not None
 
 
 class Status(enum.Enum):
