@@ -241,14 +241,12 @@ def apply_command(
     """
     err = make_console(stderr=True)
     if source.is_file() and targets:
-        err.print(
+        fail(
             "--target selects changes while planning; a saved plan is applied whole. "
             "Make the plan with plan --target --out instead."
         )
-        raise SystemExit(EXIT_ERROR)
     if not source.is_file() and project is not None:
-        err.print(f"--project is for a saved plan; here the project is {source}.")
-        raise SystemExit(EXIT_ERROR)
+        fail(f"--project is for a saved plan; here the project is {source}.")
     check_output_path(
         "--report-json", report_json, "nothing applied.", ours=is_report_head, kind="a report"
     )
