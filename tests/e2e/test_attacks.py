@@ -355,3 +355,18 @@ def test_flags_that_conflict_are_errors_like_any_other(shop: Path) -> None:
         1,
         f"Error: --project is for a saved plan; here the project is {shop}.\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [("http://[", "Invalid IPv6 URL"), ("http://127.0.0.1:99999", "Port out of range 0-65535")],
+)
+def test_a_base_url_that_is_not_a_url(tmp_path: Path, url: str, why: str) -> None:
+    """urlsplit raised ValueError inside the client: an internal error."""
+    shop = write_project(tmp_path / "shop", {"store.yaml": STORE})
+    result = invoke("status", shop, WIX_API_KEY="k", WIX_SITE_ID="s", WIX_API_BASE_URL=url)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: WIX_API_BASE_URL '{url}' is not a valid URL ({why}); use "
+        "https://www.wixapis.com or http://127.0.0.1:PORT for a local emulator.\n",
+    )
