@@ -229,14 +229,13 @@ def test_a_symlink_loop_as_the_project_folder(tmp_path: Path) -> None:
     )
 
 
-def test_export_and_init_into_a_folder_that_cannot_be_created(shop: Path) -> None:
+def test_export_and_init_into_a_folder_that_cannot_be_created(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Below a file: mkdir raised FileNotFoundError/NotADirectoryError, an internal error."""
     below_a_file = shop / "store.yaml" / "out"
-    os.chdir(shop)  # export reads the store of the current folder's project
-    try:
-        export = invoke("export", "--out", below_a_file)
-    finally:
-        os.chdir(shop.parent)
+    monkeypatch.chdir(shop)  # export reads the store of the current folder's project
+    export = invoke("export", "--out", below_a_file)
     assert export.exit_code == 1
     assert export.stderr == f"Error: cannot create the folder {below_a_file}: Not a directory\n"
     init = invoke("init", below_a_file)

@@ -16,6 +16,7 @@ number of examples, so CI sees the same inputs every run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -369,7 +370,9 @@ def test_generated_edits_and_flags_never_crash_in_process(
         folder = Path(name)
         prepare(store, folder, changes, plan_edit)
         words = words_for(line, folder)
-        result = CliRunner().invoke(main, words, env=_env())
+        # The current folder is a project too (`apply PLAN` without --project): the example's.
+        with contextlib.chdir(folder):
+            result = CliRunner().invoke(main, words, env=_env())
         shown = f"$ inventory-as-code {' '.join(words)}\nexit {result.exit_code}\n{result.output}"
         assert result.exception is None or isinstance(result.exception, SystemExit), shown
         check(line[0], result.exit_code, result.output, shown)
