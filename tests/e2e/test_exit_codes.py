@@ -123,8 +123,13 @@ def test_plan_detailed_exitcode_1_on_an_error(here: Path) -> None:
             "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'markdown'.",
         ),
         (("show",), "show [OPTIONS] PLANFILE", "Missing argument 'PLANFILE'."),
+        (
+            ("validate", "--format", "xml"),
+            "validate [OPTIONS] [DIR]",
+            "Invalid value for '--format': 'xml' is not one of 'text', 'github', 'json'.",
+        ),
     ],
-    ids=["plan", "show"],
+    ids=["plan", "show", "validate"],
 )
 def test_a_wrong_command_line_exits_2(
     tmp_path: Path, words: tuple[str, ...], usage: str, error: str
@@ -301,3 +306,63 @@ def test_show_exits_0_with_the_plan_and_4_on_a_changed_file(here: Path) -> None:
     for words in (("show", "reviewed.json"), ("apply", "reviewed.json", "--project", "shop")):
         ran = run_cli(*words, cwd=here)
         assert (ran.code, ran.out, ran.err) == (4, "", mismatch), ran
+
+
+def test_validate_and_status_exit_0(here: Path) -> None:
+    validate = run_cli("validate", "shop", cwd=here)
+    assert (validate.code, validate.err) == (0, ""), validate
+    assert validate.out == "OK: 1 file, 1 location, 2 products, 3 variants, 3 stock entries.\n"
+    status = run_cli("status", "shop", cwd=here)
+    assert (status.code, status.err) == (0, ""), status
+    assert status.out == USING + (
+        "Catalog: V3_CATALOG\n"
+        "Locations: 1 (default: Online store)\n"
+        "  - Online store  [default]\n"
+        "Products: 2   Variants: 3   Inventory items: 3\n"
+        "API calls: 6 (catalog.version 1, inventory-items.query 1, locations.query 1, "
+        "products.query 1, stores-locations.query 1, variants.query 1)\n"
+    ), status
+
+
+def test_export_exits_0_then_1_rather_than_mix_with_yaml(here: Path) -> None:
+    using = (
+        "Using the embedded local store (.inventory-as-code/local.db); no Wix site is touched.\n"
+    )
+    first = run_cli("export", "--out", "../exported", cwd=here / "shop")
+    assert (first.code, first.err) == (0, ""), first
+    assert first.out == using + (
+        "Wrote 2 file(s) to ../exported: 2 product(s), 3 variant(s), 3 stock item(s), "
+        "1 location(s); policy initial. 6 API call(s).\n"
+        "Round trip: a plan of the exported files against this store shows no changes.\n"
+    ), first
+    again = run_cli("export", "--out", "../exported", cwd=here / "shop")
+    assert (again.code, again.out) == (1, using), again
+    assert again.err == (
+        "Error: ../exported already holds YAML (products.yaml, store.yaml); export into an "
+        "empty folder, or pass --force to replace the exported layout (store.yaml, "
+        "products.yaml, products/*.yaml).\n"
+    ), again
+
+
+def test_init_exits_0_then_1_rather_than_overwrite(tmp_path: Path) -> None:
+    first = run_cli("init", "new", cwd=tmp_path)
+    assert (first.code, first.err) == (0, ""), first
+    assert first.out == (
+        "Wrote new/inventory-as-code.toml\n"
+        "Wrote new/store.yaml\n"
+        "Wrote new/.github/workflows/plan.yml\n"
+        "Wrote new/.github/workflows/apply.yml\n"
+        "Added .inventory-as-code/ to new/.gitignore\n\n"
+        "Next: name your locations in store.yaml and add products (docs/format.md), then\n"
+        "  inventory-as-code validate new\n"
+        "  inventory-as-code plan new       # against the embedded local store\n"
+        "For CI, create the secrets WIX_PROD_API_KEY and WIX_PROD_SITE_ID and the\n"
+        "`production` environment (docs/ci.md).\n"
+    ), first
+    again = run_cli("init", "new", cwd=tmp_path)
+    assert (again.code, again.out) == (1, ""), again
+    assert again.err == (
+        "Nothing written: inventory-as-code.toml, store.yaml, .github/workflows/plan.yml, "
+        ".github/workflows/apply.yml already exist(s) in new. init only starts new projects; "
+        "move those files away or edit them by hand.\n"
+    ), again
