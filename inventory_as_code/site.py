@@ -27,6 +27,7 @@ In order:
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 LOCAL_SITE = "local"
 LOCAL_DIR = ".inventory-as-code"
 LOCAL_SITE_ID = "local-site"
+# The site named by WIX_API_KEY / WIX_SITE_ID, without --site.
+ENV_SITE = "env"
 
 
 class SiteError(InventoryAsCodeError):
@@ -100,8 +103,31 @@ def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
                 f"{path}: [sites.{name}] has unknown key(s) {', '.join(unknown)}"
                 f"{did_you_mean(unknown[0], allowed)} (allowed: {', '.join(sorted(allowed))})"
             )
+        wrong = _wrong_value(raw)
+        if wrong:
+            raise SiteError(f"{path}: [sites.{name}] {wrong}")
         out[name] = SiteSettings(name=name, **raw)
     return out
+
+
+_TEXT_KEYS = ("api_key_env", "site_id_env", "site_id", "base_url_env", "base_url")
+
+
+def _wrong_value(raw: Mapping[str, Any]) -> str | None:
+    """What is wrong with a site's values (their keys are known), or None."""
+    for key in _TEXT_KEYS:
+        value = raw.get(key)
+        if key in raw and (not isinstance(value, str) or not value.strip()):
+            return f'{key} must be a text in quotes, like {key} = "..."'
+    rate = raw.get("requests_per_minute")
+    if rate is not None and (
+        isinstance(rate, bool)
+        or not isinstance(rate, int | float)
+        or not math.isfinite(rate)
+        or rate <= 0
+    ):
+        return "requests_per_minute must be a number above 0, like 150 (Wix allows about 200)"
+    return None
 
 
 def load_project_config(project_dir: Path) -> dict[str, Any]:
@@ -115,6 +141,11 @@ def load_project_config(project_dir: Path) -> dict[str, Any]:
 def check_project_folder(project_dir: Path) -> None:
     """A command on a mistyped folder stops here, before anything is created in it."""
     if not project_dir.exists():
+        if project_dir.is_symlink():
+            raise SiteError(
+                f"{project_dir} is a symlink that leads nowhere (a loop, or a target that does "
+                "not exist); pass the project folder itself."
+            )
         raise SiteError(f"the folder {project_dir} does not exist; check the path.")
     if not project_dir.is_dir():
         raise SiteError(f"{project_dir} is a file; pass the project folder.")
@@ -156,7 +187,7 @@ def resolve_site(
             )
         return sites[site]
     if env.get("WIX_API_KEY") or env.get("WIX_SITE_ID"):
-        return SiteSettings(name="env")
+        return SiteSettings(name=ENV_SITE)
     if env.get("CI", "").lower() in ("true", "1", "yes"):
         raise SiteError(
             "no Wix site chosen and CI=true: refusing to use the embedded local store in CI. "
@@ -185,6 +216,13 @@ def connect(
     site_id = (settings.site_id or env.get(settings.site_id_env, "")).strip()
     wanted = ((settings.api_key_env, api_key), (settings.site_id_env, site_id))
     missing = [name for name, value in wanted if not value]
+    given = next((name for name, value in wanted if value), None)
+    if missing and given and settings.name == ENV_SITE:
+        raise SiteError(
+            f"{given} is set, so the site comes from the environment, but {missing[0]} is "
+            "not: set both (an API key from the Wix API Keys Manager and the site's id), "
+            "or neither to use the embedded local store."
+        )
     if missing:
         raise SiteError(
             f"site {settings.name!r}: set {' and '.join(missing)} "
@@ -216,6 +254,11 @@ def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Targ
 
     check_project_folder(project_dir)  # never create a mistyped project folder
     folder = project_dir / LOCAL_DIR
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise SiteError(
+            f"{folder} is not a folder; it is where the embedded local store lives. Remove "
+            f"it, or choose a Wix site (--site NAME, or WIX_API_KEY and WIX_SITE_ID)."
+        )
     if not folder.is_dir():
         folder.mkdir()
         # As pytest and mypy do with their caches: git ignores the folder by itself.

@@ -9,13 +9,35 @@ Refusals (4) and errors (1) end the run before a report exists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from inventory_as_code.acceptance.compare import Difference, Differences
 from inventory_as_code.acceptance.runner import ScenarioRun
 
 FORMAT_VERSION = 1
+SUMMARY_START = "Acceptance suite on "
+_REPORT_START = re.compile(rb'\A\s*\{\s*"acceptance_report"\s*:')
+
+
+def is_acceptance_report_head(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is an acceptance report (``--report`` may
+    replace that, and nothing else: a mistyped name must not overwrite a project file)."""
+    return _REPORT_START.match(head) is not None
+
+
+def is_acceptance_summary_head(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is the readable summary written beside it."""
+    return head.startswith(SUMMARY_START.encode())
+
+
+def summary_path(report: Path) -> Path:
+    """Where the readable summary goes: beside the JSON report."""
+    return report.with_suffix(".txt" if report.suffix != ".txt" else ".summary.txt")
+
+
 EXIT_OK, EXIT_DIFFERENCES, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 130
 
 
@@ -49,7 +71,9 @@ class AcceptanceReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format_version": FORMAT_VERSION,
+            # First, and named apart from plans and apply reports: --report replaces a file
+            # only when it starts like this (is_acceptance_report_head).
+            "acceptance_report": FORMAT_VERSION,
             "tool_version": self.version,
             "site": {"id": self.site_id, "base_url": self.base_url, "description": self.site},
             "prefix": self.prefix,
@@ -95,7 +119,7 @@ def _ordered(differences: Differences) -> list[Difference]:
 
 def render_summary(report: AcceptanceReport) -> str:
     """The readable form (also written next to the JSON)."""
-    lines = [f"Acceptance suite on {report.site}, prefix {report.run_prefix}"]
+    lines = [f"{SUMMARY_START}{report.site}, prefix {report.run_prefix}"]
     width = max((len(s.name) for s in report.scenarios), default=8)
     for run in report.scenarios:
         done = sum(1 for step in run.steps if step.done)

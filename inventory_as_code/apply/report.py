@@ -25,6 +25,7 @@ not attempted.
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,15 @@ from rich.text import Text
 
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.plan.model import Action
+from inventory_as_code.plan.render_common import format_value
+
+_REPORT_START = re.compile(rb'\A\s*\{\s*"summary"\s*:')
+
+
+def is_report_head(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a report ``--report-json`` wrote (it may
+    replace that, and nothing else)."""
+    return _REPORT_START.match(head) is not None
 
 
 class Status(enum.Enum):
@@ -174,8 +184,9 @@ def render_report(report: ApplyReport, *, list_applied: bool = False) -> Text:
             what = "planned" if item.planned else "not in the plan"
             text.append(
                 safe_text(
-                    f"  ! {item.address}  {item.field}: expected {item.expected!r}, "
-                    f"found {item.actual!r} ({what})"
+                    # Values as the plan shows them ("Mug", true, (unset)), not Python's repr.
+                    f"  ! {item.address}  {item.field}: expected {format_value(item.expected)}, "
+                    f"found {format_value(item.actual)} ({what})"
                 )
                 + "\n",
                 style="red",

@@ -52,11 +52,19 @@ def location_create(run: Run, batch: Batch) -> None:
             run.created_locations[change.keys["location"]] = str(created["id"])
             if created.get("revision") is not None:
                 run.written[str(created["id"])] = str(created["revision"])
-    except OutcomeUnknownError:
+    except OutcomeUnknownError as exc:
         # Settled by the stores-locations read after the location steps.
-        run.set(change, Status.UNKNOWN, "OUTCOME_UNKNOWN", "the answer was lost")
+        run.set(change, Status.UNKNOWN, "OUTCOME_UNKNOWN", _why_unknown(exc))
     except WixAPIError as exc:
         run.fail_api(change, exc)
+
+
+def _why_unknown(exc: OutcomeUnknownError) -> str:
+    """A 5xx is an answer: "answer lost" would send the reader after the network."""
+    cause = exc.__cause__
+    if isinstance(cause, WixAPIError):
+        return f"Wix answered HTTP {cause.status}" + (f" {cause.code}" if cause.code else "")
+    return "answer lost"
 
 
 def _existing_names(run: Run) -> set[str]:
@@ -160,11 +168,15 @@ def after_locations(run: Run) -> None:
         wix_id = run.created_locations.get(name) or change.keys.get("wix_location_id")
         status = run.status(change)
         if status is Status.UNKNOWN:
+            why = run.report.outcomes[change.address].message or "answer lost"
             if name in run.ids.locations:
-                run.set(change, Status.APPLIED, message="answer lost; found after a re-read")
+                run.set(change, Status.APPLIED, message=f"{why}; found after a re-read")
             else:
                 run.set(
-                    change, Status.FAILED, "NOT_CREATED", "answer lost; not found after a re-read"
+                    change,
+                    Status.FAILED,
+                    "NOT_CREATED",
+                    f"{why}; not found after a re-read, so it was not created",
                 )
             continue
         if status is not Status.APPLIED or not wix_id:

@@ -11,8 +11,10 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -49,17 +51,33 @@ def color_disabled() -> bool:
     return ctx is not None and ctx.color is False
 
 
+class SafeConsole(Console):
+    """A console that prints no text raw: every string goes through :func:`safe_text`.
+
+    Messages quote names from the YAML, the live store, paths and Wix's own
+    error texts; a message that forgets ``safe_text`` must still not let an
+    escape sequence act on the terminal. (Rendered plans and reports are rich
+    ``Text`` objects, built from :func:`~..plan.render_common.shown` values.)
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(
+            *(safe_text(o, keep_newlines=True) if isinstance(o, str) else o for o in objects),
+            **kwargs,
+        )
+
+
 def make_console(*, stderr: bool = False) -> Console:
     """Colour only on a terminal and never with NO_COLOR (rich honours both) or --no-color."""
     # markup=False: names from YAML and Wix (e.g. "[default]") are printed as they are.
     if color_disabled():
-        return Console(
+        return SafeConsole(
             stderr=stderr, highlight=False, soft_wrap=True, markup=False, color_system=None
         )
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> None:
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     console = make_console(stderr=True)
     console.print("Error: ", style="bold red", end="")
     console.print(safe_text(message, keep_newlines=True))
@@ -73,15 +91,53 @@ def print_problems(problems: Iterable[Problem], project: Path) -> None:
         err.print(safe_text(str(problem.under(project)), keep_newlines=True))
 
 
-def check_output_path(option: str, path: Path | None, consequence: str) -> None:
-    """Before the work: an output file that cannot be written is found out now."""
+def check_output_path(
+    option: str,
+    path: Path | None,
+    consequence: str,
+    *,
+    ours: Callable[[bytes], bool],
+    kind: str,
+) -> None:
+    """Before the work: an output file that cannot be written is found out now.
+
+    An existing file is replaced only when ``ours`` recognises its first bytes
+    as what the option writes (``kind``): ``--out store.yaml`` must not turn a
+    file of the project into a plan.
+    """
     if path is None:
         return
     folder = path.parent
-    if not folder.is_dir():
+    try:
+        folder_is_dir = stat.S_ISDIR(os.stat(folder).st_mode)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            fail(f"{option} {path}: cannot write there ({exc.strerror}); {consequence}")
+        folder_is_dir = False
+    if not folder_is_dir:
         fail(f"{option} {path}: the folder {folder} does not exist; {consequence}")
-    if not os.access(folder, os.W_OK) or (path.exists() and not path.is_file()):
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:  # a name too long, a link loop
+        fail(f"{option} {path}: cannot write there ({exc.strerror}); {consequence}")
+    if not os.access(folder, os.W_OK) or (info is not None and not stat.S_ISREG(info.st_mode)):
         fail(f"{option} {path}: cannot write there; {consequence}")
+    if info is not None and info.st_size and not ours(_head(path)):
+        fail(
+            f"{option} {path}: the file exists and is not {kind}; {option} replaces nothing "
+            f"else. Choose another name (or remove the file); {consequence}"
+        )
+
+
+def _head(path: Path, size: int = 4096) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(size)
 
 
 def handle_errors(func: F) -> F:

@@ -147,7 +147,12 @@ def acceptance_command(
     """
     # Imported here: the suite pulls in the emulator and the whole tool.
     from inventory_as_code.acceptance.recorder import RecordingTransport
-    from inventory_as_code.acceptance.report import render_summary
+    from inventory_as_code.acceptance.report import (
+        is_acceptance_report_head,
+        is_acceptance_summary_head,
+        render_summary,
+        summary_path,
+    )
     from inventory_as_code.acceptance.runner import Store
     from inventory_as_code.acceptance.suite import (
         AcceptanceRefused,
@@ -168,7 +173,20 @@ def acceptance_command(
             "WIX_API_BASE_URL to the address it prints."
         )
     if not cleanup_only:
-        check_output_path("--report", report_path, "nothing was run.")
+        check_output_path(
+            "--report",
+            report_path,
+            "nothing was run.",
+            ours=is_acceptance_report_head,
+            kind="an acceptance report",
+        )
+        check_output_path(
+            "--report",
+            summary_path(report_path),
+            "nothing was run.",
+            ours=is_acceptance_summary_head,
+            kind="the summary of an acceptance report",
+        )
     options: dict[str, Any] = {"transport": RecordingTransport()}
     if requests_per_minute is not None:
         options["requests_per_minute"] = requests_per_minute
@@ -196,10 +214,8 @@ def acceptance_command(
             raise SystemExit(130) from None
     summary = render_summary(report)
     report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-    summary_path = report_path.with_suffix(
-        ".txt" if report_path.suffix != ".txt" else ".summary.txt"
-    )
-    summary_path.write_text(summary, encoding="utf-8")
+    summary_file = summary_path(report_path)
+    summary_file.write_text(summary, encoding="utf-8")
     out.print(safe_text(summary, keep_newlines=True), end="")
-    out.print(f"Report: {report_path} (summary: {summary_path})")
+    out.print(f"Report: {report_path} (summary: {summary_file})")
     raise SystemExit(report.exit_code)

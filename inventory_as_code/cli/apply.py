@@ -14,16 +14,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from inventory_as_code._terminal import safe_json
 from inventory_as_code.apply.calls import Batch
-from inventory_as_code.apply.report import ApplyReport, Outcome, Status, render_report
+from inventory_as_code.apply.report import (
+    ApplyReport,
+    Outcome,
+    Status,
+    is_report_head,
+    render_report,
+)
 from inventory_as_code.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
     check_output_path,
+    fail,
     handle_errors,
     in_ci,
     make_console,
@@ -104,13 +112,24 @@ def _execute(
     _finish(report, report_json, fmt)
 
 
-def _finish(report: ApplyReport, report_json: Path | None, fmt: str) -> None:
-    if report_json is not None:
-        report_json.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+def _finish(
+    report: ApplyReport, report_json: Path | None, fmt: str, *, quiet: bool = False
+) -> NoReturn:
+    """Print the report (unless ``quiet`` in text), write ``--report-json``, exit with its code."""
     if fmt == "json":
         click.echo(safe_json(report.to_dict(), indent=2))
-    else:
+    elif not quiet:
         make_console().print(render_report(report), end="")
+    if report_json is not None:
+        try:
+            report_json.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            # After the writes: the outcome above stands, and must not end in a traceback.
+            fail(
+                f"--report-json {report_json}: the report could not be written "
+                f"({exc.strerror or exc}); what apply did is printed above.",
+                report.exit_code or EXIT_ERROR,
+            )
     raise SystemExit(report.exit_code)
 
 
@@ -222,27 +241,29 @@ def apply_command(
     """
     err = make_console(stderr=True)
     if source.is_file() and targets:
-        err.print(
+        fail(
             "--target selects changes while planning; a saved plan is applied whole. "
             "Make the plan with plan --target --out instead."
         )
-        raise SystemExit(EXIT_ERROR)
     if not source.is_file() and project is not None:
-        err.print(f"--project is for a saved plan; here the project is {source}.")
-        raise SystemExit(EXIT_ERROR)
-    check_output_path("--report-json", report_json, "nothing applied.")
+        fail(f"--project is for a saved plan; here the project is {source}.")
+    check_output_path(
+        "--report-json", report_json, "nothing applied.", ours=is_report_head, kind="a report"
+    )
+    # With --format json, stdout holds the report alone: everything else goes to stderr.
+    out = make_console(stderr=fmt == "json")
     skipped: tuple[Change, ...] = ()
     if source.is_file():
         plan, binding, client, target = bound_saved_plan(source, project or Path("."), site)
         skipped = binding.skipped
     else:
-        plan, client, target, _ = make_plan(source, site, targets)
-        make_console().print(render_text(plan), end="")
+        plan, client, target, _ = make_plan(source, site, targets, to_stderr=fmt == "json")
+        out.print(render_text(plan), end="")
     with client:
         if plan.empty and not skipped:
             if source.is_file():  # a folder's plan already said "No changes."
-                make_console().print(f"No changes to apply: {source} holds none.")
-            raise SystemExit(EXIT_OK)
+                out.print(f"No changes to apply: {source} holds none.")
+            _finish(ApplyReport(), report_json, fmt, quiet=True)
         if not force:
             _refuse_rails(plan)
         if not source.is_file() and not auto_approve:

@@ -10,6 +10,7 @@ nothing and says which.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -55,22 +56,37 @@ def init_command(directory: Path) -> None:
       inventory-as-code init my-store && inventory-as-code validate my-store
     """
     err = make_console(stderr=True)
-    existing = [path for path in FILES.values() if (directory / path).exists()]
+    # lexists: a dangling link named store.yaml is in the way too.
+    existing = [path for path in FILES.values() if os.path.lexists(directory / path)]
     if existing:
         err.print(
             f"Nothing written: {', '.join(existing)} already exist(s) in {directory}. "
             "init only starts new projects; move those files away or edit them by hand."
         )
         raise SystemExit(EXIT_ERROR)
+    gitignore = directory / ".gitignore"
+    if os.path.lexists(gitignore) and not gitignore.is_file():
+        err.print(f"Nothing written: {gitignore} is not a file, and init adds a line to it.")
+        raise SystemExit(EXIT_ERROR)
     out = make_console()
-    for name, path in FILES.items():
-        target = directory / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-            handle.write(template(name))
-        out.print(f"Wrote {target}")
-    if _ignore_local_store(directory / ".gitignore"):
-        out.print(f"Added {IGNORED} to {directory / '.gitignore'}")
+    written: list[str] = []
+    try:
+        for name, path in FILES.items():
+            target = directory / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+                handle.write(template(name))
+            written.append(str(target))
+            out.print(f"Wrote {target}")
+        if _ignore_local_store(gitignore):
+            out.print(f"Added {IGNORED} to {gitignore}")
+    except OSError as exc:  # a folder that cannot be created, a full disk
+        where = exc.filename or directory
+        err.print(
+            f"Error: cannot write {where}: {exc.strerror or exc}. "
+            + (f"Written before that: {', '.join(written)}." if written else "Nothing written.")
+        )
+        raise SystemExit(EXIT_ERROR) from None
     out.print(
         "\nNext: name your locations in store.yaml and add products (docs/format.md), then\n"
         f"  inventory-as-code validate {directory}\n"
@@ -82,11 +98,12 @@ def init_command(directory: Path) -> None:
 
 def _ignore_local_store(gitignore: Path) -> bool:
     """Add the embedded store's folder to .gitignore, unless a line already covers it."""
-    text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
-    lines = {line.strip().strip("/") for line in text.splitlines()}
-    if LOCAL_DIR in lines:
+    # Bytes: git reads .gitignore in any encoding, and so must this.
+    text = gitignore.read_bytes() if gitignore.exists() else b""
+    lines = {line.strip().strip(b"/") for line in text.splitlines()}
+    if LOCAL_DIR.encode() in lines:
         return False
-    prefix = "" if not text or text.endswith("\n") else "\n"
+    prefix = "" if not text or text.endswith(b"\n") else "\n"
     with gitignore.open("a", encoding="utf-8") as handle:
         handle.write(f"{prefix}# the embedded local store of inventory-as-code\n{IGNORED}\n")
     return True

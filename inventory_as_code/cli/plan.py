@@ -35,8 +35,8 @@ from inventory_as_code.plan.render_markdown import (
     render_markdown,
 )
 from inventory_as_code.plan.render_text import render_text
-from inventory_as_code.plan.saved import compressed, plan_key, write_plan_file
-from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
+from inventory_as_code.plan.saved import compressed, is_plan_head, plan_key, write_plan_file
+from inventory_as_code.site import ENV_SITE, Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
 
@@ -128,7 +128,7 @@ def describe_read(mode: str, detail: str) -> str:
 def plan_title(plan: Plan) -> str:
     """Name the site by its project name where there is one (ids stay out of PR comments)."""
     name = plan.metadata.get("site_name")
-    shown = name if name and name != "env" else plan.site
+    shown = name if name and name != ENV_SITE else plan.site
     return f"inventory-as-code plan for site {code_span(str(shown))}"
 
 
@@ -245,7 +245,7 @@ def plan_command(
       inventory-as-code plan --site production --changed-since origin/main
       inventory-as-code plan --site production --refresh incremental
     """
-    check_output_path("--out", out, "nothing was planned.")
+    check_output_path("--out", out, "nothing was planned.", ours=is_plan_head, kind="a saved plan")
     plan, client, _, _ = make_plan(
         project,
         site,

@@ -31,6 +31,7 @@ Everything else that could drop a file is a problem or a note, never silence:
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -135,7 +136,7 @@ class _Walk:
             info = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
         except OSError as exc:
             if is_yaml_name(entry.name):
-                self._problem(rel, f"cannot be read: {exc.strerror or exc}.")
+                self._problem(rel, _unreadable(entry.path, is_link, exc))
             elif is_link:
                 self.notes.add(rel, 0, 0, "", "skipped: a symlink whose target does not exist.")
             return
@@ -268,3 +269,15 @@ def _git_note(notes: ProblemCollector, reason: str) -> None:
         f"({reason}); files .gitignore excludes are read too.",
         "install git, or list the project's files in inventory-as-code.toml ([project] include).",
     )
+
+
+def _unreadable(path: str, is_link: bool, exc: OSError) -> str:
+    """Why a YAML file cannot be read; for a link, what it points at."""
+    if is_link and exc.errno == errno.ENOENT:
+        try:
+            return f"is a symlink to {os.readlink(path)}, which does not exist."
+        except OSError:  # gone since: as any unreadable file
+            pass
+    if is_link and exc.errno == errno.ELOOP:
+        return "is a symlink that loops (it leads back to itself)."
+    return f"cannot be read: {exc.strerror or exc}."

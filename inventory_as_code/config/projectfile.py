@@ -20,6 +20,7 @@ a newer tool's table does not break an older one.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -34,6 +35,8 @@ from inventory_as_code.errors import InventoryAsCodeError
 PROJECT_CONFIG = "inventory-as-code.toml"
 KNOWN_TABLES = ("project", "sites", "guard_rails")
 MIB = 1024 * 1024
+# The settings are a few lines: a stray or hostile file of gigabytes is refused unread.
+MAX_CONFIG_BYTES = MIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +75,41 @@ class ProjectSettings:
 
 
 class ProjectConfigError(InventoryAsCodeError):
-    """``inventory-as-code.toml`` cannot be read as TOML."""
+    """``inventory-as-code.toml`` cannot be read as TOML; ``hint`` says how to fix it."""
+
+    def __init__(self, message: str, hint: str = "correct the TOML syntax.") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def read_project_config(project_dir: Path) -> tuple[dict[str, Any], str]:
     """The parsed toml and its text (``({}, "")`` when there is none)."""
     path = Path(project_dir) / PROJECT_CONFIG
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}, ""
+    if not path.is_file():
+        # A folder, a FIFO or a link to nothing: skipping it would drop the sites and the
+        # guard rails without a word.
+        what = "a folder, not a file" if path.is_dir() else "not a regular file (a broken link?)"
+        raise ProjectConfigError(
+            f"{path}: {what}; the project's settings (sites, guard rails, files) would go unread",
+            "replace it with the file of settings, or remove it.",
+        )
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ProjectConfigError(
+                f"{path}: is larger than {MAX_CONFIG_BYTES // MIB} MiB; the project settings "
+                "are a few lines",
+                "replace it with the file of settings.",
+            )
         text = path.read_text(encoding="utf-8")
         return tomllib.loads(text), text
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProjectConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
-        raise ProjectConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+        raise ProjectConfigError(
+            f"{path}: cannot read it: {exc.strerror or exc}", "make the file readable."
+        ) from None
 
 
 def project_settings(
@@ -97,7 +120,7 @@ def project_settings(
         data, text = read_project_config(project_dir)
     except ProjectConfigError as exc:
         message = str(exc).split(": ", 1)[1]
-        problems.add(PROJECT_CONFIG, 0, 0, "", f"{message}.", "correct the TOML syntax.")
+        problems.add(PROJECT_CONFIG, 0, 0, "", f"{message}.", exc.hint)
         return None
     reader = _Reader(text, problems)
     for table in data:

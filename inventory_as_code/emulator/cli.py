@@ -8,6 +8,7 @@ errors), 1 when the server cannot start.
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import click
 
@@ -39,7 +40,13 @@ def emulator_group() -> None:
 
 @emulator_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port (0 = any free port).")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 = any free port).",
+)
 @click.option(
     "--db",
     "db_path",
@@ -47,10 +54,15 @@ def emulator_group() -> None:
     show_default=True,
     help="SQLite file (state survives restarts).",
 )
-@click.option("--latency-ms", default=0.0, type=float, help="Latency added to every API request.")
+@click.option(
+    "--latency-ms",
+    default=0.0,
+    type=click.FloatRange(min=0),
+    help="Latency added to every API request.",
+)
 @click.option(
     "--rate-limit",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Requests per minute per site (Wix: 200); 429 beyond.",
 )
@@ -72,12 +84,15 @@ def emulator_group() -> None:
     help="Answer 429s with an HTML body, as Wix's edge sometimes does.",
 )
 @click.option(
-    "--variants-lag", default=0.0, type=float, help="Seconds the read-only variants view lags."
+    "--variants-lag",
+    default=0.0,
+    type=click.FloatRange(min=0),
+    help="Seconds the read-only variants view lags.",
 )
 @click.option(
     "--locations-lag",
     default=0.0,
-    type=float,
+    type=click.FloatRange(min=0),
     help="Seconds a new inventory location takes to appear in Stores Locations.",
 )
 @click.option(
@@ -115,6 +130,7 @@ def serve_command(
           --fail 'POST /stores/v3/bulk/*:503:times=2' --variants-lag 5 --locations-lag 3
     """
     from inventory_as_code.emulator._engine import Emulator
+    from inventory_as_code.emulator._errors import ApiError
     from inventory_as_code.emulator._seed import load_seed_file
     from inventory_as_code.emulator.server import EmulatorServer, is_loopback
 
@@ -129,16 +145,25 @@ def serve_command(
         locations_lag_s=locations_lag,
         rules=rules,
     )
-    emulator = Emulator(db_path, faults=faults, api_key=api_key)
+    try:
+        emulator = Emulator(db_path, faults=faults, api_key=api_key)
+    except sqlite3.Error as err:  # a folder that does not exist, a file that is not a database
+        raise click.ClickException(
+            f"--db {db_path}: cannot open it as a database ({err})"
+        ) from None
     try:
         if seed_file:
-            summary = emulator.seed(load_seed_file(seed_file))
+            try:
+                summary = emulator.seed(load_seed_file(seed_file))
+            except (OSError, ValueError, ApiError) as err:  # ApiError: Wix would refuse it
+                raise ValueError(f"--seed {seed_file}: {err}") from err
             click.echo(
                 f"Seeded site {summary['siteId']}: {summary['products']} products, "
                 f"{summary['inventoryItems']} inventory items"
             )
         server = EmulatorServer(emulator, host, port)
     except (OSError, ValueError) as err:
+        emulator.close()
         raise click.ClickException(str(err)) from err
     click.echo(f"Wix emulator listening on {server.url}")
     click.echo("Use these environment variables:")

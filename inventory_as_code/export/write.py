@@ -101,7 +101,12 @@ def write_export(doc: ExportDocument, out: Path, *, force: bool = False) -> list
                 stale.unlink()
     for name, text in files.items():
         path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(
+                f"cannot create the folder {path.parent}: {exc.strerror or exc}"
+            ) from None
         _write_no_follow(path, text)
     return sorted(files)
 

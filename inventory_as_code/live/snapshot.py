@@ -290,16 +290,20 @@ def load(path: Path, key: SnapshotKey) -> Snapshot:
     """The snapshot at ``path``; SnapshotError (with the reason) when there is none to trust."""
     _check_folder(path.parent)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        # O_NONBLOCK: a FIFO in its place must not hang the plan (regular files ignore it).
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise SnapshotError("no snapshot of this site yet") from None
     except OSError as exc:
         # ELOOP: the file is a symlink; anything else: unreadable. Either way, not used.
         raise SnapshotError(f"the snapshot cannot be opened ({exc.strerror})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        # Before fdopen, which refuses a folder with IsADirectoryError.
+        os.close(fd)
+        raise SnapshotError("the snapshot is not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise SnapshotError("the snapshot is not a regular file")
         if info.st_size > MAX_BYTES:
             raise SnapshotError(f"the snapshot is larger than {MAX_BYTES // 2**20} MiB")
         packed = handle.read(MAX_BYTES + 1)

@@ -76,10 +76,16 @@ def check_feasibility(
     refusals: list[Refusal] = [_move_conflict(move, why) for move, why in conflicts]
     refusals += _unnamed_products(desired, changes)
     refusals += _choices(desired, live, changes)
-    refusals += _variant_counts(live, changes)
+    refusals += _variant_counts(desired, live, changes)
     refusals += _skus(desired, live, changes)
     if refusals:
-        raise PlanRefused(refusals)
+        # In the order of the YAML, as validate lists problems (and the same in every run).
+        raise PlanRefused(sorted(refusals, key=_in_yaml_order))
+
+
+def _in_yaml_order(refusal: Refusal) -> tuple[bool, Origin | None, str, str]:
+    first = refusal.origins[0] if refusal.origins else None
+    return (first is None, first, refusal.address, refusal.message)
 
 
 def _move_conflict(move: Move, why: str) -> Refusal:
@@ -168,7 +174,9 @@ def _choices(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) 
     return out
 
 
-def _variant_counts(live: LiveStore, changes: Sequence[Change]) -> list[Refusal]:
+def _variant_counts(
+    desired: DesiredState, live: LiveStore, changes: Sequence[Change]
+) -> list[Refusal]:
     # 1,000 variants is also the most one products call carries in total
     # (wix._limits.PRODUCTS_BULK_VARIANTS): the one per-request total a single
     # product can reach (6 options per product stay far below 100 per call).
@@ -188,9 +196,16 @@ def _variant_counts(live: LiveStore, changes: Sequence[Change]) -> list[Refusal]
                     f"Wix allows at most {MAX_VARIANTS}.",
                     "set prune: {variants: true} to remove live variants the YAML does not "
                     "list, or split the product.",
+                    _slug_origin(desired, slug),
                 )
             )
     return out
+
+
+def _slug_origin(desired: DesiredState, slug: str) -> tuple[Origin, ...]:
+    product = desired.products.get(slug)
+    origin = product.origins.get("slug") if product is not None else None
+    return (origin,) if origin is not None else ()
 
 
 @dataclass(frozen=True, slots=True)

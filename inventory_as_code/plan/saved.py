@@ -31,6 +31,7 @@ import hmac
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import zlib
@@ -42,6 +43,7 @@ from typing import Any, BinaryIO
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.model import FORMAT_VERSION, Plan, canonical, checksum
 from inventory_as_code.plan.plan_json import SIGNED, buffered, plan_json_chunks
+from inventory_as_code.plan.plan_shape import PlanShapeError, check_plan_document
 
 PLAN_KEY_ENV = "INVENTORY_AS_CODE_PLAN_KEY"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -131,6 +133,23 @@ def write_plan_file(plan: Plan, path: Path, key: bytes | None = None) -> None:
         raise
 
 
+_PLAN_START = re.compile(rb'\A\s*\{\s*"format_version"\s*:')
+
+
+def is_plan_head(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a saved plan (plain or gzip), of any version.
+
+    ``plan --out`` replaces a file only when it is one: a mistyped name must
+    not turn a YAML file of the project into a plan.
+    """
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 256)
+        except zlib.error:
+            return False
+    return _PLAN_START.match(head) is not None
+
+
 def _gunzip(packed: bytes, path: Path) -> bytes:
     """Decompress, refusing more than :data:`MAX_PLAN_BYTES` (a plan file is untrusted input)."""
     with gzip.GzipFile(fileobj=io.BytesIO(packed), mode="rb") as stream:
@@ -178,7 +197,25 @@ def _load(path: Path) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PlanFileError(f"{path}: not a saved plan ({exc})") from None
+        raise PlanFileError(f"{path}: not a saved plan: {_not_json(path, exc)}") from None
+    except RecursionError:
+        raise PlanFileError(
+            f"{path}: not a saved plan: its JSON is nested thousands of levels deep."
+        ) from None
+
+
+def _not_json(path: Path, exc: ValueError) -> str:
+    """Why the file is not a plan, and what the user may have meant."""
+    if isinstance(exc, json.JSONDecodeError):
+        what = f"it is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    else:
+        what = "it is not UTF-8 text"
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return (
+            f"{what}. A saved plan is the file `plan --out FILE` writes; to apply the YAML "
+            f"of a project, pass its folder: inventory-as-code apply {path.parent}"
+        )
+    return f"{what}. A saved plan is the file `plan --out FILE` writes."
 
 
 def read_plan_file(path: Path, key: bytes | None = None) -> tuple[Plan, dict[str, Any]]:
@@ -195,6 +232,14 @@ def read_plan_file(path: Path, key: bytes | None = None) -> tuple[Plan, dict[str
             f"{data.get('format_version') if isinstance(data, dict) else '?'}, "
             f"expected {FORMAT_VERSION}); make a new one with plan --out"
         )
+    try:
+        # Before the checksum: an attacker can recompute it, and nothing below may crash.
+        check_plan_document(data)
+    except PlanShapeError as exc:
+        raise PlanFileError(
+            f"{path}: malformed plan ({exc}); the tool never writes that. Make a new plan "
+            "with plan --out."
+        ) from None
     seal = str(data.get("checksum", ""))
     if seal.startswith(SIGNED):
         if key is not None and not hmac.compare_digest(seal, sign(data, key)):

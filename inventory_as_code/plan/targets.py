@@ -60,7 +60,8 @@ def select_targets(
     # known as with the whole store; only the did-you-mean is made from the whole YAML
     # there (explain_unknown), because a typo's near miss may be any product.
     for target in targets:
-        if not any(matches_target(address, target) for address in known):
+        # A blank target (an unset variable in a script) is a prefix of every address.
+        if not target.strip() or not any(matches_target(address, target) for address in known):
             raise UnknownTargetError(explain_unknown(target, known), target)
     return (
         [c for c in changes if any(matches_target(c.address, t) for t in targets)],

@@ -102,7 +102,14 @@ def check_base_url(base_url: str) -> str:
     they are never needed, and a URL is printed on every run ("Using site ...
     on URL") where a secret must not be.
     """
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+        _ = parts.hostname, parts.port  # each raises ValueError on "http://[", ":99999"
+    except ValueError as exc:
+        raise WixConfigError(
+            f"WIX_API_BASE_URL {redact_url(base_url)!r} is not a valid URL ({exc}); "
+            f"use {DEFAULT_BASE_URL} or http://127.0.0.1:PORT for a local emulator."
+        ) from None
     if "@" in parts.netloc:
         raise WixConfigError(
             f"WIX_API_BASE_URL {redact_url(base_url)!r} holds credentials (user:password@); "

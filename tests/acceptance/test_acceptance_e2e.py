@@ -250,3 +250,15 @@ _MUG = {
         ]
     },
 }
+
+
+@pytest.mark.parametrize("taken", ["store.yaml", "store.txt"])
+def test_the_report_never_overwrites_a_file_it_did_not_write(tmp_path: Path, taken: str) -> None:
+    """`--report store.json` writes store.json and store.txt: neither may be a project file."""
+    (tmp_path / taken).write_text("locations:\n  Main: {default: true}\n")
+    report = tmp_path / ("store.yaml" if taken == "store.yaml" else "store.json")
+    env = {"WIX_API_KEY": "k", "WIX_SITE_ID": "s", "WIX_API_BASE_URL": "http://127.0.0.1:9"}
+    ran = run_cli("acceptance", "--report", report, cwd=tmp_path, env=env)
+    assert ran.code == 1, ran
+    assert "the file exists and is not" in ran.err and "nothing was run." in ran.err, ran
+    assert (tmp_path / taken).read_text() == "locations:\n  Main: {default: true}\n"

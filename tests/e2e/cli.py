@@ -9,6 +9,7 @@ one thing no output of the tool may ever hold: a Python traceback.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,43 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A copy of a project with its embedded local store: one apply serves a whole module."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def applied(project: Path, *args: str) -> Path:
+    """``project`` applied to its embedded local store, in process: a fixture's set-up, which
+    the subprocess would only make slower."""
+    from click.testing import CliRunner
+
+    from inventory_as_code.cli import main
+
+    env = {key: value or None for key, value in BASE_ENV.items()}  # None: unset
+    result = CliRunner().invoke(main, ["apply", str(project), "--auto-approve", *args], env=env)
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def timeless(text: str) -> str:
+    """Output with its timings (``(0.3 s)``, ``, 1.2 s.``) replaced by ``T s``: all else exact."""
+    return re.sub(r"\b\d+\.\d s\b", "T s", text)
+
+
+def sell(project: Path, sku: str, units: int) -> None:
+    """A sale in the embedded local store of ``project``, as checkout would make it."""
+    from inventory_as_code.emulator import Emulator
+    from inventory_as_code.site import LOCAL_DIR, LOCAL_SITE_ID
+    from inventory_as_code.wix import Adjustment
+    from tests.clients import emulator_client
+
+    emulator = Emulator(project / LOCAL_DIR / "local.db")
+    try:
+        with emulator_client(emulator, LOCAL_SITE_ID) as client:
+            (item,) = [i for i in client.inventory.query() if i["product"]["variantSku"] == sku]
+            client.inventory.bulk_decrement([Adjustment(units, inventory_item_id=item["id"])])
+    finally:
+        emulator.close()

@@ -71,3 +71,44 @@ def test_serve_prints_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert proc.returncode == 0, err
     assert "WIX_API_BASE_URL=" in out or "Stopping" in out
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["--port", "99999"],
+            2,
+            "Invalid value for '--port': 99999 is not in the range 0<=x<=65535.",
+        ),
+        (
+            ["--rate-limit", "-5"],
+            2,
+            "Invalid value for '--rate-limit': -5 is not in the range x>=1.",
+        ),
+        (
+            ["--latency-ms", "-1"],
+            2,
+            "Invalid value for '--latency-ms': -1.0 is not in the range x>=0.",
+        ),
+        (
+            ["--db", "{missing}/shop.db"],
+            1,
+            "Error: --db {missing}/shop.db: cannot open it as a database (unable to open "
+            "database file)",
+        ),
+        (["--seed", "{seed}"], 1, "Error: --seed {seed}: products must be an array"),
+    ],
+    ids=["port", "rate limit", "latency", "db", "seed"],
+)
+def test_bad_options_end_in_a_message_not_an_internal_error(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    """Before: OverflowError, sqlite3.OperationalError and ApiError reached the last net."""
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"siteId": "s", "products": "x"}')
+    paths = {"missing": str(tmp_path / "missing"), "seed": str(seed)}
+    args = [arg.format(**paths) for arg in args]
+    result = CliRunner().invoke(emulator_group, ["serve", "--port", "0", *args])
+    assert result.exit_code == code, result.output
+    assert result.output.rstrip().endswith(message.format(**paths)), result.output

@@ -371,7 +371,10 @@ def active() -> Recorder | None:
 
 def _is_emulator(transport: httpx.BaseTransport | None, base_url: str) -> bool:
     if transport is None:
-        host = urlsplit(base_url).hostname or ""
+        try:
+            host = urlsplit(base_url).hostname or ""
+        except ValueError:  # not a URL: the client's own check refuses it next
+            return False
         if host == "localhost":
             return True
         try:
