@@ -145,14 +145,20 @@ def test_a_product_gone_from_the_yaml_and_the_store_is_not_a_typo(
     assert plan.empty
 
 
-def test_a_changed_project_file_plans_everything(repo: Path) -> None:
-    # [project] exclude decides which YAML is read: a new exclusion (under prune,
-    # deletions) changes no YAML file, so only the project file tells.
+def test_a_file_the_project_file_leaves_out_is_a_change_of_its_products(repo: Path) -> None:
+    # [project] exclude decides which YAML is read: a new exclusion changes no YAML
+    # file, but every product of the excluded file leaves the YAML (under prune, deletions).
     (repo / "inventory-as-code.toml").write_text('[project]\nexclude = ["catalog/part-1.yaml"]\n')
-    selection = changed_since(repo, "HEAD")
-    assert selection.whole and "inventory-as-code.toml" in selection.why
+    part_1 = {f"tee-{n:03d}" for n in range(1, COUNT, 2)}
+    assert changed_since(repo, "HEAD").slugs == part_1
     git(repo.parent, "add", ".")
     git(repo.parent, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "toml")
     assert changed_since(repo, "HEAD").nothing
     edit(repo / "inventory-as-code.toml", "part-1", "part-0")
-    assert changed_since(repo, "HEAD").whole
+    assert changed_since(repo, "HEAD").slugs == {f"tee-{n:03d}" for n in range(COUNT)}
+    # Settings that choose no file (a site, a guard rail) change no product.
+    git(repo.parent, "checkout", "-q", "--", ".")
+    (repo / "inventory-as-code.toml").write_text(
+        '[project]\nexclude = ["catalog/part-1.yaml"]\n\n[guard_rails]\nmax_delete_share = 0.5\n'
+    )
+    assert changed_since(repo, "HEAD").nothing
