@@ -271,7 +271,7 @@ class _Walk:
         for real, (rel, _) in self.found.items():
             if include is not None and not any(p.matches(rel) for p in include):
                 continue
-            out.append(SourceFile(rel, Path(self.root, rel), include is not None, real))
+            out.append(SourceFile(rel, self.root / rel, include is not None, real))
         out.sort(key=lambda f: f.rel)
         return out
 

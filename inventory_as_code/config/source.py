@@ -152,8 +152,15 @@ def read_limited(path: Path | str, limit: int) -> bytes | Unread:
             return NOT_REGULAR
         if info.st_size > limit:
             return too_large(limit)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(limit + 1)
+        chunks = []
+        left = limit + 1
+        while left > 0:  # the size said at first, or until the end (it may have grown)
+            chunk = os.read(fd, min(left, max(info.st_size + 1, 1 << 16)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
     except OSError as exc:
         return Unread(f"cannot read the file: {exc.strerror or exc}.")
     finally:

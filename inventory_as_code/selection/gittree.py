@@ -22,7 +22,7 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from subprocess import TimeoutExpired
 from typing import IO
 
@@ -184,6 +184,8 @@ class CommitTree:
         self.root = root
         self.commit = commit
         self.objects = objects
+        self._prefix = root.rstrip(os.sep) + os.sep
+        self._resolved: dict[str, tuple[str, StatLike | None]] = {}
         self.nodes: dict[str, Node] = {"": Node(TREE, "", -1)}
         self.children: dict[str, list[str]] = {}
         self._listed: set[str] = set()  # folders whose entries are all in self.nodes
@@ -210,10 +212,10 @@ class CommitTree:
         """``path`` relative to the repository ('' for its root); None outside it."""
         if path == self.root:
             return ""
-        prefix = self.root.rstrip(os.sep) + os.sep
-        if not path.startswith(prefix):
+        if not path.startswith(self._prefix):
             return None
-        return PurePosixPath(*Path(path[len(prefix) :]).parts).as_posix()
+        rel = path[len(self._prefix) :]
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
     def node(self, rel: str) -> Node | None:
         """The entry at ``rel`` (its parents known to be folders of the commit)."""
@@ -246,14 +248,20 @@ class CommitTree:
 
         Raises OSError(ELOOP) on a loop, as the system does.
         """
+        found = self._resolved.get(path)
+        if found is None:
+            found = self._resolved[path] = self._follow(path)
+        return found
+
+    def _follow(self, path: str) -> tuple[str, StatLike | None]:
         rel = self.repo_path(path)
         here: StatLike | None
         if rel is not None:  # the repository's root is a real path: start there
             resolved, here = self.root, self.nodes[""]
             parts = rel.split("/") if rel else []
         else:
-            parts = list(Path(path).parts)
-            resolved = parts.pop(0)  # the anchor: "/"
+            parts = path.split(os.sep)
+            resolved = os.sep  # the paths of the walk are absolute
             here = self._lookup(resolved)[1]
         parts.reverse()
         links = 0
@@ -277,11 +285,10 @@ class CommitTree:
             links += 1
             if links > _MAX_LINKS:
                 raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
-            target_parts = list(Path(target).parts)
-            if Path(target).is_absolute():
-                resolved = target_parts.pop(0)
+            if os.path.isabs(target):
+                resolved = os.sep
                 here = self._lookup(resolved)[1]
-            parts.extend(reversed(target_parts))
+            parts.extend(reversed(target.split(os.sep)))
         return resolved, here
 
     def _lookup(self, path: str) -> tuple[str | None, StatLike | None]:
