@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,14 +102,17 @@ def main() -> None:
     print(f"{len(files)} product files, {sum(f.stat().st_size for f in files) / 2**20:.1f} MiB")
 
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     validate = subprocess.run(
         [str(Path(sys.executable).parent / "inventory-as-code"), "validate", str(project)],
         capture_output=True,
         check=False,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     print(
-        f"validate (the load of every plan): {time.perf_counter() - start:.2f} s wall, "
-        f"exit {validate.returncode}"
+        f"validate (the load of every plan): wall {time.perf_counter() - start:.2f} s"
+        f"  cpu {cpu:.2f} s  exit {validate.returncode}"
     )
 
     codes = [(label, Path(path).resolve()) for label, path in (i.split("=", 1) for i in args.code)]

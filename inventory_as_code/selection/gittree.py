@@ -16,6 +16,7 @@ was checked: a blob is read whole, so a 3 GB file is never asked for.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -75,8 +76,10 @@ class Objects:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._process = start_git(root, "cat-file", "--batch")
-        self._lock = threading.Lock()
+        try:
+            self._process = start_git(root, "cat-file", "--batch")
+        except OSError as exc:
+            raise SelectionError(f"--changed-since needs git: {exc}") from None
 
     def __enter__(self) -> Objects:
         return self
@@ -88,7 +91,8 @@ class Objects:
         process = self._process
         for stream in (process.stdin, process.stdout, process.stderr):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):  # a broken pipe: the process is gone
+                    stream.close()
         try:
             process.wait(timeout=5)
         except TimeoutExpired:
@@ -97,7 +101,14 @@ class Objects:
 
     def read(self, oid: str) -> bytes | None:
         """One object's content (None when the repository does not have it)."""
-        return next(iter(self.read_many([oid])))[1]
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(oid.encode("ascii") + b"\n")
+            stdin.flush()
+        except OSError as exc:
+            raise SelectionError(f"git cat-file stopped: {exc}") from None
+        return _answer(stdout, oid)
 
     def read_many(self, oids: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
         """The contents of ``oids``, in order; the requests are written while the answers
@@ -114,14 +125,17 @@ class Objects:
             except (OSError, ValueError) as exc:  # the process died: the reader says so
                 failed.append(exc)
 
-        with self._lock:
-            writer = threading.Thread(target=write, daemon=True)
-            writer.start()
-            try:
-                for oid in oids:
-                    yield oid, _answer(stdout, oid)
-            finally:
-                writer.join()
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        done = False
+        try:
+            for oid in oids:
+                yield oid, _answer(stdout, oid)
+            done = True
+        finally:
+            if not done:  # the writer may wait on a pipe nobody reads any more
+                self._process.kill()
+            writer.join()
         if failed:
             raise SelectionError(f"git cat-file stopped: {failed[0]}")
 

@@ -7,12 +7,11 @@ not ten thousand. Two ways to say which:
   product by slug, so the read covers those products. A location target
   selects that location's stock in *every* product, so it reads everything.
 * ``--changed-since REF``: the products whose YAML differs between the git
-  commit REF and the working tree. Found from the changed files alone: both
-  versions of each changed YAML file are parsed and compared product by
-  product, so an untouched catalog costs nothing. A product's model depends
-  only on its own YAML and on the store-wide blocks (``locations``,
-  ``defaults``, ``prune``, ``moved``); when a changed file holds one of those,
-  everything under it may differ, and the whole store is planned.
+  commit REF and the working tree, on the files the loader reads on each
+  side (:mod:`.changed`). A product's model depends only on its own YAML and
+  on the store-wide blocks (``locations``, ``defaults``, ``prune``,
+  ``moved``); when one of those reads differently, everything under it may
+  differ, and the whole store is planned.
 
 The selection carries the planner's targets too: planning some products
 means keeping exactly their changes, the same ``--target`` filter a user can
