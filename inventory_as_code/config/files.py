@@ -170,7 +170,7 @@ class _Walk:
         self.duplicates: list[tuple[str, str]] = []
 
     def run(self) -> None:
-        self._folder(str(self.root), "", {self.real_root}, False)
+        self._folder(str(self.root), self.real_root, "", {self.real_root}, False)
 
     def _inside(self, real: str) -> bool:
         return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
@@ -178,7 +178,10 @@ class _Walk:
     def _excluded(self, rel: str) -> bool:
         return any(p.matches(rel) for p in self.settings.exclude)
 
-    def _folder(self, path: str, prefix: str, ancestors: set[str], via_link: bool) -> None:
+    def _folder(
+        self, path: str, real: str, prefix: str, ancestors: set[str], via_link: bool
+    ) -> None:
+        """The entries of a folder; ``real``: its path with every link resolved."""
         try:
             entries = sorted(self.tree.scandir(path), key=lambda e: e.name)
         except OSError as exc:
@@ -199,9 +202,11 @@ class _Walk:
                 continue
             if self._excluded(rel):
                 continue
-            self._entry(entry, rel, ancestors, via_link)
+            self._entry(entry, rel, real, ancestors, via_link)
 
-    def _entry(self, entry: TreeEntry, rel: str, ancestors: set[str], via_link: bool) -> None:
+    def _entry(
+        self, entry: TreeEntry, rel: str, folder: str, ancestors: set[str], via_link: bool
+    ) -> None:
         tree = self.tree
         is_link = entry.is_symlink()
         try:
@@ -212,7 +217,9 @@ class _Walk:
             elif is_link:
                 self.notes.add(rel, 0, 0, "", "skipped: a symlink whose target does not exist.")
             return
-        real = tree.realpath(entry.path) if is_link else ""
+        # Below a folder's real path, only a link needs resolving (it saves a system call
+        # per folder of the path, per file).
+        real = tree.realpath(entry.path) if is_link else os.path.join(folder, entry.name)
         if is_link and not self._inside(real):
             if stat.S_ISDIR(info.st_mode) or is_yaml_name(entry.name):
                 self._problem(
@@ -225,11 +232,10 @@ class _Walk:
         if stat.S_ISDIR(info.st_mode):
             if entry.name in SKIPPED_FOLDERS or tree.exists(os.path.join(entry.path, "pyvenv.cfg")):
                 return
-            real = real or tree.realpath(entry.path)
             if real in ancestors:
                 self._problem(rel, "is a symlink to a folder that contains it (a loop).")
                 return
-            self._folder(entry.path, rel + "/", ancestors | {real}, via_link or is_link)
+            self._folder(entry.path, real, rel + "/", ancestors | {real}, via_link or is_link)
             return
         if not is_yaml_name(entry.name):
             return
@@ -240,14 +246,13 @@ class _Walk:
                 "remove it from the project folder, or exclude it in inventory-as-code.toml.",
             )
             return
-        key = real or tree.realpath(entry.path)
         linked = via_link or is_link
-        first = self.found.get(key)
+        first = self.found.get(real)
         if first is None:
-            self.found[key] = (rel, linked)
+            self.found[real] = (rel, linked)
         elif first[1] and not linked:  # prefer the path without a symlink
             self.duplicates.append((first[0], rel))
-            self.found[key] = (rel, linked)
+            self.found[real] = (rel, linked)
         else:
             self.duplicates.append((rel, first[0]))
 

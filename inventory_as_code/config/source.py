@@ -154,12 +154,13 @@ def read_limited(path: Path | str, limit: int) -> bytes | Unread:
             return too_large(limit)
         chunks = []
         left = limit + 1
-        while left > 0:  # the size said at first, or until the end (it may have grown)
-            chunk = os.read(fd, min(left, max(info.st_size + 1, 1 << 16)))
-            if not chunk:
-                break
+        while left > 0:  # the size fstat said, then on to the end (the file may grow)
+            want = min(left, max(info.st_size + 1, 1 << 16))
+            chunk = os.read(fd, want)
             chunks.append(chunk)
             left -= len(chunk)
+            if len(chunk) < want:  # the end of a regular file
+                break
         raw = b"".join(chunks)
     except OSError as exc:
         return Unread(f"cannot read the file: {exc.strerror or exc}.")
