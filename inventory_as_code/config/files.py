@@ -117,11 +117,12 @@ DISK = DiskTree()
 class SourceFile:
     """A file to read: where it is, whether ``[project] include`` named it, where it leads.
 
-    ``real``: the path with every link resolved (two names of one file share it).
+    ``path``: where to open it (the project folder joined with ``rel``); ``real``:
+    the path with every link resolved (two names of one file share it).
     """
 
     rel: str
-    path: Path
+    path: str
     listed: bool
     real: str = ""
 
@@ -273,10 +274,11 @@ class _Walk:
             self.notes.add(skipped, 0, 0, "", f"skipped: the same file as {kept}, which is read.")
         include = self.settings.include
         out = []
+        root = str(self.root)
         for real, (rel, _) in self.found.items():
             if include is not None and not any(p.matches(rel) for p in include):
                 continue
-            out.append(SourceFile(rel, self.root / rel, include is not None, real))
+            out.append(SourceFile(rel, os.path.join(root, rel), include is not None, real))
         out.sort(key=lambda f: f.rel)
         return out
 

@@ -3,22 +3,32 @@
 The project folder may come from a pull request, a downloaded archive or a
 fork, ``.git/config`` included. Git's configuration can name programs that
 ordinary read-only commands start: ``core.fsmonitor`` (a hook, or git's own
-daemon) for any command that reads the index, clean and smudge filters and
-textconv for anything that hashes or diffs working-tree files, ``diff.external``,
-hooks (``post-index-change`` when the index is rewritten), a pager, and the
-transports of a lazy fetch (``ext::``, ``ssh``, ``remote.*.uploadpack``) when
-an object is missing from a partial clone. So every git command of the tool:
+daemon) for any command that reads the index; clean/smudge filters
+(``filter.*``), ``diff.*.textconv``, ``diff.*.command`` and ``diff.external``
+for anything that hashes, converts or diffs working-tree files (``git diff``
+ran the clean filter and the fsmonitor hook); hooks (``post-index-change`` when
+the index is rewritten); a pager; and the transports of a lazy fetch
+(``ext::``, ``ssh``, ``remote.*.uploadpack``) when an object is missing from a
+partial clone. So every git command of the tool:
 
-* runs with ``-c`` settings that switch each of those off (the command line
-  outranks every configuration file, ``include.path`` ones too);
-* runs only plumbing that never filters or diffs (``ls-files``, ``ls-tree``,
-  ``cat-file --batch`` without ``--filters``/``--textconv``, ``rev-parse``);
-  working-tree files are hashed by the tool itself, never by ``git diff``;
+* runs only plumbing that never filters, converts or diffs (``ls-files``,
+  ``ls-tree``, ``cat-file --batch`` without ``--filters``/``--textconv``,
+  ``rev-parse``): working-tree files are hashed by the tool itself, never by
+  ``git diff`` or ``hash-object``, so no filter, textconv or external diff has
+  a command to run in;
+* runs with ``-c`` settings that switch the rest off (fsmonitor, hooks, pager,
+  every transport; the command line outranks every configuration file,
+  ``include.path`` ones too), and ``GIT_OPTIONAL_LOCKS=0`` so the index is
+  never rewritten;
 * gets an environment without ``GIT_*`` variables: a git hook running the tool
   (pre-commit) exports ``GIT_DIR``/``GIT_INDEX_FILE``, and ``GIT_CONFIG_*``,
   ``GIT_EXTERNAL_DIFF``, ``GIT_EXEC_PATH``, ``GIT_SSH_COMMAND`` would point git
   at another repository, other configuration or other programs. Only the two
   variables that bound where git looks for the repository are kept.
+
+``tests/live/test_changed_since.py`` sets each of these in a repository's
+config (and the environment) to a program that leaves a mark, and checks that
+none ran.
 """
 
 from __future__ import annotations

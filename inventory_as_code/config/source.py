@@ -297,5 +297,5 @@ def _syntax_problem(
 def read_document(path: Path, rel: str, problems: ProblemCollector) -> Document | None:
     """Parse one file with the default limits; on any problem, report it and return None."""
     reader = Reader(Limits(), problems, ProblemCollector())
-    doc, _ = reader._read(SourceFile(rel, Path(path), listed=True))
+    doc, _ = reader._read(SourceFile(rel, str(path), listed=True))
     return doc

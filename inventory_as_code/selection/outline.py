@@ -14,7 +14,7 @@ the caller then counts every product of the file as changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,94 +49,126 @@ def outline(text: str) -> Outline:
         # YAML reads every line break as "\n": a file checked out with CRLF is the same file.
         text = text.replace("\r\n", "\n")
     found = Outline()
-    events = yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loader = yaml.CSafeLoader(text)
+    get = loader.get_event
+
+    def next_event() -> Any:
+        event = get()
+        if event is None:  # the stream ended inside a node: only a parser bug does that
+            raise _Broken
+        return event
+
     try:
-        _document(events, text, found)
-    except (_Broken, yaml.YAMLError, StopIteration):
+        _document(next_event, text, found)
+    except (_Broken, yaml.YAMLError):
         found.broken = True
+    finally:
+        loader.dispose()
     return found
 
 
-def _document(events: Iterator[Any], text: str, found: Outline) -> None:
-    next(events)  # StreamStart
-    event = next(events)
-    if isinstance(event, yaml.StreamEndEvent):
+Next = Callable[[], Any]
+
+
+def _document(next_event: Next, text: str, found: Outline) -> None:
+    next_event()  # StreamStart
+    if type(next_event()) is yaml.StreamEndEvent:
         return  # an empty file
-    root = next(events)  # after DocumentStart
+    root = next_event()  # after DocumentStart
     if (
-        isinstance(root, yaml.ScalarEvent)
+        type(root) is yaml.ScalarEvent
         and root.implicit[0]
         and root.value in _NULL
         and not (root.anchor or root.tag)
     ):
-        _end(events)  # only comments, or a lone "~": contributes nothing
+        _end(next_event)  # only comments, or a lone "~": contributes nothing
         return
-    if not isinstance(root, yaml.MappingStartEvent) or root.anchor:
+    if type(root) is not yaml.MappingStartEvent or root.anchor:
         raise _Broken
     while True:
-        key = next(events)
-        if isinstance(key, yaml.MappingEndEvent):
+        key = next_event()
+        if type(key) is yaml.MappingEndEvent:
             break
-        if not isinstance(key, yaml.ScalarEvent) or key.anchor:
+        if type(key) is not yaml.ScalarEvent or key.anchor:
             raise _Broken  # an alias, a merge of one, or a complex key
         if key.value in found.top_keys:
             found.top_keys.append(key.value)
             raise _Broken  # a key written twice: the loader reports it
         found.top_keys.append(key.value)
-        first = next(events)
-        if key.value == "products" and isinstance(first, yaml.MappingStartEvent):
+        first = next_event()
+        if key.value == "products" and type(first) is yaml.MappingStartEvent:
             found.tangled_products |= bool(first.anchor)
-            _products(events, text, found)
+            _products(next_event, text, found)
             continue
-        last, tangled = _node(events, first)
+        last, tangled = _node(next_event, first)
         found.tangled_blocks |= tangled
         if key.value == "products":
-            if not (isinstance(first, yaml.ScalarEvent) and first.value in _NULL):
+            if not (type(first) is yaml.ScalarEvent and first.value in _NULL):
                 raise _Broken  # products that are not a mapping: the loader's problem
             continue
         found.blocks[key.value] = text[first.start_mark.index : last.end_mark.index].rstrip()
-    _end(events)
+    _end(next_event)
 
 
-def _end(events: Iterator[Any]) -> None:
-    if not isinstance(next(events), yaml.DocumentEndEvent):
+def _end(next_event: Next) -> None:
+    if type(next_event()) is not yaml.DocumentEndEvent:
         raise _Broken
-    if not isinstance(next(events), yaml.StreamEndEvent):
+    if type(next_event()) is not yaml.StreamEndEvent:
         raise _Broken  # a second document
 
 
-def _products(events: Iterator[Any], text: str, found: Outline) -> None:
+def _products(next_event: Next, text: str, found: Outline) -> None:
+    products = found.products
     while True:
-        key = next(events)
-        if isinstance(key, yaml.MappingEndEvent):
+        key = next_event()
+        if type(key) is yaml.MappingEndEvent:
             return
-        if not isinstance(key, yaml.ScalarEvent) or key.anchor:
+        if type(key) is not yaml.ScalarEvent or key.anchor:
             raise _Broken  # an alias or a complex key: the loader reports it
-        first = next(events)
-        last, tangled = _node(events, first)
-        found.tangled_products |= tangled
-        if key.value in found.products:
+        first = next_event()
+        last, tangled = _node(next_event, first)
+        if tangled:
+            found.tangled_products = True
+        if key.value in products:
             found.duplicates.add(key.value)  # the loader refuses the file; count it as changed
         # The parser ends a block mapping where the next key starts: without the
         # trailing blank space, a product reads the same wherever it stands.
-        found.products[key.value] = text[first.start_mark.index : last.end_mark.index].rstrip()
+        products[key.value] = text[first.start_mark.index : last.end_mark.index].rstrip()
 
 
-def _node(events: Iterator[Any], first: Any) -> tuple[Any, bool]:
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _node(next_event: Next, first: Any) -> tuple[Any, bool]:
     """Consume the node that starts with ``first``: its last event, and whether it has
-    an anchor or alias."""
-    tangled = isinstance(first, yaml.AliasEvent) or bool(getattr(first, "anchor", None))
-    if not isinstance(first, yaml.CollectionStartEvent):
-        return first, tangled
+    an anchor or alias. (The hot loop of a large change: classes are compared, not
+    tested with isinstance.)"""
+    kind = type(first)
+    if kind is _SCALAR:
+        return first, bool(first.anchor)
+    if kind is _ALIAS:
+        return first, True
+    if kind not in _STARTS:
+        raise _Broken
+    tangled = bool(first.anchor)
     depth = 1
     event = first
     while depth:
-        event = next(events)
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            tangled = tangled or bool(event.anchor)
-        elif isinstance(event, yaml.CollectionEndEvent):
+        event = next_event()
+        kind = type(event)
+        if kind is _SCALAR:
+            if event.anchor:
+                tangled = True
+        elif kind in _ENDS:
             depth -= 1
-        elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        elif kind in _STARTS:
+            depth += 1
+            if event.anchor:
+                tangled = True
+        elif kind is _ALIAS:
             tangled = True
+        else:
+            raise _Broken
     return event, tangled
