@@ -1,18 +1,20 @@
 """How long ``--changed-since`` takes to find the changed products, old code against new.
 
-Generates a catalog of one product per file (``gen_catalog.py``: N products x 5
-variants x 3 locations, N files), commits it in a fresh git repository, then
-for each scenario edits the working tree and times, in a fresh process per
-code tree, ``inventory_as_code.selection.changed_since(project, "HEAD")``
-alone (wall time, and CPU of the process and its git children), and once
+Generates a catalog (``gen_catalog.py``: N products x 5 variants x 3
+locations, one product per file unless ``--files`` says otherwise), commits
+it in a fresh git repository, then for each scenario edits the working tree
+and times, in a fresh process per code tree,
+``inventory_as_code.selection.changed_since(project, "HEAD")`` alone (wall
+time, and CPU of the process and its git children), and once
 ``inventory-as-code validate`` of the same project (the load every plan
 does, for scale). Scenarios:
 
-* ``all``: every product's price changes (N changed files);
-* ``one``: one product's price changes (a typical pull request);
+* ``all``: the first price of every file changes (with a file per product:
+  N changed files, N changed products);
+* ``one``: one file's first price changes (a typical pull request);
 * ``none``: nothing changes.
 
-    python benchmarks/changed_since.py --files 20000 --work /tmp/bench-cs \\
+    python benchmarks/changed_since.py --products 20000 --work /tmp/bench-cs \\
         --code before=/tmp/sel-base --code after=.
 
 ``--code LABEL=PATH`` names a checkout whose ``inventory_as_code`` is timed
@@ -86,7 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--files", type=int, default=20_000, help="products, one per file")
+    parser.add_argument("--products", type=int, default=20_000)
+    parser.add_argument("--files", type=int, default=0, help="product files (default: one each)")
     parser.add_argument("--work", type=Path, required=True, help="a scratch folder (emptied)")
     parser.add_argument("--code", action="append", required=True, help="LABEL=PATH, repeatable")
     parser.add_argument("--scenarios", default="all,one,none")
@@ -94,12 +97,13 @@ def main() -> None:
 
     shutil.rmtree(args.work, ignore_errors=True)
     project = args.work / "shop"
-    generate(project, args.files, 5, 3, args.files, seed=1)
+    generate(project, args.products, 5, 3, args.files or args.products, seed=1)
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "catalog")
     files = sorted((project / "catalog").rglob("*.yaml"))
-    print(f"{len(files)} product files, {sum(f.stat().st_size for f in files) / 2**20:.1f} MiB")
+    size = sum(f.stat().st_size for f in files) / 2**20
+    print(f"{args.products} products in {len(files)} files, {size:.1f} MiB")
 
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
