@@ -216,6 +216,8 @@ class CommitTree:
 
     def _add(self, listing: bytes) -> None:
         for path, node in parse_listing(listing):
+            if path in self.nodes:  # a folder listed again (where a link leads): known
+                continue
             self.nodes[path] = node
             parent = path.rpartition("/")[0]
             self.children.setdefault(parent, []).append(path)
