@@ -27,6 +27,13 @@ Everything else that could drop a file is a problem or a note, never silence:
   problem: reading one could block forever;
 * a file reached twice (a symlink to a file that is read anyway) is read
   once, with a note.
+
+The walk asks its questions (list a folder, follow a link, where does a path
+really lead) of a :class:`FileTree`: the disk for the loader, or a git commit
+for ``--changed-since`` (:mod:`inventory_as_code.selection.gittree`), so the
+files a commit's checkout would have been read as are found by these same
+rules. In a commit every file is tracked, and git ignores no tracked file, so
+there the ``.gitignore`` step leaves nothing out.
 """
 
 from __future__ import annotations
@@ -35,33 +42,90 @@ import errno
 import os
 import stat
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+from inventory_as_code.config.gitsafe import run_git
 from inventory_as_code.config.problems import ProblemCollector
 from inventory_as_code.config.projectfile import ProjectSettings
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = ("node_modules",)
 GIT_TIMEOUT = 30.0
-# Variables a git hook exports that would point git at another repository or index.
-_GIT_LOCATION_VARIABLES = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_PREFIX",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-)
+
+
+class StatLike(Protocol):
+    @property
+    def st_mode(self) -> int: ...
+
+    @property
+    def st_size(self) -> int: ...
+
+
+class TreeEntry(Protocol):
+    """One entry of a folder listing (an :class:`os.DirEntry` on disk)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    def is_symlink(self) -> bool: ...
+
+    def stat(self, *, follow_symlinks: bool = True) -> StatLike: ...
+
+
+class FileTree(Protocol):
+    """What the walk asks of a tree of files; paths are absolute, in the OS's form."""
+
+    def scandir(self, path: str) -> Sequence[TreeEntry]:
+        """The entries of a folder, in any order; OSError when it cannot be listed."""
+        ...
+
+    def stat(self, path: str) -> StatLike:
+        """The file ``path`` leads to, links followed; OSError when there is none."""
+        ...
+
+    def realpath(self, path: str) -> str: ...
+
+    def exists(self, path: str) -> bool: ...
+
+
+class DiskTree:
+    """The files on disk."""
+
+    def scandir(self, path: str) -> Sequence[TreeEntry]:
+        with os.scandir(path) as listing:
+            return list(listing)
+
+    def stat(self, path: str) -> StatLike:
+        return os.stat(path)
+
+    def realpath(self, path: str) -> str:
+        return os.path.realpath(path)
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+
+DISK = DiskTree()
 
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file to read: where it is, and whether ``[project] include`` named it."""
+    """A file to read: where it is, whether ``[project] include`` named it, where it leads.
+
+    ``path``: where to open it (the project folder joined with ``rel``); ``real``:
+    the path with every link resolved (two names of one file share it).
+    """
 
     rel: str
-    path: Path
+    path: str
     listed: bool
+    real: str = ""
 
 
 def is_yaml_name(name: str) -> bool:
@@ -69,10 +133,19 @@ def is_yaml_name(name: str) -> bool:
 
 
 def select_files(
-    root: Path, settings: ProjectSettings, problems: ProblemCollector, notes: ProblemCollector
+    root: Path,
+    settings: ProjectSettings,
+    problems: ProblemCollector,
+    notes: ProblemCollector,
+    *,
+    tree: FileTree = DISK,
+    ignored: frozenset[str] | None = None,
 ) -> list[SourceFile]:
-    """The project's files, sorted by path (see the module docstring for the rules)."""
-    walk = _Walk(root, settings, problems, notes)
+    """The project's files, sorted by path (see the module docstring for the rules).
+
+    ``ignored``: the paths git ignores; asked of git when None.
+    """
+    walk = _Walk(root, settings, problems, notes, tree, ignored)
     walk.run()
     return walk.result()
 
@@ -84,19 +157,22 @@ class _Walk:
         settings: ProjectSettings,
         problems: ProblemCollector,
         notes: ProblemCollector,
+        tree: FileTree,
+        ignored: frozenset[str] | None,
     ) -> None:
         self.root = root
-        self.real_root = os.path.realpath(root)
+        self.tree = tree
+        self.real_root = tree.realpath(str(root))
         self.settings = settings
         self.problems = problems
         self.notes = notes
-        self.ignored = git_ignored(root, notes)
+        self.ignored = git_ignored(root, notes) if ignored is None else ignored
         # real path -> (rel, reached through a symlink)
         self.found: dict[str, tuple[str, bool]] = {}
         self.duplicates: list[tuple[str, str]] = []
 
     def run(self) -> None:
-        self._folder(str(self.root), "", {self.real_root}, False)
+        self._folder(str(self.root), self.real_root, "", {self.real_root}, False)
 
     def _inside(self, real: str) -> bool:
         return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
@@ -104,10 +180,12 @@ class _Walk:
     def _excluded(self, rel: str) -> bool:
         return any(p.matches(rel) for p in self.settings.exclude)
 
-    def _folder(self, path: str, prefix: str, ancestors: set[str], via_link: bool) -> None:
+    def _folder(
+        self, path: str, real: str, prefix: str, ancestors: set[str], via_link: bool
+    ) -> None:
+        """The entries of a folder; ``real``: its path with every link resolved."""
         try:
-            with os.scandir(path) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+            entries = sorted(self.tree.scandir(path), key=lambda e: e.name)
         except OSError as exc:
             self.problems.add(
                 prefix.rstrip("/") or ".",
@@ -126,21 +204,24 @@ class _Walk:
                 continue
             if self._excluded(rel):
                 continue
-            self._entry(entry, rel, ancestors, via_link)
+            self._entry(entry, rel, real, ancestors, via_link)
 
     def _entry(
-        self, entry: os.DirEntry[str], rel: str, ancestors: set[str], via_link: bool
+        self, entry: TreeEntry, rel: str, folder: str, ancestors: set[str], via_link: bool
     ) -> None:
+        tree = self.tree
         is_link = entry.is_symlink()
         try:
-            info = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
+            info = tree.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
         except OSError as exc:
             if is_yaml_name(entry.name):
                 self._problem(rel, _unreadable(entry.path, is_link, exc))
             elif is_link:
                 self.notes.add(rel, 0, 0, "", "skipped: a symlink whose target does not exist.")
             return
-        real = os.path.realpath(entry.path) if is_link else ""
+        # Below a folder's real path, only a link needs resolving (it saves a system call
+        # per folder of the path, per file).
+        real = tree.realpath(entry.path) if is_link else os.path.join(folder, entry.name)
         if is_link and not self._inside(real):
             if stat.S_ISDIR(info.st_mode) or is_yaml_name(entry.name):
                 self._problem(
@@ -151,15 +232,12 @@ class _Walk:
                 )
             return
         if stat.S_ISDIR(info.st_mode):
-            if entry.name in SKIPPED_FOLDERS or os.path.exists(
-                os.path.join(entry.path, "pyvenv.cfg")
-            ):
+            if entry.name in SKIPPED_FOLDERS or tree.exists(os.path.join(entry.path, "pyvenv.cfg")):
                 return
-            real = real or os.path.realpath(entry.path)
             if real in ancestors:
                 self._problem(rel, "is a symlink to a folder that contains it (a loop).")
                 return
-            self._folder(entry.path, rel + "/", ancestors | {real}, via_link or is_link)
+            self._folder(entry.path, real, rel + "/", ancestors | {real}, via_link or is_link)
             return
         if not is_yaml_name(entry.name):
             return
@@ -170,14 +248,13 @@ class _Walk:
                 "remove it from the project folder, or exclude it in inventory-as-code.toml.",
             )
             return
-        key = real or os.path.realpath(entry.path)
         linked = via_link or is_link
-        first = self.found.get(key)
+        first = self.found.get(real)
         if first is None:
-            self.found[key] = (rel, linked)
+            self.found[real] = (rel, linked)
         elif first[1] and not linked:  # prefer the path without a symlink
             self.duplicates.append((first[0], rel))
-            self.found[key] = (rel, linked)
+            self.found[real] = (rel, linked)
         else:
             self.duplicates.append((rel, first[0]))
 
@@ -198,10 +275,11 @@ class _Walk:
             self.notes.add(skipped, 0, 0, "", f"skipped: the same file as {kept}, which is read.")
         include = self.settings.include
         out = []
-        for rel, _ in self.found.values():
+        root = str(self.root)
+        for real, (rel, _) in self.found.items():
             if include is not None and not any(p.matches(rel) for p in include):
                 continue
-            out.append(SourceFile(rel, Path(self.root, rel), include is not None))
+            out.append(SourceFile(rel, os.path.join(root, rel), include is not None, real))
         out.sort(key=lambda f: f.rel)
         return out
 
@@ -210,28 +288,17 @@ def git_ignored(root: Path, notes: ProblemCollector) -> frozenset[str]:
     """Paths under ``root`` that git ignores (folders end with ``/``); empty without git."""
     if not _in_git_work_tree(Path(root)):
         return frozenset()
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARIABLES}
-    command = [
-        "git",
-        # A .git/config that came with a downloaded folder must not run a program.
-        "-c",
-        "core.fsmonitor=false",
-        "ls-files",
-        "-z",
-        "--others",
-        "--ignored",
-        "--exclude-standard",
-        "--directory",
-    ]
     try:
-        done = subprocess.run(
-            command,
-            cwd=root,
-            env=env,
-            capture_output=True,
+        # A .git/config that came with a downloaded folder must not run a program (gitsafe).
+        done = run_git(
+            root,
+            "ls-files",
+            "-z",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--directory",
             timeout=GIT_TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         reason = "git is not installed" if isinstance(exc, FileNotFoundError) else str(exc)

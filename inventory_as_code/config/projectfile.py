@@ -122,6 +122,26 @@ def project_settings(
         message = str(exc).split(": ", 1)[1]
         problems.add(PROJECT_CONFIG, 0, 0, "", f"{message}.", exc.hint)
         return None
+    return settings_from(data, text, problems, warnings)
+
+
+def settings_from_text(
+    text: str, problems: ProblemCollector, warnings: ProblemCollector
+) -> ProjectSettings | None:
+    """:func:`project_settings` of a toml given as text (as a git commit holds it)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.add(
+            PROJECT_CONFIG, 0, 0, "", f"not valid TOML: {exc}.", "correct the TOML syntax."
+        )
+        return None
+    return settings_from(data, text, problems, warnings)
+
+
+def settings_from(
+    data: dict[str, Any], text: str, problems: ProblemCollector, warnings: ProblemCollector
+) -> ProjectSettings | None:
     reader = _Reader(text, problems)
     for table in data:
         if table not in KNOWN_TABLES:

@@ -27,6 +27,7 @@ import contextlib
 import os
 import stat
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -92,63 +93,82 @@ class Reader:
         raw = self._bytes(source)
         if raw is None:
             return None, None
-        text = _decode(raw, source.rel, self.problems)
+        text = decode(raw, source.rel, self.problems)
         if text is None:
             return None, None
         own = ProblemCollector()  # kept apart until we know the file is the project's
         builder = EventBuilder(source.rel, own, self.budget)
         doc = _parse(builder, text, source.rel, own)
-        if not source.listed and _foreign(builder.top_keys):
+        if not source.listed and is_foreign(builder.top_keys):
             self.budget.refund(builder.spent)
             return None, listing(builder.top_keys, 4)
         self.problems.extend(own)
         return doc, None
 
     def _bytes(self, source: SourceFile) -> bytes | None:
-        rel, limit = source.rel, self.limits.max_file_bytes
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        try:
-            fd = os.open(source.path, flags)
-        except OSError as exc:
-            self.problems.add(rel, 0, 0, "", f"cannot read the file: {exc.strerror or exc}.")
-            return None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                self.problems.add(
-                    rel,
-                    0,
-                    0,
-                    "",
-                    "is not a regular file (a FIFO, socket or device); it is not read.",
-                    "remove it from the project folder, or exclude it in inventory-as-code.toml.",
-                )
-                return None
-            if info.st_size > limit:
-                self._too_large(rel, limit)
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                raw = handle.read(limit + 1)
-        except OSError as exc:
-            self.problems.add(rel, 0, 0, "", f"cannot read the file: {exc.strerror or exc}.")
-            return None
-        finally:
-            os.close(fd)
-        if len(raw) > limit:
-            self._too_large(rel, limit)
+        raw = read_limited(source.path, self.limits.max_file_bytes)
+        if isinstance(raw, Unread):
+            self.problems.add(source.rel, 0, 0, "", raw.message, raw.hint)
             return None
         return raw
 
-    def _too_large(self, rel: str, limit: int) -> None:
-        self.problems.add(
-            rel,
-            0,
-            0,
-            "",
-            f"the file is larger than {limit // 2**20} MiB, the limit for one file.",
-            "split the catalog into several files (for example one per product line), "
-            "or raise [project] max_file_mib in inventory-as-code.toml.",
-        )
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Why a file was not read (a problem of the loader)."""
+
+    message: str
+    hint: str = ""
+
+
+NOT_REGULAR = Unread(
+    "is not a regular file (a FIFO, socket or device); it is not read.",
+    "remove it from the project folder, or exclude it in inventory-as-code.toml.",
+)
+
+
+def too_large(limit: int) -> Unread:
+    return Unread(
+        f"the file is larger than {limit // 2**20} MiB, the limit for one file.",
+        "split the catalog into several files (for example one per product line), "
+        "or raise [project] max_file_mib in inventory-as-code.toml.",
+    )
+
+
+def read_limited(path: Path | str, limit: int) -> bytes | Unread:
+    """The bytes of a regular file of at most ``limit`` bytes; never more than that is read.
+
+    Opened without blocking, and checked to be a regular file once open, so a
+    FIFO or device (swapped in after the walk, too) cannot hang the run.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return Unread(f"cannot read the file: {exc.strerror or exc}.")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return NOT_REGULAR
+        if info.st_size > limit:
+            return too_large(limit)
+        chunks = []
+        left = limit + 1
+        while left > 0:  # the size fstat said, then on to the end (the file may grow)
+            want = min(left, max(info.st_size + 1, 1 << 16))
+            chunk = os.read(fd, want)
+            chunks.append(chunk)
+            left -= len(chunk)
+            if len(chunk) < want:  # the end of a regular file
+                break
+        raw = b"".join(chunks)
+    except OSError as exc:
+        return Unread(f"cannot read the file: {exc.strerror or exc}.")
+    finally:
+        os.close(fd)
+    if len(raw) > limit:  # it grew since fstat
+        return too_large(limit)
+    return raw
 
 
 def _total_size(files: Sequence[SourceFile]) -> int:
@@ -159,7 +179,7 @@ def _total_size(files: Sequence[SourceFile]) -> int:
     return total
 
 
-def _foreign(top_keys: Sequence[str]) -> bool:
+def is_foreign(top_keys: Sequence[str]) -> bool:
     """Keys, none of them ours or a near miss of ours (see the module docstring)."""
     if not top_keys:
         return False
@@ -196,7 +216,8 @@ def _parse(
         loader.dispose()
 
 
-def _decode(raw: bytes, rel: str, problems: ProblemCollector) -> str | None:
+def decode(raw: bytes, rel: str, problems: ProblemCollector) -> str | None:
+    """The text of a file, as the loader decodes it (BOMs, UTF-8); None with a problem."""
     for bom, codec in (
         (b"\xff\xfe\x00\x00", "utf-32"),
         (b"\x00\x00\xfe\xff", "utf-32"),
@@ -276,5 +297,5 @@ def _syntax_problem(
 def read_document(path: Path, rel: str, problems: ProblemCollector) -> Document | None:
     """Parse one file with the default limits; on any problem, report it and return None."""
     reader = Reader(Limits(), problems, ProblemCollector())
-    doc, _ = reader._read(SourceFile(rel, Path(path), listed=True))
+    doc, _ = reader._read(SourceFile(rel, str(path), listed=True))
     return doc

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from inventory_as_code.config.gitsafe import run_git
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.model import FORMAT_VERSION, Plan, canonical, checksum
 from inventory_as_code.plan.plan_json import SIGNED, buffered, plan_json_chunks
@@ -59,18 +60,11 @@ class PlanFileError(InventoryAsCodeError):
 
 
 def git_commit(project: Path) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
+    try:  # with the settings and environment every git command of the tool gets
+        result = run_git(project, "rev-parse", "HEAD", timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
-    commit = result.stdout.strip()
+    commit = result.stdout.decode("ascii", "replace").strip()
     return commit if result.returncode == 0 and commit else None
 
 

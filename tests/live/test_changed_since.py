@@ -6,9 +6,11 @@ tree the way a pull request would, and plans with ``changed_since="HEAD"``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,14 +147,130 @@ def test_a_product_gone_from_the_yaml_and_the_store_is_not_a_typo(
     assert plan.empty
 
 
-def test_a_changed_project_file_plans_everything(repo: Path) -> None:
-    # [project] exclude decides which YAML is read: a new exclusion (under prune,
-    # deletions) changes no YAML file, so only the project file tells.
+def test_a_file_the_project_file_leaves_out_is_a_change_of_its_products(repo: Path) -> None:
+    # [project] exclude decides which YAML is read: a new exclusion changes no YAML
+    # file, but every product of the excluded file leaves the YAML (under prune, deletions).
     (repo / "inventory-as-code.toml").write_text('[project]\nexclude = ["catalog/part-1.yaml"]\n')
-    selection = changed_since(repo, "HEAD")
-    assert selection.whole and "inventory-as-code.toml" in selection.why
+    part_1 = {f"tee-{n:03d}" for n in range(1, COUNT, 2)}
+    assert changed_since(repo, "HEAD").slugs == part_1
     git(repo.parent, "add", ".")
     git(repo.parent, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "toml")
     assert changed_since(repo, "HEAD").nothing
     edit(repo / "inventory-as-code.toml", "part-1", "part-0")
-    assert changed_since(repo, "HEAD").whole
+    assert changed_since(repo, "HEAD").slugs == {f"tee-{n:03d}" for n in range(COUNT)}
+    # Settings that choose no file (a site, a guard rail) change no product.
+    git(repo.parent, "checkout", "-q", "--", ".")
+    (repo / "inventory-as-code.toml").write_text(
+        '[project]\nexclude = ["catalog/part-1.yaml"]\n\n[guard_rails]\nmax_delete_share = 0.5\n'
+    )
+    assert changed_since(repo, "HEAD").nothing
+
+
+# --- git: what it may run, how often it runs -----------------------------------------------
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", message)
+
+
+def test_a_hostile_git_config_runs_no_program(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A downloaded folder brings its .git/config: each setting below names a program
+    # that some git command would start (git diff ran the fsmonitor hook and the clean
+    # filter). The environment of a git hook points git elsewhere, and config can come
+    # from the environment too.
+    marker = tmp_path / "ran"
+    program = f"touch {marker}.$$; false"
+    root = repo.parent
+    (root / ".gitattributes").write_text("*.yaml filter=evil diff=evil\n")
+    commit_all(root, "attributes")
+    for key, value in (
+        ("core.fsmonitor", program),
+        ("filter.evil.clean", program),
+        ("filter.evil.smudge", program),
+        ("filter.evil.process", program),
+        ("diff.evil.textconv", program),
+        ("diff.evil.command", program),
+        ("diff.external", program),
+        ("core.pager", program),
+        ("core.hooksPath", str(tmp_path / "hooks")),
+    ):
+        git(root, "config", key, value)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for hook in ("post-index-change", "reference-transaction", "post-checkout"):
+        (hooks / hook).write_text(f"#!/bin/sh\ntouch {marker}.hook\n")
+        (hooks / hook).chmod(0o755)
+    part = repo / "catalog" / "part-1.yaml"
+    edit(part, 'price: "10.00"\n    options', 'price: "11.00"\n    options')
+    os.utime(part, (0, 0))  # a stale index entry: git would hash the file (through the filter)
+    assert changed_since(repo, "HEAD").slugs == {"tee-001"}
+    assert not list(tmp_path.glob("ran*")), "a program from the repository's git config ran"
+
+
+def test_the_git_variables_of_a_hook_or_a_shell_are_not_obeyed(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pre-commit hook exports GIT_DIR (here: another repository); configuration and
+    # programs can come from the environment too.
+    marker = tmp_path / "ran"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    git(elsewhere, "init", "-q")
+    monkeypatch.setenv("GIT_DIR", str(elsewhere / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(elsewhere / ".git" / "index"))
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.fsmonitor")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", f"touch {marker}; false")
+    monkeypatch.setenv("GIT_EXTERNAL_DIFF", f"touch {marker}; false")
+    edit(repo / "catalog" / "part-0.yaml", '"10.00"', '"9.00"')
+    assert changed_since(repo, "HEAD").slugs == {"tee-000"}
+    assert not marker.exists()
+
+
+def test_old_versions_are_read_by_one_git_process(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for part in range(2):
+        path = repo / "catalog" / f"part-{part}.yaml"
+        path.write_text(path.read_text().replace('"10.00"', '"12.00"'))
+    for n in range(30):  # thirty more changed files
+        (repo / "catalog" / f"single-{n}.yaml").write_text("products:\n" + yaml_product(100 + n))
+    commit_all(repo.parent, "thirty files")
+    for n in range(30):
+        edit(repo / "catalog" / f"single-{n}.yaml", '"10.00"', '"11.00"')
+    started: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    class Counting(real_popen):  # type: ignore[misc,valid-type]
+        def __init__(self, args: Any, *rest: Any, **options: Any) -> None:
+            started.append(list(args))
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", Counting)
+    selection = changed_since(repo, "HEAD~1")
+    assert selection.slugs == {f"tee-{n:03d}" for n in [*range(COUNT), *range(100, 130)]}
+    assert len(started) <= 6, [c[-3:] for c in started]
+    assert sum("cat-file" in command for command in started) == 1
+
+
+def test_what_a_commit_could_not_have_been_read_as_plans_everything(repo: Path) -> None:
+    # A submodule holds no files in the commit; a file over the limit was refused there.
+    root = repo.parent
+    head = git(root, "rev-parse", "HEAD").strip()
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},shop/vendor")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "submodule")
+    git(root, "rm", "-q", "--cached", "shop/vendor")
+    commit_all(root, "no submodule")
+    selection = changed_since(repo, "HEAD~1")
+    assert selection.whole and "at HEAD~1 the project could not be read" in selection.why
+    assert "vendor" in selection.why and "submodule" in selection.why
+
+    (repo / "inventory-as-code.toml").write_text("[project]\nmax_file_mib = 1\n")
+    (repo / "catalog" / "big.yaml").write_text("products:\n" + "# padding\n" * 120_000)
+    commit_all(root, "a big file")
+    (repo / "catalog" / "big.yaml").unlink()
+    selection = changed_since(repo, "HEAD")
+    assert selection.whole and "catalog/big.yaml was larger than 1 MiB" in selection.why
