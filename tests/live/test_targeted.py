@@ -87,7 +87,7 @@ def calls(emulator: Emulator, run: Any) -> tuple[Any, dict[str, int]]:
     }
 
 
-def test_one_targeted_product_costs_six_calls(emulator: Emulator, tmp_path: Path) -> None:
+def test_one_targeted_product_costs_seven_calls(emulator: Emulator, tmp_path: Path) -> None:
     root = project(tmp_path, (7, "12.00", 9))
     client = client_for(emulator)
     (plan, live), made = calls(
@@ -101,6 +101,7 @@ def test_one_targeted_product_costs_six_calls(emulator: Emulator, tmp_path: Path
         "products.query": 1,
         "read-only-variants.query": 1,
         "inventory-items.query": 1,
+        "customizations.query": 1,
     }
     assert sorted(c.address for c in plan.changes) == [
         'stock["tee-007"]["L"]["Online store"]',
@@ -114,7 +115,7 @@ def test_one_targeted_product_costs_six_calls(emulator: Emulator, tmp_path: Path
     assert plan.metadata["read"]["mode"] == "targeted"
     # Without a target the same change costs the whole store.
     _, whole = calls(emulator, lambda: plan_project(client, root, site_id=SITE))
-    assert sum(whole.values()) == 1 + 1 + 1 + 3 + 1 + 2
+    assert sum(whole.values()) == 1 + 1 + 1 + 3 + 1 + 2 + 1
 
 
 def test_shares_stay_shares_of_the_whole_store(emulator: Emulator, tmp_path: Path) -> None:
