@@ -34,7 +34,7 @@ from inventory_as_code.config.projectfile import PROJECT_CONFIG
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.addresses import product_address
 
-STORE_WIDE = ("locations", "defaults", "prune", "moved")
+STORE_WIDE = ("locations", "defaults", "prune", "moved", "options")
 _YAML = (".yaml", ".yml")
 _GIT_TIMEOUT = 60
 _MAX_FILE = 64 * 1024 * 1024  # as the loader: bigger files are refused there anyway
