@@ -52,7 +52,8 @@ def test_two_colours_for_one_choice_name_both_places(project: Callable[..., Path
     root = project(
         {
             "store.yaml": LOCATIONS,
-            "a.yaml": 'products:\n  a:\n    options:\n      Color: {swatches: {Black: "#000000"}}\n',
+            "a.yaml": "products:\n  a:\n    options:\n"
+            '      Color: {swatches: {Black: "#000000"}}\n',
             "b.yaml": 'products:\n  b:\n    options:\n      Color: {swatches: {Black: "#111"}}\n',
         }
     )
