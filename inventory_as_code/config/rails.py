@@ -47,6 +47,7 @@ RAIL_CODES = (
     "TRACKING_SWITCH_WITH_STOCK",
     "VARIANTS_REPLACED",
     "VARIANT_WITHOUT_PRICE",
+    "SHARED_OPTION_UNMANAGED",
 )
 # Rails tripped per kind of object: their acceptances may name the kind.
 PER_KIND_RAILS = ("DELETE_SHARE", "DELETE_COUNT")

@@ -20,6 +20,8 @@ every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
   folder, a bad merge or an emptied file under ``prune`` looks exactly like
   this. A kind trips one of the two: the share when it is over, else the
   count, so one acceptance covers it.
+* ``SHARED_OPTION_UNMANAGED``: a change of a shared option reaches products
+  the YAML does not manage (:mod:`.option_rails`).
 
 The share rails apply only from ``min_items`` affected objects up, so a
 small store is not blocked for changing three of its five items.
@@ -40,6 +42,7 @@ from inventory_as_code.config.rails import RailAcceptance
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.model import Acceptance, Action, Change, GuardRail, Kind, Plan
+from inventory_as_code.plan.option_rails import shared_option_rails
 
 # The kind names of the deletion rails (and of [[guard_rails.accept]] kind = ...).
 KIND_NAMES = {
@@ -170,6 +173,7 @@ def check_guard_rails(
                 )
             )
     rails += _deletion_rails(changes, live, desired, settings, set(replaced))
+    rails += shared_option_rails(changes)
     return accept_rails(rails, settings.accept)
 
 

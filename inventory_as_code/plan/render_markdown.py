@@ -63,6 +63,7 @@ MAX_UNRESOLVED = 20
 SEE_ALL = "run `inventory-as-code show plan.json --detailed`, or see the plan artifact"
 _KIND_TITLES = {
     Kind.LOCATION: "Locations",
+    Kind.OPTION: "Options",
     Kind.PRODUCT: "Products",
     Kind.VARIANT: "Variants",
     Kind.STOCK: "Stock",
@@ -241,14 +242,14 @@ def _overview(view: PlanView) -> list[str]:
 
 
 def _changes(view: PlanView) -> Iterable[Change]:
-    yield from view.locations
+    yield from view.store_wide
     for group in view.products:
         yield from group.changes
 
 
 def _body(view: PlanView, level: int, detailed: bool, room: int) -> tuple[list[str], str]:
     """The changes at one fitting level, and a note of what was left out ('' if nothing)."""
-    locations = [detail_entry(c) for c in view.locations]
+    locations = [detail_entry(c) for c in view.store_wide]
     if level == 1 and detailed:
         return _block("**Every change**", detail_entries(view)), ""
     summaries = summary_entries(view.products)
