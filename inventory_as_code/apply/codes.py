@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-# Creates refused because the object exists (unique slug; unique variant+location).
-ALREADY_EXISTS = frozenset({"ITEM_ALREADY_EXISTS", "DUPLICATE_SLUG_ERROR"})
+# Creates refused because the object exists (unique slug; unique variant+location;
+# one option of a name: the emulator's code, unconfirmed for Wix, which declares none).
+ALREADY_EXISTS = frozenset(
+    {"ITEM_ALREADY_EXISTS", "DUPLICATE_SLUG_ERROR", "CUSTOMIZATION_NAME_ALREADY_EXISTS"}
+)
 
 
 def is_revision_conflict(code: str, description: str = "") -> bool:

@@ -6,7 +6,12 @@ the user's live store: the emulator proves the contract in the tests, and
 on a real site this is how a difference between Wix and the emulator shows
 up in the apply report instead of in the storefront.
 
-Cost, in reads: two per 100 products written (products and their variants,
+A change of a store option is checked on the option and on every product
+that uses it, the ones this run did not write included: the option is
+shared, and Wix writes its change into each of them.
+
+Cost, in reads: one for the options when any was written, two per 100 of
+the products that use them, two per 100 products written (products and their variants,
 plus one Get Product for each product whose read-only variants lag), one per
 100 new products for the stock created with them, one per 1,000 other stock
 items written, and one for locations when any was written.
@@ -18,8 +23,10 @@ second later) is not compared: what it holds is no longer apply's doing.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from inventory_as_code.apply.check import Mismatch, check_item, check_location, check_product
+from inventory_as_code.apply.check_options import check_option, check_users
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
 from inventory_as_code.live.normalize import business_location_from_wix
@@ -28,18 +35,60 @@ from inventory_as_code.live.reader import (
     read_inventory_items_of_products,
     read_products,
 )
+from inventory_as_code.model import name_identity
 from inventory_as_code.plan.model import Action, Change, Kind
 
 
 def verify(run: Run) -> list[Mismatch]:
     """Mismatches between what apply wrote and what the live store holds now."""
     applied = [c for c in run.plan.changes if run.status(c) is Status.APPLIED]
-    return _products(run, applied) + _stock(run, applied) + _locations(run, applied)
+    return (
+        _options(run, applied)
+        + _products(run, applied)
+        + _stock(run, applied)
+        + _locations(run, applied)
+    )
 
 
 def _moved_on(run: Run, object_id: str, revision: str) -> bool:
     written = run.written.get(object_id)
     return written is not None and written != revision
+
+
+def _options(run: Run, applied: list[Change]) -> list[Mismatch]:
+    """Each option written, and every product that uses it, written by this run or not."""
+    written = [c for c in applied if c.kind is Kind.OPTION]
+    if not written:
+        return []
+    live = {str(raw.get("id")): dict(raw) for raw in run.client.customizations.query()}
+    by_name = {name_identity(str(raw.get("name"))): raw for raw in live.values()}
+    out: list[Mismatch] = []
+    checked: list[tuple[Change, dict[str, Any], dict[str, str]]] = []
+    for change in written:
+        raw = live.get(str(change.keys.get("option_id"))) or by_name.get(
+            name_identity(str((change.after or {}).get("name")))
+        )
+        if raw is None:
+            out.append(Mismatch(change.address, "exists", True, False, True))
+            continue
+        if _moved_on(run, str(raw.get("id")), str(raw.get("revision"))):
+            continue
+        out += check_option(change, raw)
+        users = dict(change.keys.get("products") or {})
+        users.update(
+            {
+                s: run.ids.products[s]
+                for s in change.keys.get("users") or ()
+                if s in run.ids.products
+            }
+        )
+        checked.append((change, raw, users))
+    ids = {pid for _, _, users in checked for pid in users.values()}
+    found = read_products(run.client, ids) if ids else {}
+    for change, raw, users in checked:
+        products = {s: found[pid] for s, pid in users.items() if pid in found}
+        out += check_users(change, raw, products)
+    return out
 
 
 def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
@@ -64,7 +113,7 @@ def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
         if product is None:
             out.append(Mismatch(changes[0].address, "exists", True, False, True))
         elif not _moved_on(run, product.id, product.revision):
-            out += check_product(changes, run.before_products.get(slug), product)
+            out += check_product(changes, run.before_products.get(slug), product, run.options)
     return out
 
 

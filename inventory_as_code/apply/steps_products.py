@@ -13,22 +13,46 @@ from __future__ import annotations
 
 import logging
 
+from inventory_as_code.apply.bodies_options import UnknownOption
 from inventory_as_code.apply.bodies_products import product_create_body, product_update_body
-from inventory_as_code.apply.calls import Batch, Step
+from inventory_as_code.apply.calls import Batch, ProductGroup, Step
 from inventory_as_code.apply.check import check_item, check_product, holds
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
+from inventory_as_code.apply.steps_options import site_options
 from inventory_as_code.live.normalize import inventory_item_from_wix, product_from_wix
 from inventory_as_code.live.reader import read_products
-from inventory_as_code.plan.model import Change, Kind
+from inventory_as_code.plan.model import Action, Change, Kind
 from inventory_as_code.wix import BulkItemResult, BulkResult, InventoryEntryResult, ItemStatus
 from inventory_as_code.wix._exceptions import NotFoundError, WixError
 
 logger = logging.getLogger(__name__)
 
 
+def _without_options(run: Run, group: ProductGroup, error: UnknownOption) -> None:
+    for change in group.changes:
+        run.set(
+            change,
+            Status.NOT_ATTEMPTED,
+            "OPTION_MISSING",
+            f"its option {error.args[0]} was not written (see the option's change)",
+        )
+
+
 def product_create(run: Run, batch: Batch) -> None:
-    bodies = [product_create_body(g.slug, g.changes, run.default_location) for g in batch.groups]
+    options = site_options(run) if any(_uses_options(g) for g in batch.groups) else {}
+    bodies, groups = [], []
+    for group in batch.groups:
+        try:
+            bodies.append(
+                product_create_body(group.slug, group.changes, run.default_location, options)
+            )
+        except UnknownOption as exc:
+            _without_options(run, group, exc)
+            continue
+        groups.append(group)
+    if not bodies:
+        return
     result = run.client.products.bulk_create(
         bodies,  # type: ignore[arg-type]
         with_inventory=True,
@@ -36,7 +60,7 @@ def product_create(run: Run, batch: Batch) -> None:
         fields=("VARIANT_OPTION_CHOICE_NAMES",),
     )
     stock = _stock_results(result)
-    for index, (group, item) in enumerate(zip(batch.groups, result.items, strict=True)):
+    for index, (group, item) in enumerate(zip(groups, result.items, strict=True)):
         product_change = next(c for c in group.changes if c.kind is Kind.PRODUCT)
         if item.status is not ItemStatus.APPLIED:
             run.record_bulk([product_change], _single(result, item))
@@ -96,6 +120,7 @@ def read_products_to_update(run: Run) -> None:
 def product_update(run: Run, batch: Batch) -> None:
     if not run.before_products:
         read_products_to_update(run)
+    options = site_options(run) if any(_uses_options(g) for g in batch.groups) else {}
     entries, groups = [], []
     for group in batch.groups:
         live = run.before_products.get(group.slug)
@@ -104,7 +129,8 @@ def product_update(run: Run, batch: Batch) -> None:
             for change in group.changes:
                 run.set(change, Status.FAILED, "NOT_FOUND", "the product no longer exists")
             continue
-        if observed is not None and live.revision != observed.revision:
+        own = run.own_revisions.get(group.slug)  # moved on by this run's option writes
+        if observed is not None and live.revision != (own or observed.revision):
             for change in group.changes:
                 run.set(
                     change,
@@ -114,7 +140,11 @@ def product_update(run: Run, batch: Batch) -> None:
                     f"{live.revision})",
                 )
             continue
-        entries.append(product_update_body(group.changes, live))
+        try:
+            entries.append(product_update_body(group.changes, live, options, own))
+        except UnknownOption as exc:
+            _without_options(run, group, exc)
+            continue
         groups.append(group)
     if not entries:
         return
@@ -127,6 +157,17 @@ def product_update(run: Run, batch: Batch) -> None:
         applied = run.record_bulk(list(group.changes), _single(result, item, len(group.changes)))
         if all(applied):
             run.learn_product(group.slug, item.item or {})
+
+
+def _uses_options(group: ProductGroup) -> bool:
+    """Whether the product's body names options (then the site's options are needed)."""
+    return any(
+        c.kind is Kind.VARIANT
+        or (
+            c.kind is Kind.PRODUCT and ((c.after or {}).get("options") or c.action is Action.CREATE)
+        )
+        for c in group.changes
+    )
 
 
 def product_delete(run: Run, batch: Batch) -> None:
@@ -158,7 +199,7 @@ def settle_product_creates(run: Run, batch: Batch) -> None:
         except WixError as exc:
             logger.warning("could not re-read %s after a lost answer: %s", group.slug, exc)
             continue
-        if not holds(check_product(group.changes, None, live)):
+        if not holds(check_product(group.changes, None, live, run.options)):
             continue  # something else holds the slug: the refusal stands
         run.learn_product(group.slug, raw)
         for change in group.changes:
@@ -185,7 +226,7 @@ def settle_product_updates(run: Run, batch: Batch) -> None:
     for group in refused:
         live = fresh.get(run.ids.products[group.slug])
         before = run.before_products.get(group.slug)
-        if live is not None and holds(check_product(group.changes, before, live)):
+        if live is not None and holds(check_product(group.changes, before, live, run.options)):
             for change in group.changes:
                 run.set(change, Status.APPLIED, message="answer lost; a re-read shows it applied")
 
