@@ -25,6 +25,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from inventory_as_code.live.model import LiveOption
 from inventory_as_code.model import name_identity
 from inventory_as_code.plan.model import Change
 from inventory_as_code.plan.option_edits import OptionEdit
@@ -88,6 +89,57 @@ def set_choices_body(change: Change, customization: Customization) -> list[dict[
 
 class UnknownOption(KeyError):
     """A product names an option (or a choice) the site does not have (its create failed)."""
+
+
+def _as_customization(option: LiveOption) -> dict[str, Any]:
+    """A product's copy of an option, read just now, in the shape of its customization."""
+    raw_choices = (option.raw.get("choicesSettings") or {}).get("choices") or []
+    by_id = {str(c.get("choiceId")): c for c in raw_choices}
+    choices = []
+    for name, choice_id, ctype, color in zip(
+        option.choices, option.choice_ids, option.choice_types, option.choice_colors, strict=False
+    ):
+        choice: dict[str, Any] = {"id": choice_id, "name": name, "choiceType": ctype}
+        raw_color = by_id.get(choice_id, {}).get("colorCode")
+        if raw_color or color:
+            choice["colorCode"] = raw_color or color
+        choices.append(choice)
+    return {
+        "id": option.id,
+        "name": option.name,
+        "customizationRenderType": option.render_type,
+        "choicesSettings": {"choices": choices},
+    }
+
+
+def needs_site(wanted: Mapping[str, Sequence[str]], live: Sequence[LiveOption]) -> set[str]:
+    """Options whose ids a product body cannot take from the product as read: new to it,
+    or with a choice it does not have yet."""
+    own = {name_identity(o.name): {name_identity(c) for c in o.choices} for o in live}
+    return {
+        name
+        for name, picks in wanted.items()
+        if name_identity(name) not in own
+        or any(name_identity(p) not in own[name_identity(name)] for p in picks)
+    }
+
+
+def known_options(
+    wanted: Mapping[str, Sequence[str]],
+    site: Mapping[str, Customization],
+    live: Sequence[LiveOption] = (),
+) -> dict[str, Customization]:
+    """The options a product body names, by name identity: from the product as read
+    (read after this run's option writes, so current) where it has them, else the site's."""
+    out: dict[str, Customization] = {}
+    missing = needs_site(wanted, live)
+    for option in live:
+        if option.name in wanted and option.name not in missing:
+            out[name_identity(option.name)] = _as_customization(option)
+    for name in wanted:
+        if name_identity(name) not in out and name_identity(name) in site:
+            out[name_identity(name)] = site[name_identity(name)]
+    return out
 
 
 def find(options: Mapping[str, Customization], name: str) -> Customization:

@@ -22,7 +22,12 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from inventory_as_code.apply.bodies_options import Customization, choice_refs, product_options
+from inventory_as_code.apply.bodies_options import (
+    Customization,
+    choice_refs,
+    known_options,
+    product_options,
+)
 from inventory_as_code.apply.bodies_stock import stock_create_values
 from inventory_as_code.live.model import LiveProduct
 from inventory_as_code.plan.model import Action, Change, Kind
@@ -92,6 +97,7 @@ def product_create_body(
     product = next(c for c in changes if c.kind is Kind.PRODUCT)
     after = dict(product.after or {})
     wanted: dict[str, list[str]] = dict(after.get("options") or {})
+    options = known_options(wanted, options)
     options_json = product_options(wanted, options)
     physical = after.get("product_type", "physical") == "physical"
     stock_at_default = {
@@ -167,6 +173,7 @@ def product_update_body(
     wanted: dict[str, list[str]] = dict(
         after.get("options", {o.name: list(o.choices) for o in live.options})
     )
+    options = known_options(wanted, options, live.options)
     options_json = product_options(wanted, options, {str(o.id): o.raw for o in live.options})
     by_key = {tuple(c.keys["variant"]): c for c in variant_changes}
     removed = {k for k, c in by_key.items() if c.action is Action.DELETE}

@@ -29,6 +29,7 @@ from inventory_as_code.apply.check import Mismatch, check_item, check_location, 
 from inventory_as_code.apply.check_options import check_option, check_users
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
+from inventory_as_code.live.model import LiveProduct
 from inventory_as_code.live.normalize import business_location_from_wix
 from inventory_as_code.live.reader import (
     read_inventory_items,
@@ -42,12 +43,17 @@ from inventory_as_code.plan.model import Action, Change, Kind
 def verify(run: Run) -> list[Mismatch]:
     """Mismatches between what apply wrote and what the live store holds now."""
     applied = [c for c in run.plan.changes if run.status(c) is Status.APPLIED]
-    return (
-        _options(run, applied)
-        + _products(run, applied)
-        + _stock(run, applied)
-        + _locations(run, applied)
-    )
+    option_mismatches, users = _options(run, applied)
+    # One read of products: those written, and every user of an option written.
+    product_ids = {pid for _, _, of in users for pid in of.values()}
+    product_mismatches, found = _products(run, applied, product_ids)
+    for change, raw, of in users:
+        out = {s: found[pid] for s, pid in of.items() if pid in found}
+        option_mismatches += check_users(change, raw, out)
+    return option_mismatches + product_mismatches + _stock(run, applied) + _locations(run, applied)
+
+
+OptionUsers = list[tuple[Change, dict[str, Any], dict[str, str]]]
 
 
 def _moved_on(run: Run, object_id: str, revision: str) -> bool:
@@ -55,15 +61,16 @@ def _moved_on(run: Run, object_id: str, revision: str) -> bool:
     return written is not None and written != revision
 
 
-def _options(run: Run, applied: list[Change]) -> list[Mismatch]:
-    """Each option written, and every product that uses it, written by this run or not."""
+def _options(run: Run, applied: list[Change]) -> tuple[list[Mismatch], OptionUsers]:
+    """Each option written; and its users (every product that uses it, written by this run
+    or not), to be checked against it once they are read."""
     written = [c for c in applied if c.kind is Kind.OPTION]
     if not written:
-        return []
+        return [], []
     live = {str(raw.get("id")): dict(raw) for raw in run.client.customizations.query()}
     by_name = {name_identity(str(raw.get("name"))): raw for raw in live.values()}
     out: list[Mismatch] = []
-    checked: list[tuple[Change, dict[str, Any], dict[str, str]]] = []
+    checked: OptionUsers = []
     for change in written:
         raw = live.get(str(change.keys.get("option_id"))) or by_name.get(
             name_identity(str((change.after or {}).get("name")))
@@ -83,15 +90,13 @@ def _options(run: Run, applied: list[Change]) -> list[Mismatch]:
             }
         )
         checked.append((change, raw, users))
-    ids = {pid for _, _, users in checked for pid in users.values()}
-    found = read_products(run.client, ids) if ids else {}
-    for change, raw, users in checked:
-        products = {s: found[pid] for s, pid in users.items() if pid in found}
-        out += check_users(change, raw, products)
-    return out
+    return out, checked
 
 
-def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
+def _products(
+    run: Run, applied: list[Change], also: set[str]
+) -> tuple[list[Mismatch], dict[str, LiveProduct]]:
+    """Products written, checked; and the products read (``also``: ids to read too)."""
     groups: dict[str, list[Change]] = defaultdict(list)
     deleted: list[Change] = []
     for change in applied:
@@ -101,9 +106,9 @@ def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
             groups[change.keys["slug"]].append(change)
     ids = {slug: run.ids.products[slug] for slug in groups if slug in run.ids.products}
     ids.update({c.keys["slug"]: c.keys["product_id"] for c in deleted})
-    if not ids:
-        return []
-    found = read_products(run.client, ids.values())
+    if not ids and not also:
+        return [], {}
+    found = read_products(run.client, set(ids.values()) | also)
     out: list[Mismatch] = []
     for change in deleted:
         if change.keys["product_id"] in found:
@@ -114,7 +119,7 @@ def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
             out.append(Mismatch(changes[0].address, "exists", True, False, True))
         elif not _moved_on(run, product.id, product.revision):
             out += check_product(changes, run.before_products.get(slug), product, run.options)
-    return out
+    return out, found
 
 
 def _stock(run: Run, applied: list[Change]) -> list[Mismatch]:

@@ -58,6 +58,7 @@ class Run:
         # The site's options (customizations) by name identity, as they are now: read
         # once when a product body needs them, kept current by this run's option writes.
         self.options: dict[str, dict[str, Any]] | None = None
+        self.options_read = False
         # Products whose revision this run's own option writes moved on (Wix updates
         # every product of a changed option): slug -> the revision read after them.
         self.own_revisions: dict[str, str] = {}

@@ -26,6 +26,7 @@ told apart from the option write's: a window of a few calls.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from inventory_as_code.apply.bodies_options import (
@@ -46,12 +47,16 @@ from inventory_as_code.wix._exceptions import WixAPIError, WixError
 logger = logging.getLogger(__name__)
 
 
-def site_options(run: Run) -> dict[str, dict[str, Any]]:
-    """The site's options by name identity (read once; this run's writes kept on top)."""
+def site_options(run: Run, needed: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """The site's options by name identity: what this run wrote, and when an option
+    ``needed`` is not among them, every option of the site (read once)."""
     if run.options is None:
         run.options = {}
+    missing = any(name_identity(n) not in run.options for n in needed)
+    if missing and not run.options_read:
         for raw in run.client.customizations.query():
             run.options.setdefault(name_identity(str(raw.get("name"))), dict(raw))
+        run.options_read = True
     return run.options
 
 
@@ -66,7 +71,6 @@ def _learn(run: Run, raw: dict[str, Any]) -> None:
 
 
 def option_create(run: Run, batch: Batch) -> None:
-    site_options(run)  # the options as they are, before this run adds its own
     result = run.client.customizations.bulk_create([option_create_body(c) for c in batch.changes])
     run.record_bulk(batch.changes, result)
     for item in result.items:

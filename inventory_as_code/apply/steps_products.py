@@ -12,8 +12,9 @@ its slug, because the stock steps after it need the ids of its variants.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
-from inventory_as_code.apply.bodies_options import UnknownOption
+from inventory_as_code.apply.bodies_options import UnknownOption, needs_site
 from inventory_as_code.apply.bodies_products import product_create_body, product_update_body
 from inventory_as_code.apply.calls import Batch, ProductGroup, Step
 from inventory_as_code.apply.check import check_item, check_product, holds
@@ -22,7 +23,7 @@ from inventory_as_code.apply.run import Run
 from inventory_as_code.apply.steps_options import site_options
 from inventory_as_code.live.normalize import inventory_item_from_wix, product_from_wix
 from inventory_as_code.live.reader import read_products
-from inventory_as_code.plan.model import Action, Change, Kind
+from inventory_as_code.plan.model import Change, Kind
 from inventory_as_code.wix import BulkItemResult, BulkResult, InventoryEntryResult, ItemStatus
 from inventory_as_code.wix._exceptions import NotFoundError, WixError
 
@@ -40,7 +41,7 @@ def _without_options(run: Run, group: ProductGroup, error: UnknownOption) -> Non
 
 
 def product_create(run: Run, batch: Batch) -> None:
-    options = site_options(run) if any(_uses_options(g) for g in batch.groups) else {}
+    options = site_options(run, _option_names(run, batch.groups))
     bodies, groups = [], []
     for group in batch.groups:
         try:
@@ -120,7 +121,7 @@ def read_products_to_update(run: Run) -> None:
 def product_update(run: Run, batch: Batch) -> None:
     if not run.before_products:
         read_products_to_update(run)
-    options = site_options(run) if any(_uses_options(g) for g in batch.groups) else {}
+    options = site_options(run, _option_names(run, batch.groups))
     entries, groups = [], []
     for group in batch.groups:
         live = run.before_products.get(group.slug)
@@ -159,15 +160,16 @@ def product_update(run: Run, batch: Batch) -> None:
             run.learn_product(group.slug, item.item or {})
 
 
-def _uses_options(group: ProductGroup) -> bool:
-    """Whether the product's body names options (then the site's options are needed)."""
-    return any(
-        c.kind is Kind.VARIANT
-        or (
-            c.kind is Kind.PRODUCT and ((c.after or {}).get("options") or c.action is Action.CREATE)
-        )
-        for c in group.changes
-    )
+def _option_names(run: Run, groups: Iterable[ProductGroup]) -> set[str]:
+    """The options whose ids the products' bodies need from the site (see needs_site)."""
+    names: set[str] = set()
+    for group in groups:
+        live = run.before_products.get(group.slug)
+        for change in group.changes:
+            if change.kind is Kind.PRODUCT and (change.after or {}).get("options"):
+                wanted = dict((change.after or {})["options"])
+                names |= needs_site(wanted, live.options if live else ())
+    return names
 
 
 def product_delete(run: Run, batch: Batch) -> None:

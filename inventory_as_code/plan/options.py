@@ -21,7 +21,7 @@ is immutable).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inventory_as_code.config.variants import MAX_CHOICES
 from inventory_as_code.live.model import LiveCustomization, LiveStore
@@ -86,7 +86,7 @@ class OptionPlanner:
         self.refusals: list[Refusal] = []
         self.edits: dict[str, OptionEdit] = {}
         self._by_key: dict[str, list[LiveCustomization]] = {}
-        for option in live.options:
+        for option in live.options or _from_products(live):
             self._by_key.setdefault(name_identity(option.name), []).append(option)
         self._moves: dict[str, Move] = {}
         self._choice_moves: dict[str, dict[str, Move]] = {}
@@ -308,7 +308,7 @@ class OptionPlanner:
                     "option": option.name,
                     "option_id": live.id,
                     "products": users,
-                    "unmanaged": self._unmanaged(users, edit),
+                    "unmanaged": self._unmanaged(users, edit, option),
                     "edits": edit.to_dict(),
                     "added": added,
                 },
@@ -342,14 +342,19 @@ class OptionPlanner:
                 out[live.choice_ids[at]] = color
         return out
 
-    def _unmanaged(self, users: Mapping[str, str], edit: OptionEdit) -> list[str]:
+    def _unmanaged(
+        self, users: Mapping[str, str], edit: OptionEdit, option: StoreOption
+    ) -> list[str]:
         """Products the YAML does not manage whose data this change alters."""
         if not edit:
             return []  # new choices alone change no product
         touched = set(edit.choice_names) | set(edit.choice_colors)
+        # The option's YAML users count as managed also when a narrowed read (a
+        # target) left them out of the plan's products.
+        managed = set(self.desired.products) | set(option.users)
         out = []
         for slug in users:
-            if slug in self.desired.products:
+            if slug in managed:
                 continue
             product = self.live.products.get(slug)
             if edit.name or product is None:
@@ -379,6 +384,33 @@ class OptionPlanner:
             if m.origin is not None and _moves_option(m, option)
         }
         return tuple(sorted(found))
+
+
+def _from_products(live: LiveStore) -> list[LiveCustomization]:
+    """The store's options as its products show them: for a store built without its
+    options (a whole-store read always has them), one per name, with every choice seen."""
+    found: dict[str, LiveCustomization] = {}
+    for product in live.products.values():
+        for option in product.options:
+            key = name_identity(option.name)
+            base = found.get(key) or LiveCustomization(
+                option.id or key, option.name, "", option.render_type, (), (), ()
+            )
+            seen = {name_identity(c) for c in base.choices}
+            ids = option.choice_ids or option.choices
+            colors = option.choice_colors or (None,) * len(option.choices)
+            new = [
+                (c, i, color)
+                for c, i, color in zip(option.choices, ids, colors, strict=False)
+                if name_identity(c) not in seen
+            ]
+            found[key] = replace(
+                base,
+                choices=base.choices + tuple(c for c, _, _ in new),
+                choice_ids=base.choice_ids + tuple(i for _, i, _ in new),
+                choice_colors=base.choice_colors + tuple(color for _, _, color in new),
+            )
+    return list(found.values())
 
 
 def _moves_option(move: Move, option: StoreOption) -> bool:

@@ -260,7 +260,9 @@ def _body(view: PlanView, level: int, detailed: bool, room: int) -> tuple[list[s
     if level == 2:
         note = f"The per-object list is left out to fit a GitHub comment: {SEE_ALL}."
         return _block("**Changes by product**", locations + summaries), note
-    entries, used = list(locations), 0
+    entries = list(locations)
+    # Locations and options always show (they are few); the products fill what is left.
+    used = sum(github_length(line) + 1 for entry in entries for line in _entry_lines(entry))
     for entry in summaries:
         used += sum(github_length(line) + 1 for line in _entry_lines(entry))
         if used > room:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inventory_as_code.apply.calls import compile_plan
+from inventory_as_code.apply.calls import Step, compile_plan
 from inventory_as_code.apply.report import ApplyReport
 from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
 from inventory_as_code.plan.model import Plan
@@ -99,4 +99,16 @@ def promised_endpoints(plan: Plan) -> list[str]:
         default_location=plan.metadata.get("default_location"),
         live_variant_counts=dict(plan.metadata.get("live_variant_counts") or {}),
     )
-    return [b.step.endpoint for b in calls.batches]
+    out = []
+    for batch in calls.batches:
+        if batch.step is Step.OPTION_UPDATE:
+            edits = batch.changes[0].keys.get("edits") or {}
+            if edits.get("name"):
+                out.append("customizations.update")
+            if edits.get("choices") or edits.get("colors"):
+                out.append("customizations.set-choices")
+            elif batch.changes[0].keys.get("added"):
+                out.append("customizations.add-choices")
+            continue
+        out.append(batch.step.endpoint)
+    return out

@@ -290,13 +290,15 @@ def test_a_choice_whose_case_changes_is_refused_then_renamed_in_place(shop: Shop
     assert "from: Whole bean, to: Whole Bean" in str(refused.value)
     shop.write(
         "moved.yaml",
-        "moved:\n  - choice: {product: house-blend, option: Grind, from: Whole bean, "
-        "to: Whole Bean}\n",
+        "moved:\n  - choice: {option: Grind, from: Whole bean, to: Whole Bean}\n",
     )
     plan = shop.plan()
-    fields = [f.field for c in plan.changes for f in c.fields]
-    assert "option[Grind].choice[Whole bean]" in fields
-    assert all(c.action.value == "update" for c in plan.changes)
+    # A rename of the shared option's choice: one change, on the option (and the SKU
+    # template of the product follows the new name).
+    assert [(c.address, [f.field for f in c.fields]) for c in plan.changes] == [
+        ('option["Grind"]', ["choice[Whole bean]"]),
+        ('variant["house-blend"]["Whole Bean"]', ["sku"]),
+    ]
     report = shop.apply(plan)
     assert report.exit_code == 0, report.to_dict()
     assert _options(shop, "house-blend")["Grind"][1][0][0] == "Whole Bean"
