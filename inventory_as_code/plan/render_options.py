@@ -29,10 +29,7 @@ def _choices(after: Mapping[str, Any], names: Sequence[str]) -> str:
 
 
 def option_detail(change: Change) -> str:
-    """What follows the address on the head line."""
-    after = dict(change.after or {})
-    if change.action is Action.CREATE:
-        return f"{after.get('render_type', 'text')}: {_choices(after, after.get('choices') or [])}"
+    """What follows the address on the head line: a rename (as for locations and products)."""
     for f in change.fields:
         if f.field == "name":
             return f"renamed from {format_value(f.before)}"
@@ -43,6 +40,9 @@ def option_lines(change: Change) -> list[tuple[str, Action | None]]:
     """The lines under the head: (text, its own marker or None)."""
     after = dict(change.after or {})
     lines: list[tuple[str, Action | None]] = []
+    if change.action is Action.CREATE:
+        choices = _choices(after, after.get("choices") or [])
+        lines.append((f"{after.get('render_type', 'text')}: {choices}", None))
     if change.action is Action.UPDATE:
         for f in change.fields:
             if f.field.startswith("choice["):

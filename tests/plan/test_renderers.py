@@ -120,7 +120,7 @@ def test_a_new_product_is_one_entry_with_its_counts(planned: Callable[[Case], Pl
     text = render_text(planned(BY_NAME["product_create"])).plain
     heads = [line for line in text.splitlines() if re.match(r"  \S+ \w+\[", line)]
     assert heads == [
-        '  + option["Size"]  text: S, M  # products.yaml:5:15',
+        '  + option["Size"]  # products.yaml:5:15',
         '  + product["organic-tee"]  "Organic Tee", 2 variants (Size: S, M), '
         'prices "25.00" to "27.00"  # products.yaml:2:3',
     ]
