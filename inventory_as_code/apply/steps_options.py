@@ -97,6 +97,8 @@ def settle_option_creates(run: Run, batch: Batch) -> None:
         if raw is not None:
             _learn(run, raw)
             run.set(change, Status.APPLIED, message="answer lost; a re-read shows it applied")
+        else:
+            run.set(change, Status.FAILED, "NOT_CREATED", "not found after a re-read")
 
 
 def option_update(run: Run, batch: Batch) -> None:
