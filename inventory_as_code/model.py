@@ -239,7 +239,7 @@ class StoreOption:
     Declared once in the store-level ``options:`` block, or written inline by
     the products that use it; either way one option per name, as Wix compares
     names (:func:`name_identity`). ``choices`` are every choice the YAML names
-    for it, in order (the block's first, then the products' in slug order).
+    for it, in order (the block's first, then the products' as they are read).
     ``swatches`` holds the colours the YAML gives (a colour-swatch option); a
     choice without one keeps its live colour. ``None``: a text option, or a
     live swatch option whose colours the YAML leaves alone. ``declared``: the
