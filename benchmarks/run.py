@@ -27,8 +27,9 @@ For every size (products x 5 variants x 3 locations) and setting:
    and are cross-checked with the tool's own count.
 4. Lower bounds. Reads (plan, export), as in the docstring of
    ``inventory_as_code/live/reader.py``: ceil(P/100) + ceil(V/1000) +
-   ceil(I/1000) + ceil(L/100) + 1 (Wix business locations) + 1 (catalog
-   version check), each paged read at least one call. Writes (apply): the
+   ceil(I/1000) + ceil(L/100) + ceil(O/100) (the store's options) + 1 (Wix
+   business locations) + 1 (catalog version check), each paged read at
+   least one call. Writes (apply): the
    ``lower_bound`` of ``inventory_as_code.apply.calls`` on the saved plan.
    Realistic: the time floor the rate limit sets for them, calls / 200 per minute.
 5. Baseline (``benchmarks/baseline.py``): a generic Terraform-style provider on
@@ -286,8 +287,11 @@ def change_ten_percent(project: Path, seed: int = 7) -> int:
     return len(chosen)
 
 
-def read_lower_bound(locations: int, products: int, variants: int, items: int) -> int:
-    pages = [(products, 100), (variants, 1000), (items, 1000), (locations, 100)]
+def read_lower_bound(
+    locations: int, products: int, variants: int, items: int, options: int = 1
+) -> int:
+    """The reader's pages (the store's options too: the generated catalog has one, Size)."""
+    pages = [(products, 100), (variants, 1000), (items, 1000), (locations, 100), (options, 100)]
     return sum(max(1, math.ceil(n / size)) for n, size in pages) + 1 + 1
 
 

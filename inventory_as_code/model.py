@@ -233,6 +233,30 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreOption:
+    """An option of the store (a Wix customization), shared by every product that uses it.
+
+    Declared once in the store-level ``options:`` block, or written inline by
+    the products that use it; either way one option per name, as Wix compares
+    names (:func:`name_identity`). ``choices`` are every choice the YAML names
+    for it, in order (the block's first, then the products' as they are read).
+    ``swatches`` holds the colours the YAML gives (a colour-swatch option); a
+    choice without one keeps its live colour. ``None``: a text option, or a
+    live swatch option whose colours the YAML leaves alone. ``declared``: the
+    block declares it, so products only pick its choices. ``users``: slugs of
+    the YAML's products that use it. ``origins``: ``name``, and ``choice:X`` /
+    ``swatch:X`` for where choice X and its colour are written first.
+    """
+
+    name: str
+    choices: tuple[str, ...]
+    swatches: FrozenMap[str, str] | None = None
+    declared: bool = False
+    users: tuple[str, ...] = ()
+    origins: Origins = field(default=NO_ORIGINS, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Product:
     """A product, identified by its slug. ``variants`` lists every variant that must exist."""
 
@@ -293,9 +317,11 @@ class MoveKind(StrEnum):
 class Move:
     """A rename the YAML declares (``moved:``), in the spirit of Terraform's moved blocks.
 
-    ``old`` is the live name, ``new`` the name in the YAML. An option move names
-    its product (``product``, the slug in the YAML); a choice move names its
-    product and option (the option's name in the YAML).
+    ``old`` is the live name, ``new`` the name in the YAML. Option and choice
+    renames are store-wide (an option is shared by the products using it): a
+    choice move names its option (its name in the YAML). ``product`` is set
+    only when the entry was written in the older per-product form, which means
+    the same store-wide rename (``validate`` warns and shows the new form).
     """
 
     kind: MoveKind
@@ -313,6 +339,8 @@ class DesiredState:
     locations: FrozenMap[str, Location] = field(default_factory=FrozenMap)
     products: FrozenMap[str, Product] = field(default_factory=FrozenMap)
     prune: Prune = field(default_factory=Prune)
+    # The store's options by name: declared in the options block or written inline.
+    options: FrozenMap[str, StoreOption] = field(default_factory=FrozenMap)
     moves: tuple[Move, ...] = ()
     files: tuple[str, ...] = field(default=(), compare=False)
     # What loading said besides problems (e.g. a file skipped as another tool's),

@@ -10,7 +10,9 @@ keeps:
 * every YAML product that was selected or that the read brought back (a
   product owning a SKU of a selected one keeps its YAML, so it is not taken
   for an unmanaged product and its SKU for a freed one);
-* locations, prune settings and ``moved:`` entries as they are.
+* locations, the store's options, prune settings and ``moved:`` entries as
+  they are. Options are shared: for each one the YAML changes, the products
+  that use it are read too (by slug and id only), so the plan lists them.
 
 A selection bigger than about a third of the store costs more calls read
 product by product than read whole, so it is read whole (the plan is the
@@ -27,6 +29,7 @@ from inventory_as_code.live.reader import ProgressCallback
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState, FrozenMap, MoveKind
 from inventory_as_code.plan.addresses import product_address
+from inventory_as_code.plan.options import OptionPlanner
 from inventory_as_code.selection import Selection
 from inventory_as_code.wix import WixClient
 
@@ -75,7 +78,11 @@ def read_selected(
     """
     slugs = slugs_to_read(selection, desired)
     reading = started or TargetedRead(client, selection.slugs or (), progress=progress)
-    live = reading.finish(slugs=slugs, skus=skus_of(desired, slugs), detail=selection.why)
+    site = LiveStore((), (), {}, {}, options=tuple(reading.site_options()))
+    changing = OptionPlanner(desired, site).run().changed_ids()
+    live = reading.finish(
+        slugs=slugs, skus=skus_of(desired, slugs), option_ids=changing, detail=selection.why
+    )
     scope = live.scope or ReadScope(slugs=frozenset(slugs))
     return replace(live, scope=replace(scope, unread_managed_items=_unread_items(desired, slugs)))
 

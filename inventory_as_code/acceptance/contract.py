@@ -5,7 +5,8 @@ on the emulator) and the acceptance suite (:mod:`inventory_as_code.acceptance`,
 on a real site): the same check, pointed at either.
 
 ``snapshot`` reads the live store through the REST API and keeps every field a
-user could notice, keyed by Wix ids. ``expected_diff`` says, from the plan's
+user could notice, keyed by Wix ids: the store's options (customizations)
+too, since a product shows its options' names and colours. ``expected_diff`` says, from the plan's
 changes alone, which fields of which objects apply may change and to what,
 which objects it creates and which it deletes. ``diff`` compares two
 snapshots. The test then holds apply to: the difference between the
@@ -70,6 +71,15 @@ def snapshot(
     location_name: dict[Any, Any] = {sid: s.get("name") for sid, s in stores.items()}
     outside: set[str] = set()
     products: set[str] = set()
+    for option in client.customizations.query():
+        out[("option", option["id"])] = {
+            "name": option.get("name"),
+            "render": option.get("customizationRenderType"),
+            "choices": tuple(
+                (c.get("name"), c.get("choiceType"), _color(c.get("colorCode")))
+                for c in (option.get("choicesSettings") or {}).get("choices") or []
+            ),
+        }
     for listed in client.products.query():
         products.add(listed["id"])
         if scope is not None and not scope(str(listed.get("slug"))):
@@ -183,6 +193,7 @@ def problems_against_plan(
     problems: list[str] = []
     allowed: dict[tuple[Key, str], Any] = {}  # field -> expected value (... = any value)
     expect_created: dict[str, list[Any]] = {
+        "option": [],
         "product": [],
         "variant": [],
         "stock": [],
@@ -198,6 +209,9 @@ def problems_against_plan(
         if action == "create":
             expect_created[kind].append(change)
             continue
+        if kind == "option":
+            _option_expectation(change, before, after, allowed)
+            continue
         if kind == "product":
             key: Key = ("product", keys["product_id"])
             if action == "delete":
@@ -212,7 +226,7 @@ def problems_against_plan(
             if any(
                 f.split(".")[0].split("[")[0] in ("options", "swatches", "option") for f in fields
             ):
-                allowed[(key, "options")] = _options_expectation(change, before[key])
+                allowed[(key, "options")] = _options_expectation(change, before[key], after)
                 # Choice names of kept variants follow a choice or option rename.
                 for vkey, state in before.items():
                     if vkey[0] == "variant" and state["product"] == keys["product_id"]:
@@ -300,43 +314,69 @@ def _stock_expectation(change: Any) -> dict[str, Any]:
     return out
 
 
-def _options_expectation(change: Any, before: dict[str, Any]) -> Any:
-    """A check of a product's options after the change: names, order, types and colours."""
-    after = dict(change.after or {})
-    options = after.get("options") or {}
-    swatches = after.get("swatches") or {}
-    renames = change.keys.get("renames") or {}
-    old_option = {new: old for new, old in (renames.get("options") or {}).items()}
-    old_choice = renames.get("choices") or {}
-    live = {
-        name: (render, {c[0]: c[1:] for c in choices})
-        for name, render, choices in before["options"]
+def _shown_by_options(value: Any, after: dict[Key, dict[str, Any]]) -> bool:
+    """Every choice a product shows is its option's: same type and colour (options are shared)."""
+    options = {
+        state["name"].lower(): state for (kind, _), state in after.items() if kind == "option"
     }
+    for name, render, choices in value:
+        option = options.get(str(name).lower())
+        if option is None or option["render"] != render:
+            return False
+        by_name = {c[0]: c[1:] for c in option["choices"]}
+        if any(by_name.get(c[0]) != c[1:] for c in choices):
+            return False
+    return True
+
+
+def _option_expectation(
+    change: Any,
+    before: dict[Key, dict[str, Any]],
+    after: dict[Key, dict[str, Any]],
+    allowed: dict[tuple[Key, str], Any],
+) -> None:
+    """A store option change: the option takes the plan's names and colours, and so does
+    every product that uses it (the option is shared); their variants' choice names follow."""
+    values = dict(change.after or {})
+    key: Key = ("option", change.keys["option_id"])
+    allowed[(key, "name")] = values["name"]
+    old = before[key]
+    colors = values.get("swatches") or {}
+    renamed = dict(zip([c[0] for c in old["choices"]], values["choices"], strict=False))
+    ctype = "ONE_COLOR" if old["render"] == "SWATCH_CHOICES" else "CHOICE_TEXT"
+    allowed[(key, "choices")] = tuple(
+        (name, ctype, _color(colors.get(name))) for name in values["choices"]
+    )
+    for product_id in (change.keys.get("products") or {}).values():
+        product_key: Key = ("product", product_id)
+        if product_key not in before or (product_key, "options") in allowed:
+            continue
+        allowed[(product_key, "options")] = lambda value, a=after: _shown_by_options(value, a)
+        for vkey, state in before.items():
+            if vkey[0] == "variant" and state["product"] == product_id:
+                allowed[(vkey, "choices")] = tuple(
+                    sorted(
+                        (values["name"] if o == old["name"] else o, renamed.get(c, c))
+                        if o == old["name"]
+                        else (o, c)
+                        for o, c in state["choices"]
+                    )
+                )
+
+
+def _options_expectation(
+    change: Any, before: dict[str, Any], after: dict[Key, dict[str, Any]]
+) -> Any:
+    """A check of a product's options after the change: the plan's names and order, each
+    choice as its (shared) option shows it, and no live choice retyped or recoloured but
+    by an option change of the plan (the option then checks its own values)."""
+    options = dict((change.after or {}).get("options") or {})
 
     def check(value: Any) -> bool:
-        got = {name: (render, choices) for name, render, choices in value}
-        if list(got) != list(options):
-            return False
-        for name, (render, choices) in got.items():
-            if [c[0] for c in choices] != list(options[name]):
-                return False
-            was_render, was_choices = live.get(old_option.get(name, name), (None, {}))
-            if name in swatches:
-                wanted = {c: ("ONE_COLOR", _color(code)) for c, code in swatches[name].items()}
-                if render != "SWATCH_CHOICES" or any(
-                    wanted.get(c[0], c[1:]) != c[1:] for c in choices
-                ):
-                    return False
-                continue
-            if was_render is not None and render != was_render:
-                return False
-            for choice in choices:
-                old = (old_choice.get(name) or {}).get(choice[0], choice[0])
-                if old in was_choices and was_choices[old] != choice[1:]:
-                    return False
-                if old not in was_choices and choice[1:] != ("CHOICE_TEXT", None):
-                    return False
-        return True
+        got = {name: [c[0] for c in choices] for name, _, choices in value}
+        return got == {name: list(choices) for name, choices in options.items()} and (
+            _shown_by_options(value, after)
+        )
 
     return check
 
@@ -350,10 +390,21 @@ def _created_problems(
     created: dict[str, list[dict[str, Any]]] = {}
     for key, state in found.created.items():
         created.setdefault(key[0], []).append(state)
-    for kind in ("product", "variant", "stock", "location"):
+    for kind in ("option", "product", "variant", "stock", "location"):
         got, wanted = created.get(kind, []), expect[kind]
         if len(got) != len(wanted):
             problems.append(f"{len(got)} {kind}(s) created, the plan says {len(wanted)}")
+    options = {s["name"]: s for s in created.get("option", [])}
+    for change in expect["option"]:
+        values = dict(change.after or {})
+        state = options.get(values["name"])
+        colors = values.get("swatches") or {}
+        wanted = tuple(
+            (c, "ONE_COLOR" if colors else "CHOICE_TEXT", _color(colors.get(c)))
+            for c in values["choices"]
+        )
+        if state is None or state["choices"] != wanted:
+            problems.append(f"option {values['name']} created as {state}, planned {values}")
     by_slug = {s["slug"]: s for s in created.get("product", [])}
     for change in expect["product"]:
         state = by_slug.get(change.keys["slug"])

@@ -30,11 +30,11 @@ import yaml
 from inventory_as_code.acceptance.contract import Key, diff, problems_against_plan, snapshot
 from inventory_as_code.acceptance.recorder import Phase, RecordingTransport
 from inventory_as_code.acceptance.scenarios import Names, Sale, Scenario, Step
-from inventory_as_code.acceptance.site import remove_products
+from inventory_as_code.acceptance.site import remove_made
 from inventory_as_code.apply.report import ApplyReport, Status
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.addresses import product_address
-from inventory_as_code.plan.model import Change, Plan
+from inventory_as_code.plan.model import Change, Kind, Plan
 from inventory_as_code.wix import Adjustment, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
 
@@ -112,7 +112,7 @@ def run_scenario(
     finally:
         store.recorder.phase = Phase(scenario.name, "(end)", "teardown")
         try:
-            remove_products(store.client, names.scope)
+            remove_made(store.client, names.scope)
         except InventoryAsCodeError as exc:  # the run's own cleanup tries again
             run.reason = _one_line(f"{run.reason + '; ' if run.reason else ''}teardown: {exc}")
         run.calls = len(store.recorder.exchanges) - calls
@@ -206,10 +206,20 @@ def _check_plan(plan: Plan, step: Step, names: Names) -> None:
 
 
 def _ours(change: Change, names: Names) -> bool:
-    """Only the run's own products, and the suite's own location, may be changed."""
+    """Only the run's own products and options, and the suite's own location, may be changed.
+
+    An option is shared by every product that uses it: its change is the run's only when
+    every product it reaches is the run's too.
+    """
     keys = change.keys
     if "slug" in keys:
         return str(keys["slug"]).startswith(names.scope)
+    if change.kind is Kind.OPTION:
+        named = [(change.before or {}).get("name"), (change.after or {}).get("name")]
+        reached = [*(keys.get("products") or {}), *(keys.get("users") or ())]
+        return all(str(n).startswith(names.scope) for n in named if n) and all(
+            str(slug).startswith(names.scope) for slug in reached
+        )
     return keys.get("location") == names.location
 
 
@@ -325,6 +335,8 @@ def _labels(snap: Snapshot) -> dict[Key, str]:
             out[key] = f'product["{state.get("slug")}"]'
         elif key[0] == "location":
             out[key] = f'location["{state.get("name")}"]'
+        elif key[0] == "option":
+            out[key] = f'option["{state.get("name")}"]'
     for key, state in snap.items():
         if key[0] == "variant":
             choices = "/".join(c for _, c in state["choices"]) or "(default)"

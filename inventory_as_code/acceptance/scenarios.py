@@ -152,30 +152,35 @@ def options_steps(n: Names) -> list[Step]:
     two = {"Black": "#000000", "White": "#FFFFFF"}
     recoloured = {"Black": "#222222", "White": "#FFFFFF", "Red": "#C0392B"}
     slug, renamed = n("tee"), n("tee-renamed")
-    choice_moved = {"choice": {"product": slug, "option": size, "from": "S", "to": "Small"}}
-    option_moved = {"option": {"product": slug, "from": color, "to": colour}}
+    # Options are the store's (Wix customizations): renames are store-wide entries.
+    choice_moved = {"choice": {"option": size, "from": "S", "to": "Small"}}
+    option_moved = {"option": {"from": color, "to": colour}}
     slug_moved = {"product": {"from": slug, "to": renamed}}
     return [
-        Step("create", _store(n, {slug: tee(["S", "M"], two)}), ("product create",)),
+        Step(
+            "create",
+            _store(n, {slug: tee(["S", "M"], two)}),
+            ("option create", "product create"),
+        ),
         Step(
             "add-choice",
             _store(n, {slug: tee(["S", "M", "L"], two)}),
-            ("product update options", "variant create", "stock create"),
+            ("option update choices", "product update options", "variant create", "stock create"),
         ),
         Step(
             "swatches",
             _store(n, {slug: tee(["S", "M", "L"], recoloured)}),
-            ("product update swatches", "variant create"),
+            ("option update swatches", "variant create"),
         ),
         Step(
             "rename-choice",
             _store(n, {slug: tee(["Small", "M", "L"], recoloured)}, moved=[choice_moved]),
-            ("product update option", "variant update sku"),
+            ("option update choice", "variant update sku"),
         ),
         Step(
             "rename-option",
             _store(n, {slug: tee(["Small", "M", "L"], recoloured, colour)}, moved=[option_moved]),
-            ("product update option",),
+            ("option update name",),
         ),
         Step(
             "rename-slug",
@@ -186,6 +191,52 @@ def options_steps(n: Names) -> list[Step]:
             "remove-choice",
             _store(n, {renamed: tee(["Small", "M"], recoloured, colour)}, prune={"variants": True}),
             ("product update options", "variant delete"),
+        ),
+    ]
+
+
+# --- options shared by two products ----------------------------------------------------
+
+
+def shared_options_steps(n: Names) -> list[Step]:
+    """One option, two products: a change made once, on the option, reaches both."""
+    home = n.default_location
+    color = n("Color")
+
+    def products(swatches: dict[str, str], cap_choices: list[str]) -> Document:
+        return {
+            n("tee"): {
+                "name": "Acceptance Shared Tee",
+                "options": {color: {"swatches": swatches}},
+                "sku": n("SH-TEE-{" + color + "}"),
+                "price": "15.00",
+                "stock": {home: {"quantity": 2, "policy": "set"}},
+            },
+            n("cap"): {
+                "name": "Acceptance Shared Cap",
+                "options": {color: cap_choices},
+                "sku": n("SH-CAP-{" + color + "}"),
+                "price": "9.00",
+                "stock": {home: {"quantity": 2, "policy": "set"}},
+            },
+        }
+
+    two = {"Black": "#000000", "White": "#FFFFFF"}
+    recoloured = {"Black": "#1B1B1B", "White": "#FFFFFF"}
+    renamed = {"Black": "#1B1B1B", "Ivory": "#FFFFFF"}
+    moved = [{"choice": {"option": color, "from": "White", "to": "Ivory"}}]
+    return [
+        Step(
+            "create",
+            _store(n, products(two, ["Black", "White"])),
+            ("option create", "product create", "variant create"),
+        ),
+        # The colour is the option's: one change, and the cap shows it too.
+        Step("recolour", _store(n, products(recoloured, ["Black", "White"])), ("option update",)),
+        Step(
+            "rename-choice",
+            _store(n, products(renamed, ["Black", "Ivory"]), moved=moved),
+            ("option update choice",),
         ),
     ]
 
@@ -325,6 +376,13 @@ SCENARIOS = [
         "adding a choice, swatch colours and a new swatch, renaming a choice, an option and "
         "a slug (moved:), removing a choice",
         options_steps,
+    ),
+    Scenario(
+        "shared-options",
+        "shr",
+        "one option shared by two products: a colour and a choice renamed once, on the "
+        "option, and shown by both",
+        shared_options_steps,
     ),
     Scenario(
         "tracking",

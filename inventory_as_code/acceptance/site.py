@@ -3,7 +3,8 @@
 :func:`survey` sorts the site's products and locations into the suite's own
 (names starting with the prefix), leftovers of an earlier run, and objects
 the suite did not create; the suite refuses to run beside the last unless told
-the prefix is safe. :func:`remove_products` deletes products by prefix with
+the prefix is safe. :func:`remove_made` deletes products, then options (a
+Wix customization cannot be deleted while a product uses it), by prefix with
 plain client calls, independent of plan and apply, so cleanup works even when
 the tool under test does not.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory_as_code.wix import WixClient
-from inventory_as_code.wix._exceptions import WixError
+from inventory_as_code.wix._exceptions import WixAPIError, WixError
 
 
 class CleanupError(WixError):
@@ -27,7 +28,7 @@ class Survey:
     location: dict[str, Any] | None  # the suite's own location, kept across runs
     foreign_products: tuple[str, ...] = ()
     foreign_locations: tuple[str, ...] = ()
-    leftovers: tuple[str, ...] = ()  # products of an earlier run (slugs)
+    leftovers: tuple[str, ...] = ()  # products (slugs) and options of an earlier run
 
     @property
     def foreign(self) -> bool:
@@ -46,6 +47,8 @@ def survey(client: WixClient, prefix: str) -> Survey:
     for product in client.products.query():
         slug = str(product.get("slug") or product.get("id"))
         (leftovers if slug.startswith(prefix) else foreign).append(slug)
+    # The site's options are shared by every product; only the suite's own count here.
+    leftovers += [f"option {name}" for name in _option_names(client, prefix)]
     default: dict[str, Any] | None = None
     own: dict[str, Any] | None = None
     foreign_locations: list[str] = []
@@ -73,7 +76,34 @@ def survey(client: WixClient, prefix: str) -> Survey:
     )
 
 
-def remove_products(client: WixClient, prefix: str) -> list[str]:
+def remove_made(client: WixClient, prefix: str) -> list[str]:
+    """Delete what the suite made under ``prefix``: products (with any stock left), then
+    options. Returns what was deleted: product slugs, and ``option NAME``."""
+    removed = _remove_products(client, prefix)
+    for option_id, name in _options(client, prefix):
+        try:
+            client.customizations.delete(option_id)
+        except WixAPIError as exc:
+            if exc.status != 404:  # gone already (a resent delete)
+                _check(None, [(exc.code, exc.description or exc.message)])
+        removed.append(f"option {name}")
+    return removed
+
+
+def _options(client: WixClient, prefix: str) -> list[tuple[str, str]]:
+    # Names compare without regard to case at Wix: the exact test is made here.
+    return [
+        (str(raw["id"]), str(raw.get("name")))
+        for raw in client.customizations.query()
+        if str(raw.get("name") or "").startswith(prefix)
+    ]
+
+
+def _option_names(client: WixClient, prefix: str) -> list[str]:
+    return sorted(name for _, name in _options(client, prefix))
+
+
+def _remove_products(client: WixClient, prefix: str) -> list[str]:
     """Delete every product whose slug starts with ``prefix``, and any stock left of them.
 
     Returns the slugs deleted. Whether Wix deletes a product's inventory items

@@ -34,7 +34,7 @@ from inventory_as_code.acceptance.recorder import Phase, RecordingTransport
 from inventory_as_code.acceptance.report import AcceptanceReport
 from inventory_as_code.acceptance.runner import ScenarioRun, Store, run_scenario
 from inventory_as_code.acceptance.scenarios import HOME_ADDRESS, SCENARIOS, TIME_ZONE, Names
-from inventory_as_code.acceptance.site import Survey, location_name, remove_products, survey
+from inventory_as_code.acceptance.site import Survey, location_name, remove_made, survey
 from inventory_as_code.emulator import Emulator, EmulatorTransport
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.addresses import location_address
@@ -151,7 +151,7 @@ def _finish(report: AcceptanceReport, site: Store, prefix: str, location_touched
     """Remove what the run left (a scenario's own teardown normally has) and home the location."""
     site.recorder.phase = Phase("(cleanup)", "", "cleanup")
     try:
-        report.removed = remove_products(site.client, report.run_prefix)
+        report.removed = remove_made(site.client, report.run_prefix)
         failed = any(s.status != "passed" for s in report.scenarios if s.name == "locations")
         unfinished = location_touched and (failed or bool(report.interrupted))
         if unfinished and restore_location(site.client, prefix, site.folder / "cleanup"):
@@ -171,7 +171,7 @@ def cleanup(client: WixClient, prefix: str, folder: Path) -> list[str]:
     """
     check_prefix(prefix)
     require_catalog_v3(client)
-    removed = remove_products(client, prefix)
+    removed = remove_made(client, prefix)
     if restore_location(client, prefix, folder):
         removed.append(f"(address of {location_name(prefix)} put back)")
     return removed
@@ -210,8 +210,9 @@ def restore_location(client: WixClient, prefix: str, folder: Path) -> bool:
 def _refuse(found: Survey, options: Options, site_id: str) -> None:
     if found.leftovers:
         raise AcceptanceRefused(
-            f"site {site_id} still holds {len(found.leftovers)} product(s) of an earlier run "
-            f"(slugs starting with {options.prefix!r}): {_some(found.leftovers)}. Remove them "
+            f"site {site_id} still holds {len(found.leftovers)} product(s) or option(s) of an "
+            f"earlier run (named starting with {options.prefix!r}): {_some(found.leftovers)}. "
+            "Remove them "
             f"with `inventory-as-code acceptance --cleanup --prefix {options.prefix}`, then "
             "run again. Nothing was created."
         )

@@ -2,16 +2,14 @@
 
 Pure functions. An update never rebuilds a product from defaults: Wix
 replaces ``options`` and ``variantsInfo.variants`` whole, so every option,
-choice and variant that stays is sent back as it was read (choice types,
-colours, media, barcodes, weights, ...), renamed or changed only where the
-plan says. The rules Wix couples are handled here, where bodies are built:
+choice and variant that stays is sent back as it was read (media, barcodes,
+weights, ...), changed only where the plan says. The rules Wix couples are
+handled here, where bodies are built:
 
-* A variant's ``optionChoiceNames.renderType`` must match its option's
-  ``optionRenderType`` (a colour-swatch option is ``SWATCH_CHOICES``); kept
-  variants carry their choices with names as well as ids.
-* A choice of a swatch option is ``ONE_COLOR`` with a ``colorCode``; existing
-  choices keep the type and colour they have live unless the YAML manages
-  the option's colours.
+* A product picks choices of the store's options (Wix customizations): its
+  options and its variants' choices name them by id and under their current
+  names (:mod:`.bodies_options`); the options' own names and colours are
+  written apart, before products, and never through a product.
 * An option-less product's visibility follows its single variant's
   ``visible`` whenever the variant is written (shared/wix-api Corrections 5),
   so that variant is always sent with the product's visibility after the plan.
@@ -21,21 +19,23 @@ plan says. The rules Wix couples are handled here, where bodies are built:
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from inventory_as_code.apply.bodies_options import (
+    Customization,
+    choice_refs,
+    known_options,
+    product_options,
+)
 from inventory_as_code.apply.bodies_stock import stock_create_values
 from inventory_as_code.apply.calls import rewrites_variants
-from inventory_as_code.live.model import LiveOption, LiveProduct
+from inventory_as_code.live.model import LiveProduct
 from inventory_as_code.plan.model import Action, Change, Kind
 from inventory_as_code.plan.renames import ProductRenames, rename_product
 
-TEXT = "TEXT_CHOICES"
-SWATCH = "SWATCH_CHOICES"
 # Fields Wix computes: sending them back is pointless, and a stale copy could
 # only confuse. The emulator and the SDK's types agree that these are read-only.
-_READ_ONLY_OPTION_FIELDS = ("key",)
-_READ_ONLY_CHOICE_FIELDS = ("key", "inStock", "visible", "displayImage")
 _READ_ONLY_VARIANT_FIELDS = (
     "inventoryStatus",
     "media",
@@ -63,84 +63,6 @@ def price_body(values: Mapping[str, Any], base: Mapping[str, Any] | None = None)
     return price
 
 
-def _choice_refs(
-    options: Mapping[str, Sequence[str]],
-    render: Mapping[str, str],
-    key: Sequence[str],
-    ids: Mapping[str, Mapping[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """A variant's choices: names with the option's render type, plus live ids when known."""
-    out = []
-    for name, choice in zip(options, key, strict=True):
-        ref: dict[str, Any] = {
-            "optionChoiceNames": {
-                "optionName": name,
-                "choiceName": choice,
-                "renderType": render[name],
-            }
-        }
-        if ids and name in ids:
-            ref["optionChoiceIds"] = dict(ids[name])
-        out.append(ref)
-    return out
-
-
-def _new_choice(name: str, render: str, colors: Mapping[str, Any]) -> dict[str, Any]:
-    if render == SWATCH:
-        return {"choiceType": "ONE_COLOR", "colorCode": colors.get(name), "name": name}
-    return {"choiceType": "CHOICE_TEXT", "name": name}
-
-
-def options_body(
-    options: Mapping[str, Sequence[str]],
-    swatches: Mapping[str, Mapping[str, Any]],
-    live: Sequence[LiveOption] = (),
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Options as Wix takes them, and the render type of each (for the variants' choices).
-
-    ``live`` are the product's options under their YAML names (see
-    :func:`~inventory_as_code.plan.renames.rename_product`); their ``raw``
-    still has the live names, which are replaced by the YAML's.
-    """
-    live_by_name = {o.name: o for o in live}
-    out: list[dict[str, Any]] = []
-    render: dict[str, str] = {}
-    for name, choices in options.items():
-        existing = live_by_name.get(name)
-        managed_colors = swatches.get(name)
-        if managed_colors is not None:
-            render[name] = SWATCH
-        else:
-            render[name] = existing.render_type if existing else TEXT
-        option: dict[str, Any] = {}
-        raw_choices: dict[str, dict[str, Any]] = {}
-        if existing is not None:
-            option = {k: copy.deepcopy(v) for k, v in existing.raw.items()}
-            for field in _READ_ONLY_OPTION_FIELDS:
-                option.pop(field, None)
-            raw_list = (existing.raw.get("choicesSettings") or {}).get("choices") or []
-            raw_choices = dict(zip(existing.choices, raw_list, strict=False))
-        body_choices = []
-        for choice in choices:
-            raw = raw_choices.get(choice)
-            if raw is None:
-                body_choices.append(_new_choice(choice, render[name], managed_colors or {}))
-                continue
-            kept = {
-                k: copy.deepcopy(v) for k, v in raw.items() if k not in _READ_ONLY_CHOICE_FIELDS
-            }
-            kept["name"] = choice
-            if managed_colors is not None:
-                kept["choiceType"] = "ONE_COLOR"
-                kept["colorCode"] = managed_colors.get(choice) or kept.get("colorCode")
-            body_choices.append(kept)
-        option["name"] = name
-        option["optionRenderType"] = render[name]
-        option["choicesSettings"] = {"choices": body_choices}
-        out.append(option)
-    return out, render
-
-
 def live_variant_body(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A live variant in the shape Update Product takes; writable fields kept as read."""
     variant = {
@@ -155,18 +77,6 @@ def live_variant_body(raw: Mapping[str, Any]) -> dict[str, Any]:
     return variant
 
 
-def _live_choice_ids(raw: Mapping[str, Any], options: Sequence[LiveOption]) -> dict[str, Any]:
-    """Option (YAML name) -> the variant's optionChoiceIds, from either read shape."""
-    by_option_id = {o.id: o.name for o in options}
-    ids: dict[str, Any] = {}
-    for choice in raw.get("choices") or raw.get("optionChoices") or []:
-        refs = choice.get("optionChoiceIds") or {}
-        name = by_option_id.get(refs.get("optionId"))
-        if name is not None:
-            ids[name] = refs
-    return ids
-
-
 def _apply_variant_values(variant: dict[str, Any], values: Mapping[str, Any]) -> None:
     variant["price"] = price_body(values, variant.get("price"))
     for field in ("sku", "visible"):
@@ -175,14 +85,21 @@ def _apply_variant_values(variant: dict[str, Any], values: Mapping[str, Any]) ->
 
 
 def product_create_body(
-    slug: str, changes: Iterable[Change], default_location: str | None
+    slug: str,
+    changes: Iterable[Change],
+    default_location: str | None,
+    options: Mapping[str, Customization],
 ) -> dict[str, Any]:
-    """A ProductWithInventory for bulk create: product, variants, default-location stock."""
+    """A ProductWithInventory for bulk create: product, variants, default-location stock.
+
+    ``options``: the site's options by name identity, as they are now.
+    """
     changes = list(changes)
     product = next(c for c in changes if c.kind is Kind.PRODUCT)
     after = dict(product.after or {})
-    options: dict[str, list[str]] = dict(after.get("options") or {})
-    options_json, render = options_body(options, after.get("swatches") or {})
+    wanted: dict[str, list[str]] = dict(after.get("options") or {})
+    options = known_options(wanted, options)
+    options_json = product_options(wanted, options)
     physical = after.get("product_type", "physical") == "physical"
     stock_at_default = {
         tuple(c.keys["variant"]): c
@@ -195,12 +112,12 @@ def product_create_body(
         key = tuple(change.keys["variant"])
         variant: dict[str, Any] = {
             "price": price_body({"price": values.get("price", "0.00"), **values}),
-            "choices": _choice_refs(options, render, key),
+            "choices": choice_refs(list(wanted), key, options),
         }
         for field in ("sku", "visible"):
             if field in values:
                 variant[field] = values[field]
-        if not options and "visible" in after:
+        if not wanted and "visible" in after:
             variant["visible"] = after["visible"]  # Wix couples them (module docstring)
         variant["physicalProperties" if physical else "digitalProperties"] = {}
         stock = stock_at_default.get(key)
@@ -217,15 +134,22 @@ def product_create_body(
         body["physicalProperties"] = {}
     if "visible" in after:
         body["visible"] = after["visible"]
-    if options:
+    if wanted:
         body["options"] = options_json
     return body
 
 
-def product_update_body(changes: Iterable[Change], fresh: LiveProduct) -> dict[str, Any]:
+def product_update_body(
+    changes: Iterable[Change],
+    fresh: LiveProduct,
+    options: Mapping[str, Customization],
+    revision: str | None = None,
+) -> dict[str, Any]:
     """Bulk-update entry for an existing product, guarded by the revision the plan saw.
 
-    ``fresh`` is the product as read just before writing, under its live names.
+    ``fresh`` is the product as read just before writing, under its live names;
+    ``options`` the site's options now. ``revision``: the one to send instead of
+    the plan's, when this run's own option writes moved the product's on.
     """
     changes = list(changes)
     product_change = next((c for c in changes if c.kind is Kind.PRODUCT), None)
@@ -233,7 +157,7 @@ def product_update_body(changes: Iterable[Change], fresh: LiveProduct) -> dict[s
         (product_change.keys if product_change else {}).get("renames")
     )
     live = rename_product(fresh, renames)
-    body: dict[str, Any] = {"id": live.id, "revision": revision_seen(changes, live)}
+    body: dict[str, Any] = {"id": live.id, "revision": revision or revision_seen(changes, live)}
     after = dict(product_change.after or {}) if product_change else {}
     for field in ("name", "visible"):
         if field in after:
@@ -243,26 +167,25 @@ def product_update_body(changes: Iterable[Change], fresh: LiveProduct) -> dict[s
     if not rewrites_variants(changes):
         return body  # apply.calls sizes the call the same way
     variant_changes = [c for c in changes if c.kind is Kind.VARIANT]
-    options: dict[str, list[str]] = dict(
+    wanted: dict[str, list[str]] = dict(
         after.get("options", {o.name: list(o.choices) for o in live.options})
     )
-    options_json, render = options_body(options, after.get("swatches") or {}, live.options)
+    options = known_options(wanted, options, live.options)
+    options_json = product_options(wanted, options, {str(o.id): o.raw for o in live.options})
     by_key = {tuple(c.keys["variant"]): c for c in variant_changes}
     removed = {k for k, c in by_key.items() if c.action is Action.DELETE}
     visible = after.get("visible", live.visible)
     variants = []
-    if list(options) == [o.name for o in live.options]:
+    if list(wanted) == [o.name for o in live.options]:
         for live_variant in live.variants:
             if live_variant.key in removed:
                 continue
             variant = live_variant_body(live_variant.raw)
-            variant["choices"] = _choice_refs(
-                options, render, live_variant.key, _live_choice_ids(live_variant.raw, live.options)
-            )
+            variant["choices"] = choice_refs(list(wanted), live_variant.key, options)
             change = by_key.get(live_variant.key)
             if change is not None and change.action is Action.UPDATE:
                 _apply_variant_values(variant, change.after or {})
-            if not options:
+            if not wanted:
                 variant["visible"] = visible  # Wix couples them (module docstring)
             variants.append(variant)
     physical = live.product_type.upper() == "PHYSICAL"
@@ -272,7 +195,7 @@ def product_update_body(changes: Iterable[Change], fresh: LiveProduct) -> dict[s
         values = dict(change.after or {})
         new: dict[str, Any] = {
             "price": price_body({"price": values.get("price", "0.00"), **values}),
-            "choices": _choice_refs(options, render, key),
+            "choices": choice_refs(list(wanted), key, options),
             "physicalProperties" if physical else "digitalProperties": {},
         }
         for field in ("sku", "visible"):

@@ -7,6 +7,12 @@ endpoint's batch limit, in dependency order:
  2. ``locations.update``                               per changed location: add the
                                                        INVENTORY type and/or replace the
                                                        object (rename, address, time zone)
+ 2a. ``customizations.bulk-create``                    new store options, 100 per call
+ 2b. ``customizations.update``                         per changed option: rename it
+                                                       (Update Customization) and/or write
+                                                       its choices (Set Customization
+                                                       Choices for renamed or recoloured
+                                                       ones, else Add Customization Choices)
  3. ``products.bulk-create-with-inventory``            new products with their variants and
                                                        their stock at the default location;
                                                        100 products, 1,000 variants and 100
@@ -21,6 +27,10 @@ endpoint's batch limit, in dependency order:
  7. ``inventory-items.bulk-delete``                    1,000 per call
  8. ``products.bulk-delete``                           100 per call
  9. ``locations.archive``                              one call per location
+
+Options go before products: a product only picks choices of its options,
+which must exist (and carry their final names) when it is written; an
+option's own changes are never sent through a product.
 
 Top-ups are revision-guarded updates to the planned quantity, not
 increments: a second apply of the same plan (or two at once) is refused by
@@ -50,6 +60,7 @@ from typing import Any
 
 from inventory_as_code.apply.packing import fewest_calls, pack
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
+from inventory_as_code.wix._customizations import CUSTOMIZATIONS_BULK as OPTIONS_BULK
 from inventory_as_code.wix._limits import (
     INVENTORY_BULK,
     PRODUCT_OPTIONS,
@@ -65,6 +76,8 @@ PRODUCT_CALL_TOTALS = (PRODUCTS_BULK, PRODUCTS_BULK_VARIANTS, PRODUCTS_BULK_OPTI
 class Step(enum.Enum):
     LOCATION_CREATE = "locations.create"
     LOCATION_UPDATE = "locations.update"
+    OPTION_CREATE = "customizations.bulk-create"
+    OPTION_UPDATE = "customizations.update"
     PRODUCT_CREATE = "products.bulk-create-with-inventory"
     PRODUCT_UPDATE = "products.bulk-update"
     STOCK_CREATE = "inventory-items.bulk-create"
@@ -110,6 +123,8 @@ class Batch:
     def write_calls(self) -> int:
         if self.step is Step.LOCATION_UPDATE:
             return location_update_calls(self.changes[0])
+        if self.step is Step.OPTION_UPDATE:
+            return option_update_calls(self.changes[0])
         return 1
 
 
@@ -126,6 +141,14 @@ def location_update_calls(change: Change) -> int:
     """Add-type for a location that becomes an inventory location, a replace for the rest."""
     fields = {f.field.split(".")[0] for f in change.fields}
     return int("location_types" in fields) + int(bool(fields - {"location_types"}))
+
+
+def option_update_calls(change: Change) -> int:
+    """A rename (Update Customization), then the choices: Set for renamed or recoloured
+    ones (it carries the new ones too), else Add for new ones only."""
+    edits = change.keys.get("edits") or {}
+    rewrites = bool(edits.get("choices") or edits.get("colors"))
+    return int(bool(edits.get("name"))) + int(rewrites or bool(change.keys.get("added")))
 
 
 def is_top_up(change: Change) -> bool:
@@ -246,6 +269,8 @@ def compile_plan(
     batches: list[Batch] = []
     batches += [Batch(Step.LOCATION_CREATE, (c,)) for c in by_kind[(Kind.LOCATION, Action.CREATE)]]
     batches += [Batch(Step.LOCATION_UPDATE, (c,)) for c in by_kind[(Kind.LOCATION, Action.UPDATE)]]
+    batches += _chunks(by_kind[(Kind.OPTION, Action.CREATE)], OPTIONS_BULK, Step.OPTION_CREATE)
+    batches += [Batch(Step.OPTION_UPDATE, (c,)) for c in by_kind[(Kind.OPTION, Action.UPDATE)]]
 
     new_products = {c.keys["slug"] for c in by_kind[(Kind.PRODUCT, Action.CREATE)]}
     per_product: dict[str, list[Change]] = defaultdict(list)
@@ -336,9 +361,16 @@ def lower_bound(
             )
             updated.append(group.size)
 
+    option_updates = sum(
+        option_update_calls(c)
+        for c in plan.changes
+        if c.kind is Kind.OPTION and c.action is Action.UPDATE
+    )
     return (
         counts[(Kind.LOCATION, Action.CREATE)]
         + location_updates
+        + math.ceil(counts[(Kind.OPTION, Action.CREATE)] / OPTIONS_BULK)
+        + option_updates
         + counts[(Kind.LOCATION, Action.DELETE)]
         + fewest_calls(created, PRODUCT_CALL_TOTALS)
         + fewest_calls(updated, PRODUCT_CALL_TOTALS)

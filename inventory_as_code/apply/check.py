@@ -28,6 +28,8 @@ from inventory_as_code.live.model import (
     LiveProduct,
     LiveVariant,
 )
+from inventory_as_code.live.normalize import color_code
+from inventory_as_code.model import name_identity
 from inventory_as_code.plan.addresses import product_address
 from inventory_as_code.plan.locations import address_values
 from inventory_as_code.plan.model import Action, Change, Kind
@@ -94,10 +96,17 @@ def _variant_state(variant: LiveVariant, option_less: bool) -> dict[str, Any]:
 
 
 def expected_product(
-    changes: Sequence[Change], before: LiveProduct | None
+    changes: Sequence[Change],
+    before: LiveProduct | None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[tuple[str, ...], dict[str, Any]], set[str]]:
     """The product's state after ``changes`` (fields, options, variants by key) and the
-    names of the fields the plan sets. ``before`` is None for a new product."""
+    names of the fields the plan sets. ``before`` is None for a new product.
+
+    ``options``: the site's options (by name identity) as they are after the run; a
+    product's options show their render type and colours (they are shared).
+    """
+    site = options
     product_change = next((c for c in changes if c.kind is Kind.PRODUCT), None)
     after = dict(product_change.after or {}) if product_change else {}
     planned = _changed_fields(product_change) if product_change else set()
@@ -122,27 +131,22 @@ def expected_product(
     else:
         options, names = {}, {}
     new_names = after.get("options", names)
-    swatches = after.get("swatches") or {}
     expected_options = {}
     for name, choices in new_names.items():
+        shared = (site or {}).get(name_identity(name))
+        if shared is not None:
+            expected_options[name] = _shared_state(shared, choices)
+            continue
         old = options.get(name, {})
         old_colors = dict(zip(old.get("choices", []), old.get("colors", []), strict=False))
         old_types = dict(zip(old.get("choices", []), old.get("types", []), strict=False))
-        render = "SWATCH_CHOICES" if name in swatches else old.get("render", "TEXT_CHOICES")
-        colors = [(swatches.get(name) or {}).get(c, old_colors.get(c)) for c in choices]
-        if render == "SWATCH_CHOICES":
-            types = (
-                ["ONE_COLOR"] * len(choices)
-                if name in swatches
-                else [old_types.get(c, "ONE_COLOR") for c in choices]
-            )
-        else:
-            types = [old_types.get(c, "CHOICE_TEXT") for c in choices]
+        render = old.get("render", "TEXT_CHOICES")
+        default = "ONE_COLOR" if render == "SWATCH_CHOICES" else "CHOICE_TEXT"
         expected_options[name] = {
             "choices": list(choices),
             "render": render,
-            "types": types,
-            "colors": colors,
+            "types": [old_types.get(c, default) for c in choices],
+            "colors": [old_colors.get(c) for c in choices],
         }
     fields["options"] = expected_options
     if planned & {"options", "swatches", "option"}:
@@ -167,12 +171,30 @@ def expected_product(
     return fields, variants, planned
 
 
+def _shared_state(shared: Mapping[str, Any], choices: Sequence[str]) -> dict[str, Any]:
+    """A product's copy of a shared option, with its choices: what the option holds."""
+    by_name = {
+        name_identity(str(c.get("name"))): c
+        for c in (shared.get("choicesSettings") or {}).get("choices") or []
+    }
+    picked = [by_name.get(name_identity(c), {}) for c in choices]
+    return {
+        "choices": list(choices),
+        "render": shared.get("customizationRenderType", "TEXT_CHOICES"),
+        "types": [c.get("choiceType", "CHOICE_TEXT") for c in picked],
+        "colors": [color_code(c.get("colorCode")) for c in picked],
+    }
+
+
 def check_product(
-    changes: Sequence[Change], before: LiveProduct | None, after: LiveProduct
+    changes: Sequence[Change],
+    before: LiveProduct | None,
+    after: LiveProduct,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Mismatch]:
     """Compare a product read back after apply with what the plan says it should hold."""
     address = product_address(changes[0].keys["slug"])
-    fields, variants, planned = expected_product(changes, before)
+    fields, variants, planned = expected_product(changes, before, options)
     actual_fields = {
         "slug": after.slug,
         "name": after.name,

@@ -11,7 +11,9 @@ earlier in the run. Safety rules:
   are the exception that keeps its meaning: see :mod:`.steps_stock`.
 * Products to update are read first (a few reads per 100 products): to
   check their revision and to carry every live variant along, since Wix
-  replaces the variants array whole.
+  replaces the variants array whole. Store options (shared by products) are
+  written before any product; products that an option change moved on are
+  read again after it (:mod:`.steps_options`).
 * A write whose answer was lost is never resent blindly (the client
   refuses); the objects are re-read and the outcome settled from what is
   there (:mod:`.check`). Running apply again converges: the next plan starts
@@ -28,7 +30,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from inventory_as_code.apply import steps_locations, steps_products, steps_stock
+from inventory_as_code.apply import steps_locations, steps_options, steps_products, steps_stock
 from inventory_as_code.apply.calls import Batch, CallPlan, Step
 from inventory_as_code.apply.readback import verify
 from inventory_as_code.apply.report import ApplyReport, Inconsistency, Status
@@ -44,6 +46,8 @@ ProgressCallback = Callable[[int, int, Batch], None]  # (done, total, batch abou
 _HANDLERS: dict[Step, Callable[[Run, Batch], None]] = {
     Step.LOCATION_CREATE: steps_locations.location_create,
     Step.LOCATION_UPDATE: steps_locations.location_update,
+    Step.OPTION_CREATE: steps_options.option_create,
+    Step.OPTION_UPDATE: steps_options.option_update,
     Step.PRODUCT_CREATE: steps_products.product_create,
     Step.PRODUCT_UPDATE: steps_products.product_update,
     Step.STOCK_CREATE: steps_stock.stock_create,
@@ -54,12 +58,14 @@ _HANDLERS: dict[Step, Callable[[Run, Batch], None]] = {
 }
 # Settling writes whose answer was lost, per step (see the module docstring).
 _SETTLERS: dict[Step, Callable[[Run, Batch], None]] = {
+    Step.OPTION_CREATE: steps_options.settle_option_creates,
     Step.PRODUCT_CREATE: steps_products.settle_product_creates,
     Step.PRODUCT_UPDATE: steps_products.settle_product_updates,
     Step.STOCK_CREATE: steps_stock.settle_stock,
     Step.STOCK_UPDATE: steps_stock.settle_stock,
 }
 _LOCATION_STEPS = (Step.LOCATION_CREATE, Step.LOCATION_UPDATE)
+_OPTION_STEPS = (Step.OPTION_CREATE, Step.OPTION_UPDATE)
 
 
 class Executor:
@@ -84,11 +90,20 @@ class Executor:
         before = client.stats.snapshot().requests
         self._read_location_ids()
         batches = run.calls.batches
-        locations_done = False
+        locations_done = options_started = options_done = False
         for index, batch in enumerate(batches):
             if not locations_done and batch.step not in _LOCATION_STEPS:
                 steps_locations.after_locations(run)
                 locations_done = True
+            if not options_started and batch.step is Step.OPTION_UPDATE:
+                # Products to update are read (and their revision checked) before an
+                # option change moves them on (steps_options).
+                if any(b.step is Step.PRODUCT_UPDATE for b in batches):
+                    steps_products.read_products_to_update(run)
+                options_started = True
+            if options_started and not options_done and batch.step not in _OPTION_STEPS:
+                steps_options.after_options(run)
+                options_done = True
             if self.progress:
                 self.progress(index, len(batches), batch)
             try:
@@ -100,6 +115,8 @@ class Executor:
                 break
         if not locations_done:
             steps_locations.after_locations(run)
+        if options_started and not options_done:
+            steps_options.after_options(run)
         if self.check_after:
             self._check()
         after = client.stats.snapshot().requests

@@ -28,6 +28,18 @@ def preflight_stale(client: WixClient, plan: Plan) -> dict[str, str]:
         if c.kind is Kind.STOCK and c.observed is not None and c.action is not Action.CREATE
     }
     stale: dict[str, str] = {}
+    options = {
+        c.observed.id: c for c in plan.changes if c.kind is Kind.OPTION and c.observed is not None
+    }
+    if options:
+        live_options = {str(raw.get("id")): raw for raw in client.customizations.query()}
+        for option_id, change in options.items():
+            raw = live_options.get(option_id)
+            assert change.observed is not None
+            if raw is None:
+                stale[change.address] = "the option no longer exists"
+            elif str(raw.get("revision")) != change.observed.revision:
+                stale[change.address] = "the option changed since the plan"
     live_products = read_products(client, products) if products else {}
     for product_id, change in products.items():
         live = live_products.get(product_id)

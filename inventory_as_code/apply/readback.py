@@ -6,7 +6,12 @@ the user's live store: the emulator proves the contract in the tests, and
 on a real site this is how a difference between Wix and the emulator shows
 up in the apply report instead of in the storefront.
 
-Cost, in reads: two per 100 products written (products and their variants,
+A change of a store option is checked on the option and on every product
+that uses it, the ones this run did not write included: the option is
+shared, and Wix writes its change into each of them.
+
+Cost, in reads: one for the options when any was written, two per 100 of
+the products that use them, two per 100 products written (products and their variants,
 plus one Get Product for each product whose read-only variants lag), one per
 100 new products for the stock created with them, one per 1,000 other stock
 items written, one for locations when any was written, and one to look for
@@ -21,17 +26,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from inventory_as_code.apply.check import Mismatch, check_item, check_location, check_product
+from inventory_as_code.apply.check_options import check_option, check_users
 from inventory_as_code.apply.location_twins import LOCATION_EXISTS, inventory_twins
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
+from inventory_as_code.live.model import LiveProduct
 from inventory_as_code.live.normalize import business_location_from_wix
 from inventory_as_code.live.reader import (
     read_inventory_items,
     read_inventory_items_of_products,
     read_products,
 )
+from inventory_as_code.model import name_identity
 from inventory_as_code.plan.addresses import location_address
 from inventory_as_code.plan.duplicates import LOCATION_FIX
 from inventory_as_code.plan.model import Action, Change, Kind
@@ -48,12 +57,23 @@ def verify(run: Run) -> list[Mismatch]:
             read.append(list(run.client.locations.query()))
         return read[0]
 
+    option_mismatches, users = _options(run, applied)
+    # One read of products: those written, and every user of an option written.
+    product_ids = {pid for _, _, of in users for pid in of.values()}
+    product_mismatches, found = _products(run, applied, product_ids)
+    for change, raw, of in users:
+        out = {s: found[pid] for s, pid in of.items() if pid in found}
+        option_mismatches += check_users(change, raw, out)
     return (
-        _products(run, applied)
+        option_mismatches
+        + product_mismatches
         + _stock(run, applied)
         + _locations(run, applied, locations)
         + _location_twins(run, applied, locations)
     )
+
+
+OptionUsers = list[tuple[Change, dict[str, Any], dict[str, str]]]
 
 
 def _moved_on(run: Run, object_id: str, revision: str) -> bool:
@@ -61,7 +81,42 @@ def _moved_on(run: Run, object_id: str, revision: str) -> bool:
     return written is not None and written != revision
 
 
-def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
+def _options(run: Run, applied: list[Change]) -> tuple[list[Mismatch], OptionUsers]:
+    """Each option written; and its users (every product that uses it, written by this run
+    or not), to be checked against it once they are read."""
+    written = [c for c in applied if c.kind is Kind.OPTION]
+    if not written:
+        return [], []
+    live = {str(raw.get("id")): dict(raw) for raw in run.client.customizations.query()}
+    by_name = {name_identity(str(raw.get("name"))): raw for raw in live.values()}
+    out: list[Mismatch] = []
+    checked: OptionUsers = []
+    for change in written:
+        raw = live.get(str(change.keys.get("option_id"))) or by_name.get(
+            name_identity(str((change.after or {}).get("name")))
+        )
+        if raw is None:
+            out.append(Mismatch(change.address, "exists", True, False, True))
+            continue
+        if _moved_on(run, str(raw.get("id")), str(raw.get("revision"))):
+            continue
+        out += check_option(change, raw)
+        users = dict(change.keys.get("products") or {})
+        users.update(
+            {
+                s: run.ids.products[s]
+                for s in change.keys.get("users") or ()
+                if s in run.ids.products
+            }
+        )
+        checked.append((change, raw, users))
+    return out, checked
+
+
+def _products(
+    run: Run, applied: list[Change], also: set[str]
+) -> tuple[list[Mismatch], dict[str, LiveProduct]]:
+    """Products written, checked; and the products read (``also``: ids to read too)."""
     groups: dict[str, list[Change]] = defaultdict(list)
     deleted: list[Change] = []
     for change in applied:
@@ -71,9 +126,9 @@ def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
             groups[change.keys["slug"]].append(change)
     ids = {slug: run.ids.products[slug] for slug in groups if slug in run.ids.products}
     ids.update({c.keys["slug"]: c.keys["product_id"] for c in deleted})
-    if not ids:
-        return []
-    found = read_products(run.client, ids.values())
+    if not ids and not also:
+        return [], {}
+    found = read_products(run.client, set(ids.values()) | also)
     out: list[Mismatch] = []
     for change in deleted:
         if change.keys["product_id"] in found:
@@ -83,8 +138,8 @@ def _products(run: Run, applied: list[Change]) -> list[Mismatch]:
         if product is None:
             out.append(Mismatch(changes[0].address, "exists", True, False, True))
         elif not _moved_on(run, product.id, product.revision):
-            out += check_product(changes, run.before_products.get(slug), product)
-    return out
+            out += check_product(changes, run.before_products.get(slug), product, run.options)
+    return out, found
 
 
 def _stock(run: Run, applied: list[Change]) -> list[Mismatch]:

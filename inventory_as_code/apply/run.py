@@ -1,9 +1,10 @@
 """The state of one apply, shared by the steps: ids learned so far, outcomes, reads.
 
-The step modules (:mod:`.steps_locations`, :mod:`.steps_products`,
-:mod:`.steps_stock`) take a :class:`Run` and one batch; the executor owns the
-order. Nothing here calls back into the executor, so the modules form a
-tree: executor -> steps -> run / bodies / check.
+The step modules (:mod:`.steps_locations`, :mod:`.steps_options`,
+:mod:`.steps_products`, :mod:`.steps_stock`) take a :class:`Run` and one
+batch; the executor owns the order. Nothing here calls back into the
+executor, so the modules form a tree: executor -> steps -> run / bodies /
+check.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ class Run:
         self.listed_locations: dict[str, tuple[str, str]] = {}
         # Inventory items this run created apart from their product: address -> id.
         self.created_items: dict[str, str] = {}
+        # The site's options (customizations) by name identity, as they are now: read
+        # once when a product body needs them, kept current by this run's option writes.
+        self.options: dict[str, dict[str, Any]] | None = None
+        self.options_read = False
+        # Products whose revision this run's own option writes moved on (Wix updates
+        # every product of a changed option): slug -> the revision read after them.
+        self.own_revisions: dict[str, str] = {}
         for change in plan.changes:
             keys = change.keys
             if "location_id" in keys and "location" in keys:

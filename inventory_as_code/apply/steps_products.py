@@ -12,13 +12,16 @@ its slug, because the stock steps after it need the ids of its variants.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
+from inventory_as_code.apply.bodies_options import UnknownOption, needs_site
 from inventory_as_code.apply.bodies_products import product_create_body, product_update_body
-from inventory_as_code.apply.calls import Batch, Step
+from inventory_as_code.apply.calls import Batch, ProductGroup, Step
 from inventory_as_code.apply.check import check_item, check_product, holds
 from inventory_as_code.apply.moved import product_moved
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
+from inventory_as_code.apply.steps_options import site_options
 from inventory_as_code.live.normalize import inventory_item_from_wix, product_from_wix
 from inventory_as_code.live.reader import read_products
 from inventory_as_code.plan.model import Change, Kind
@@ -28,8 +31,30 @@ from inventory_as_code.wix._exceptions import NotFoundError, WixError
 logger = logging.getLogger(__name__)
 
 
+def _without_options(run: Run, group: ProductGroup, error: UnknownOption) -> None:
+    for change in group.changes:
+        run.set(
+            change,
+            Status.NOT_ATTEMPTED,
+            "OPTION_MISSING",
+            f"its option {error.args[0]} was not written (see the option's change)",
+        )
+
+
 def product_create(run: Run, batch: Batch) -> None:
-    bodies = [product_create_body(g.slug, g.changes, run.default_location) for g in batch.groups]
+    options = site_options(run, _option_names(run, batch.groups))
+    bodies, groups = [], []
+    for group in batch.groups:
+        try:
+            bodies.append(
+                product_create_body(group.slug, group.changes, run.default_location, options)
+            )
+        except UnknownOption as exc:
+            _without_options(run, group, exc)
+            continue
+        groups.append(group)
+    if not bodies:
+        return
     result = run.client.products.bulk_create(
         bodies,  # type: ignore[arg-type]
         with_inventory=True,
@@ -37,7 +62,7 @@ def product_create(run: Run, batch: Batch) -> None:
         fields=("VARIANT_OPTION_CHOICE_NAMES",),
     )
     stock = _stock_results(result)
-    for index, (group, item) in enumerate(zip(batch.groups, result.items, strict=True)):
+    for index, (group, item) in enumerate(zip(groups, result.items, strict=True)):
         product_change = next(c for c in group.changes if c.kind is Kind.PRODUCT)
         if item.status is not ItemStatus.APPLIED:
             run.record_bulk([product_change], _single(result, item))
@@ -97,6 +122,7 @@ def read_products_to_update(run: Run) -> None:
 def product_update(run: Run, batch: Batch) -> None:
     if not run.before_products:
         read_products_to_update(run)
+    options = site_options(run, _option_names(run, batch.groups))
     entries, groups = [], []
     for group in batch.groups:
         live = run.before_products.get(group.slug)
@@ -105,11 +131,16 @@ def product_update(run: Run, batch: Batch) -> None:
             for change in group.changes:
                 run.set(change, Status.FAILED, "NOT_FOUND", "the product no longer exists")
             continue
-        if observed is not None and live.revision != observed.revision:
+        own = run.own_revisions.get(group.slug)  # moved on by this run's option writes
+        if observed is not None and live.revision != (own or observed.revision):
             for change in group.changes:
                 run.set(change, Status.STALE, "REVISION_MISMATCH", product_moved(change, live))
             continue
-        entries.append(product_update_body(group.changes, live))
+        try:
+            entries.append(product_update_body(group.changes, live, options, own))
+        except UnknownOption as exc:
+            _without_options(run, group, exc)
+            continue
         groups.append(group)
     if not entries:
         return
@@ -122,6 +153,18 @@ def product_update(run: Run, batch: Batch) -> None:
         applied = run.record_bulk(list(group.changes), _single(result, item, len(group.changes)))
         if all(applied):
             run.learn_product(group.slug, item.item or {})
+
+
+def _option_names(run: Run, groups: Iterable[ProductGroup]) -> set[str]:
+    """The options whose ids the products' bodies need from the site (see needs_site)."""
+    names: set[str] = set()
+    for group in groups:
+        live = run.before_products.get(group.slug)
+        for change in group.changes:
+            if change.kind is Kind.PRODUCT and (change.after or {}).get("options"):
+                wanted = dict((change.after or {})["options"])
+                names |= needs_site(wanted, live.options if live else ())
+    return names
 
 
 def product_delete(run: Run, batch: Batch) -> None:
@@ -153,7 +196,7 @@ def settle_product_creates(run: Run, batch: Batch) -> None:
         except WixError as exc:
             logger.warning("could not re-read %s after a lost answer: %s", group.slug, exc)
             continue
-        if not holds(check_product(group.changes, None, live)):
+        if not holds(check_product(group.changes, None, live, run.options)):
             continue  # something else holds the slug: the refusal stands
         run.learn_product(group.slug, raw)
         for change in group.changes:
@@ -180,7 +223,7 @@ def settle_product_updates(run: Run, batch: Batch) -> None:
     for group in refused:
         live = fresh.get(run.ids.products[group.slug])
         before = run.before_products.get(group.slug)
-        if live is not None and holds(check_product(group.changes, before, live)):
+        if live is not None and holds(check_product(group.changes, before, live, run.options)):
             for change in group.changes:
                 run.set(change, Status.APPLIED, message="answer lost; a re-read shows it applied")
 

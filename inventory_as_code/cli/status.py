@@ -82,7 +82,7 @@ def status_command(project: Path, site: str | None, fmt: str) -> None:
         )
     out.print(
         f"Products: {len(store.products)}   Variants: {variants}   "
-        f"Inventory items: {len(store.inventory)}"
+        f"Options: {len(store.options)}   Inventory items: {len(store.inventory)}"
     )
     stats = client.stats.snapshot()
     by_endpoint = ", ".join(f"{name} {count}" for name, count in stats.requests.items())
@@ -111,6 +111,7 @@ def _report(
             "locations": len(store.locations),
             "products": len(store.products),
             "variants": sum(len(p.variants) for p in store.products.values()),
+            "options": len(store.options),
             "inventory_items": len(store.inventory),
         }
     report["api_calls"] = {"total": stats.total, "by_endpoint": dict(stats.requests)}

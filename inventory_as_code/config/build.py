@@ -1,12 +1,14 @@
 """Assembling the whole project: merging files, then building the model.
 
-Files are merged as one document. ``locations``, ``defaults`` and ``prune``
-describe the store as a whole, so each may appear in one file only (a second
+Files are merged as one document. ``locations``, ``defaults``, ``prune`` and
+``options`` describe the store as a whole, so each may appear in one file only (a second
 block is reported with both places); products are spread freely over files,
 and a slug defined twice is reported with both places.
 
 Building happens in dependency order: locations first (stock refers to them
-by name), then store defaults and location-level stock, then the products. The
+by name), then store defaults and location-level stock, the store-level
+options, then the products (whose options are definitions of the store's:
+:mod:`.store_options`). The
 builders read only values the schema accepted, so the order of checks never
 turns a mistake into a crash.
 """
@@ -23,6 +25,7 @@ from inventory_as_code.config.moves import check_moves, read_moves
 from inventory_as_code.config.problems import ProblemCollector, did_you_mean
 from inventory_as_code.config.products import ProductBuilder, SkuEntry
 from inventory_as_code.config.stock import DEFAULTS, LOCATION, parse_block
+from inventory_as_code.config.store_options import StoreOptions
 from inventory_as_code.model import (
     Address,
     DesiredState,
@@ -33,7 +36,7 @@ from inventory_as_code.model import (
     Prune,
 )
 
-SECTIONS = ("locations", "defaults", "prune")
+SECTIONS = ("locations", "defaults", "prune", "options")
 
 
 @cache
@@ -97,7 +100,10 @@ class ProjectBuilder:
     def build(self) -> DesiredState:
         locations = self._locations()
         self._defaults()
-        builder = ProductBuilder(self.ctx)
+        store_options = StoreOptions(self.ctx)
+        if "options" in self.sections:
+            store_options.declare(*self.sections["options"])
+        builder = ProductBuilder(self.ctx, store_options)
         products: dict[str, Product] = {}
         skus: dict[str, list[SkuEntry]] = {}
         # File by file, dropping each product's YAML once built: a file's values and
@@ -115,11 +121,13 @@ class ProjectBuilder:
         for slug in sorted(skus):
             for sku, origin, path in skus[slug]:
                 self.ctx.register_sku(sku, origin, path)
-        moves = check_moves(self.ctx, read_moves(self.moved), locations, products)
+        options = store_options.build()
+        moves = check_moves(self.ctx, read_moves(self.moved), locations, products, options)
         return DesiredState(
             locations=FrozenMap({name: locations[name] for name in sorted(locations)}),
             products=FrozenMap({slug: products[slug] for slug in sorted(products)}),
             prune=self._prune(),
+            options=options,
             moves=moves,
             files=tuple(self.files),
         )

@@ -5,8 +5,13 @@ Each entry says that a live object now goes by another name in the YAML:
     moved:
       - product: {from: old-slug, to: new-slug}
       - location: {from: Outlet HH, to: Outlet Hamburg}
-      - option: {product: tee, from: Colour, to: Color}
-      - choice: {product: coffee, option: Grind, from: Whole bean, to: Whole Bean}
+      - option: {from: Colour, to: Color}
+      - choice: {option: Grind, from: Whole bean, to: Whole Bean}
+
+Options are shared by every product that uses them, so option and choice
+renames are store-wide. The older per-product form (``option: {product: tee,
+...}``) still loads and means the same store-wide rename (``validate`` warns
+and shows the new form); per-product entries of one rename are one entry.
 
 The new name must exist in the YAML and the old one must not (else the YAML
 would describe two objects). Entries may stay after the rename is applied
@@ -17,11 +22,12 @@ from the live name to the final name says the same and cannot be misread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.problems import did_you_mean
-from inventory_as_code.model import Location, Move, MoveKind, Origin, Product
+from inventory_as_code.model import Location, Move, MoveKind, Origin, Product, StoreOption
 
 _KINDS = tuple(kind.value for kind in MoveKind)
 
@@ -54,20 +60,27 @@ def read_moves(entries: list[tuple[DocView, list[Any]]]) -> list[Located]:
     return moves
 
 
+def _scope(move: Move) -> tuple[Any, ...]:
+    """What a move renames within: an option's and a choice's are the store's (shared)."""
+    return (move.kind, move.option)
+
+
 def check_moves(
     ctx: Context,
     moves: list[Located],
     locations: dict[str, Location],
     products: dict[str, Product],
+    options: Mapping[str, StoreOption] | None = None,
 ) -> tuple[Move, ...]:
     """The moves that make sense for this YAML; every other one is reported."""
+    options = options or {}
     good: list[Located] = []
     seen_from: dict[tuple[Any, ...], Move] = {}
     seen_to: dict[tuple[Any, ...], Move] = {}
-    froms = {(m.kind, m.product, m.option, m.old) for m, _ in moves}
+    froms = {(*_scope(m), m.old) for m, _ in moves}
     for move, path in moves:
         origin = move.origin or Origin("", 1, 1)
-        if (move.kind, move.product, move.option, move.new) in froms:
+        if (*_scope(move), move.new) in froms:
             # a -> b and b -> c: b cannot be both in the YAML and not in it.
             ctx.report(
                 origin,
@@ -76,11 +89,14 @@ def check_moves(
                 "write one entry from the name in the live store to the final name.",
             )
             continue
-        problem = _problem(move, locations, products)
+        problem = _problem(move, locations, products, options)
         if problem is not None:
             ctx.report(origin, path, *problem)
             continue
-        scope = (move.kind, move.product, move.option)
+        scope = _scope(move)
+        twin = seen_from.get((*scope, move.old))
+        if twin is not None and twin.new == move.new and move.product:
+            continue  # per-product entries of one store-wide rename: one rename
         for table, name, side in ((seen_from, move.old, "from"), (seen_to, move.new, "to")):
             other = table.get((*scope, name))
             if other is not None:
@@ -100,7 +116,10 @@ def check_moves(
 
 
 def _problem(
-    move: Move, locations: dict[str, Location], products: dict[str, Product]
+    move: Move,
+    locations: dict[str, Location],
+    products: dict[str, Product],
+    options: Mapping[str, StoreOption],
 ) -> tuple[str, str] | None:
     kind = move.kind
     if move.old == move.new:
@@ -109,26 +128,24 @@ def _problem(
         return _named(kind.value, move, list(products), "under products:")
     if kind is MoveKind.LOCATION:
         return _named(kind.value, move, list(locations), "under locations:")
-    product = products.get(move.product or "")
-    if product is None:
+    if move.product is not None and move.product not in products:
         return (
             f'{kind.value} move names product "{move.product}", which the YAML does not '
-            f"define{did_you_mean(move.product or '', list(products), inline=True)}.",
-            "name the product by its slug in the YAML.",
+            f"define{did_you_mean(move.product, list(products), inline=True)}.",
+            "leave product: out: option and choice renames are store-wide (see moved: in "
+            "docs/format.md).",
         )
-    option_names = [o.name for o in product.options]
+    option_names = list(options)
     if kind is MoveKind.OPTION:
-        return _named(f"option of {move.product}", move, option_names, "under its options:")
-    option = next((o for o in product.options if o.name == move.option), None)
+        return _named("option", move, option_names, "under options: (or in a product's options:)")
+    option = options.get(move.option or "")
     if option is None:
         return (
-            f'choice move names option "{move.option}" of {move.product}, which has no such '
-            f"option{did_you_mean(move.option or '', option_names, inline=True)}.",
+            f'choice move names option "{move.option}", which the YAML does not have'
+            f"{did_you_mean(move.option or '', option_names, inline=True)}.",
             "name the option by its name in the YAML (after any option rename).",
         )
-    return _named(
-        f"choice of {move.product} {move.option}", move, list(option.choices), "in the option"
-    )
+    return _named(f"choice of option {move.option}", move, list(option.choices), "in the option")
 
 
 def _named(what: str, move: Move, names: list[str], where: str) -> tuple[str, str] | None:

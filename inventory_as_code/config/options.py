@@ -18,13 +18,16 @@ Path = tuple[PathPart, ...]
 
 
 def read_options(
-    ctx: Context, view: DocView, data: dict[str, Any], path: Path
+    ctx: Context, view: DocView, data: dict[str, Any], path: Path, *, max_options: int | None = 6
 ) -> list[OptionSpec] | None:
-    """The product's options; None when they are invalid (skip the product's variant rules)."""
+    """The options of ``data`` (a product, or the store-level block); None when invalid.
+
+    ``max_options``: Wix's 6 per product; the store-level block has no limit.
+    """
     raw = data.get("options")
     if raw is None:
         return []
-    if not isinstance(raw, dict) or len(raw) > 6:
+    if not isinstance(raw, dict) or (max_options is not None and len(raw) > max_options):
         return None
     specs: list[OptionSpec] = []
     for name, value in raw.items():

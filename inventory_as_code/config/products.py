@@ -30,6 +30,7 @@ from inventory_as_code.config.stock import (
     shorthand_base,
     shorthand_entry,
 )
+from inventory_as_code.config.store_options import StoreOptions
 from inventory_as_code.config.variants import (
     MAX_SKU,
     MAX_VARIANTS,
@@ -62,9 +63,11 @@ SkuEntry = tuple[str, Origin, tuple[PathPart, ...]]
 
 
 class ProductBuilder:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, store_options: StoreOptions | None = None) -> None:
         self.ctx = ctx
         self.skus: list[SkuEntry] = []  # of the product built last
+        # Every product's options are definitions of the store's (shared) options.
+        self.store_options = store_options
 
     def build(self, view: DocView, slug: str, data: Any) -> Product | None:
         self.skus = []
@@ -89,6 +92,8 @@ class ProductBuilder:
             o.name: read_swatches(self.ctx, view, data["options"][o.name], path, o.name)
             for o in options
         }
+        if self.store_options is not None and options:
+            self.store_options.add_product(view, slug, data["options"], options, swatches)
         keys = self._variant_keys(view, data, path, options)
         if keys is None:
             return None

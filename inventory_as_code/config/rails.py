@@ -48,6 +48,7 @@ RAIL_CODES = (
     "VARIANTS_REPLACED",
     "VARIANT_WITHOUT_PRICE",
     "LOCATION_ARCHIVE",
+    "SHARED_OPTION_UNMANAGED",
 )
 # Rails tripped per kind of object: their acceptances may name the kind.
 PER_KIND_RAILS = ("DELETE_SHARE", "DELETE_COUNT")

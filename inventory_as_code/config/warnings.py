@@ -9,7 +9,9 @@ see the project as a whole:
   ``Forest Green``): scanners, spreadsheets and Wix's own search split them;
 * slugs or location names that look alike, or hold invisible characters, or
   are written in decomposed Unicode (see :mod:`.lookalike`);
-* locations declared but used by no stock entry, in a project that has stock.
+* locations declared but used by no stock entry, in a project that has stock;
+* ``moved:`` renames of options and choices written in the older per-product
+  form, which now means a store-wide rename (options are shared).
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from collections.abc import Iterator
 
 from inventory_as_code.config.lookalike import invisible_characters, lookalike_letters, skeleton
 from inventory_as_code.config.problems import Problem, format_path, listing, quote
-from inventory_as_code.model import DesiredState, Origin
+from inventory_as_code.model import DesiredState, MoveKind, Origin
 
 
 def state_warnings(state: DesiredState) -> list[Problem]:
     """Every warning about ``state``, sorted by place."""
-    found = [*_sku_spaces(state), *_names(state), *_unused_locations(state)]
+    found = [
+        *_sku_spaces(state),
+        *_names(state),
+        *_unused_locations(state),
+        *_per_product_moves(state),
+    ]
     return sorted(found)
 
 
@@ -130,4 +137,20 @@ def _unused_locations(state: DesiredState) -> Iterator[Problem]:
             f"location {quote(name)} is declared but no stock entry uses it.",
             f"stock products there (stock: {{{name}: 5}}), or remove the location if it is "
             "not needed.",
+        )
+
+
+def _per_product_moves(state: DesiredState) -> Iterator[Problem]:
+    for move in state.moves:
+        if move.product is None or move.kind not in (MoveKind.OPTION, MoveKind.CHOICE):
+            continue
+        option = f"option: {move.option}, " if move.kind is MoveKind.CHOICE else ""
+        yield _warning(
+            move.origin,
+            ("moved",),
+            f"this {move.kind.value} rename names product {quote(move.product)}, but options "
+            "are shared by every product that uses them: it renames the "
+            f"{move.kind.value} in all of them.",
+            f"write it store-wide: - {move.kind.value}: {{{option}from: {move.old}, to: "
+            f"{move.new}}}",
         )

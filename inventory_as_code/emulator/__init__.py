@@ -17,6 +17,9 @@ Module map (private modules are underscored):
 * ``_products`` / ``_product_query`` / ``_product_model`` / ``_product_variants`` /
   ``_product_options`` / ``_product_render``: Products V3 (write handlers, query/
   search/count, input rules, variants, options/choices/swatches, derived output)
+* ``_customizations`` / ``_customization_api``: Customizations V3 (the site's
+  options, shared by the products that use them; rules, side effects on
+  products, handlers)
 * ``_catalog``: product rows and the variant index shared by the above
 * ``_variants``: Read-Only Variants V3 (lagging projection)
 * ``_locations``: sites, Wix Locations; ``_stores_locations``: Stores Locations V3
@@ -25,7 +28,8 @@ Module map (private modules are underscored):
 * ``_faults``: fault rules, rate limiter, consistency lags; ``_admin``: ``/_emulator`` API
 * ``_bulk``: per-item bulk results; ``_errors``: Wix error bodies
 * ``_context``: request context, GET ``.r``/flattened decoding; ``_util``: helpers
-* ``_seed``: seed documents; ``_db``: SQLite schema and transactions
+* ``_seed``: seed documents; ``_db``: SQLite schema and transactions;
+  ``_migrate``: schema 2 -> 3 (per-product options become shared ones)
 * ``transport`` / ``server`` / ``cli``: the three public ways in (the server
   refuses foreign ``Host``/``Origin`` headers)
 

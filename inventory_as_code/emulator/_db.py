@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS stores_locations (
     UNIQUE (site_id, id), UNIQUE (site_id, wix_location_id));
 CREATE TABLE IF NOT EXISTS customizations (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, id TEXT NOT NULL,
-    doc TEXT NOT NULL, UNIQUE (site_id, id));
+    name_key TEXT NOT NULL DEFAULT '', type TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL DEFAULT '', doc TEXT NOT NULL, UNIQUE (site_id, id));
 CREATE TABLE IF NOT EXISTS products (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, id TEXT NOT NULL,
     slug TEXT NOT NULL, handle TEXT NOT NULL, name TEXT NOT NULL,
@@ -101,7 +102,15 @@ def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
     if row is not None and int(row[0]) == 1:
         # 1 -> 2: stores locations got the time they appear (eventual consistency).
         conn.execute("ALTER TABLE stores_locations ADD COLUMN due REAL NOT NULL DEFAULT 0")
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    if row is not None and int(row[0]) == 2:
+        # 2 -> 3: options became site-wide customizations shared by products.
+        from inventory_as_code.emulator._migrate import shared_options
+
+        with transaction(conn):
+            shared_options(conn)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
         row = None
     if row is None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -109,6 +118,10 @@ def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
         raise RuntimeError(
             f"emulator database {path} has schema {row[0]}, expected {SCHEMA_VERSION}"
         )
+    # Created here, not in _SCHEMA: a schema-2 table gets the column in the migration.
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS customizations_name ON customizations (site_id, name_key)"
+    )
     return conn
 
 

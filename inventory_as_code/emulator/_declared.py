@@ -13,7 +13,8 @@ packages, ``build/cjs/meta.d.ts`` (see ``shared/wix-api/README.md``
 ``InventoryItem`` (stores_inventory-items-v-3), ``V3Product``,
 ``ProductWithInventory``, ``ConnectedOption``, ``ConnectedOptionChoice``,
 ``Variant``, ``VariantWithInventory``, ``InventoryItemComposite``
-(stores_products-v-3). Read-only fields are declared too (the parser knows
+(stores_products-v-3), ``Customization`` and ``Choice``
+(stores_customizations-v-3). Read-only fields are declared too (the parser knows
 them; the handlers ignore them). Sub-objects the tool never writes (rich
 text, SEO, media, subscriptions, modifiers...) are kept whole: ``ANY``.
 """
@@ -213,4 +214,33 @@ PRODUCT: Schema = {
 PRODUCT_WITH_INVENTORY: Schema = {
     **_PRODUCT_COMMON,
     "variantsInfo": {"variants": [VARIANT_WITH_INVENTORY]},
+}
+
+# ---- Customizations ------------------------------------------------------------------
+# Customization / Choice / FreeTextSettings of stores_customizations-v-3 (meta.d.ts).
+
+CUSTOMIZATION_CHOICE: Schema = _fields(
+    "colorCode",
+    "id",
+    "choiceType",
+    "key",
+    "name",
+    "defaultAddedPrice",
+    "displayImage",
+    "primaryChoiceIds",
+)
+CUSTOMIZATION: Schema = {
+    **_fields(
+        "id",
+        "revision",
+        "createdDate",
+        "updatedDate",
+        "key",
+        "name",
+        "customizationType",
+        "customizationRenderType",
+        "assignedProductsCount",
+    ),
+    "freeTextInput": _fields("minCharCount", "maxCharCount", "defaultAddedPrice", "title", "key"),
+    "choicesSettings": {"choices": [CUSTOMIZATION_CHOICE]},
 }

@@ -33,7 +33,7 @@ from inventory_as_code.emulator._errors import (
     required,
     revision_mismatch,
 )
-from inventory_as_code.emulator._product_options import resolve_options, save_customization
+from inventory_as_code.emulator._product_options import resolve_options
 from inventory_as_code.emulator._product_variants import build_variants
 from inventory_as_code.emulator._util import JsonDict, as_dict, bump, slugify, string_field
 
@@ -159,8 +159,6 @@ def build_new(
         ctx, p["variantsInfo"], f"{where}.variantsInfo", doc["options"], doc, []
     )
     doc["variantsInfo"] = {"variants": variants}
-    for option in doc["options"]:
-        save_customization(ctx, option)
     return doc, inventory
 
 
@@ -199,8 +197,6 @@ def build_update(
         doc["variantsInfo"] = {"variants": variants}
         kept = {v["id"] for v in variants}
         removed = [v["id"] for v in old if v["id"] not in kept]
-        for option in doc["options"]:
-            save_customization(ctx, option)
     if not doc.get("options"):
         _couple_visibility(p, doc)
     doc["revision"] = bump(current["revision"])

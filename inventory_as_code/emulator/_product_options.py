@@ -1,49 +1,53 @@
-"""Product options and choices: resolution against reusable customizations.
+"""Product options: a product's assignment of the site's shared customizations.
 
-Options are stored by Wix as reusable "customization" entities: an option sent
-inline (name + type, no id) creates a new one; an option sent with an ``id``
-reuses the product's option or a customization of the site (404
-``CUSTOMIZATION_NOT_EXIST`` otherwise). Choices sent inline whose name matches
-an existing choice of that option keep its ``choiceId``; choices sent by
-``choiceId`` must exist (404 ``CHOICE_NOT_EXIST``). Variants reference choices
-by ``optionChoiceIds`` or by ``optionChoiceNames`` (whose ``renderType`` must
-equal the option's: Corrections 4, else 428 ``MISSING_VARIANT_OPTION_CHOICE``).
+An option is a site-level customization (:mod:`._customizations`); a product
+lists the ones it uses, each with only the choices the product uses. How a
+create or update resolves its ``options``:
 
-Option and choice ``key``s are read-only, generated from the name (lower-cased;
-the exact derivation is unconfirmed in the Wix docs) and never taken from the
-request.
+* an option sent with ``id`` is that customization (404
+  ``CUSTOMIZATION_NOT_EXIST`` otherwise);
+* an option sent inline (``name`` + ``optionRenderType``, no id) is the
+  customization of that name, compared without regard to case ("if an option
+  with option.name already exists, it will assign the existing option to the
+  product", Customizations API Sample Flows), or a new one. A render type
+  that differs from the existing option's is refused (400
+  ``INVALID_CUSTOMIZATION_RENDER_TYPE``; unconfirmed in the Wix docs);
+* a choice sent with ``choiceId`` must be a choice of that customization (404
+  ``CHOICE_NOT_EXIST``); one sent inline (``name`` + ``choiceType``) is the
+  customization's choice of that name (case aside), or a new choice added to
+  the customization (documented for update: "choices can be added to
+  existing customizations", ``ADD_CUSTOMIZATION_CHOICES_FAILED``
+  otherwise; here at most 428 ``CHOICES_LIMIT_EXCEEDED``).
 
-Choice types (SDK ``ChoiceType``: ``CHOICE_TEXT``, ``ONE_COLOR``): a choice
-stores what was last sent for it - ``choiceType``, ``name`` and, for
-``ONE_COLOR``, ``colorCode`` - also when it is named by ``choiceId`` (fields
-not sent are then kept), so a client that resends a swatch with another
-colour visibly changes it. A choice defined inline (``name`` +
-``choiceType``, matched to a stored one by name) is a whole definition.
-What the emulator refuses (400; unconfirmed in the Wix docs, which document
-no error for it, but the declarations pair the two enums by name: "Text
-choices" / "Text choice", "Swatch choices" / "Single color choice"):
-``CHOICE_TEXT`` choices in a ``SWATCH_CHOICES`` option and ``ONE_COLOR``
-choices in a ``TEXT_CHOICES`` option (so re-typing a swatch as text fails
-loudly), and a ``ONE_COLOR`` choice without ``colorCode`` (the value of its
-oneof). ``colorCode`` is kept only on ``ONE_COLOR`` choices.
+A product write never changes what the customization already holds: a name,
+choice name or colour sent for an existing option or choice that differs
+from the customization's is ignored, and the product shows the
+customization's (unconfirmed in the Wix docs, which do not say what Update
+Product does with a renamed or recoloured choice of a shared option; a
+client that relied on it would find its change not made). Options and
+choices change through the Customizations API.
+
+Variants reference choices by ``optionChoiceIds`` or by ``optionChoiceNames``
+(whose ``renderType`` must equal the option's: Corrections 4, else 428
+``MISSING_VARIANT_OPTION_CHOICE``). A choice type that does not fit the
+render type (``CHOICE_TEXT`` in a ``SWATCH_CHOICES`` option, ``ONE_COLOR`` in
+a ``TEXT_CHOICES`` one) and a new ``ONE_COLOR`` choice without ``colorCode``
+are refused (400). Keys are read-only and never taken from the request.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from inventory_as_code.emulator import _customizations as cz
 from inventory_as_code.emulator._context import Ctx
 from inventory_as_code.emulator._errors import app_error, invalid
-from inventory_as_code.emulator._util import JsonDict, as_dict, as_list, dumps
+from inventory_as_code.emulator._util import JsonDict, as_dict, as_list
 
-RENDER_TYPES = ("TEXT_CHOICES", "SWATCH_CHOICES")
-CHOICE_TYPES = {"TEXT_CHOICES": "CHOICE_TEXT", "SWATCH_CHOICES": "ONE_COLOR"}
+RENDER_TYPES = cz.RENDER_TYPES
+CHOICE_TYPES = cz.CHOICE_TYPES
 MAX_OPTIONS = 6
-# The SDK type allows 1000 choices, live Wix refuses far fewer (Corrections 8:
-# messages seen with 100 and 200); 100 is the safe maximum. The status is
-# unconfirmed: 428, like the other option business rules (Corrections 3).
-MAX_CHOICES = 100
+MAX_CHOICES = cz.MAX_CHOICES
 
 
 def _text(value: Any, at: str, max_len: int) -> str | None:
@@ -56,179 +60,187 @@ def _text(value: Any, at: str, max_len: int) -> str | None:
     return value
 
 
-def _customization(ctx: Ctx, option_id: str) -> JsonDict | None:
-    row = ctx.conn.execute(
-        "SELECT doc FROM customizations WHERE site_id = ? AND id = ?", (ctx.site_id, option_id)
-    ).fetchone()
-    if row is None:
-        return None
-    return json.loads(row["doc"])  # type: ignore[no-any-return]
+class _Pending:
+    """Customizations this write creates or adds choices to: saved once it is valid."""
 
+    def __init__(self) -> None:
+        self.docs: dict[str, JsonDict] = {}
+        self.new: set[str] = set()
 
-def save_customization(ctx: Ctx, option: JsonDict) -> None:
-    """Options are reusable customization entities; choices accumulate on them."""
-    existing = _customization(ctx, option["id"])
-    choices = {c["choiceId"]: c for c in (existing or {}).get("choices", [])}
-    for choice in option["choicesSettings"]["choices"]:
-        choices[choice["choiceId"]] = {
-            k: v for k, v in choice.items() if k not in ("inStock", "visible")
-        }
-    doc = {
-        "id": option["id"],
-        "name": option["name"],
-        "optionRenderType": option["optionRenderType"],
-        "choices": list(choices.values()),
-    }
-    ctx.conn.execute(
-        "INSERT INTO customizations (site_id, id, doc) VALUES (?,?,?)"
-        " ON CONFLICT (site_id, id) DO UPDATE SET doc = excluded.doc",
-        (ctx.site_id, option["id"], dumps(doc)),
-    )
+    def get(self, ctx: Ctx, custom_id: str | None, name: str | None) -> JsonDict | None:
+        for doc in self.docs.values():
+            if (custom_id and doc["id"] == custom_id) or (
+                name
+                and doc["customizationType"] == cz.OPTION
+                and cz.name_key(doc["name"]) == cz.name_key(name)
+            ):
+                return doc
+        found = cz.load(ctx, custom_id) if custom_id else cz.option_named(ctx, name or "")
+        if found is not None:
+            self.docs[found["id"]] = found
+        return found
+
+    def save(self, ctx: Ctx, changed: set[str]) -> None:
+        for custom_id in sorted(changed | self.new):
+            doc = self.docs[custom_id]
+            if custom_id not in self.new:
+                cz.touch(ctx, doc)
+            cz.save(ctx, doc, insert=custom_id in self.new)
 
 
 def resolve_options(ctx: Ctx, raw: Any, where: str, current: list[JsonDict]) -> list[JsonDict]:
+    """The product's options, as stored; new customizations and choices are saved."""
     entries = as_list(raw, where)
     if len(entries) > MAX_OPTIONS:
         raise invalid(
             where, f"must contain at most {MAX_OPTIONS} elements", violated_rule="MAX_SIZE"
         )
-    known = {o["id"]: o for o in current}
+    mine = {o["id"]: o for o in current}
+    pending = _Pending()
+    changed: set[str] = set()
     out: list[JsonDict] = []
     for i, entry in enumerate(entries):
         at = f"{where}[{i}]"
         entry = as_dict(entry, at)
-        base: JsonDict | None = None
-        if entry.get("id"):
-            base = known.get(entry["id"])
-            if base is None:
-                custom = _customization(ctx, str(entry["id"]))
-                if custom is None:
-                    raise app_error(
-                        404, "CUSTOMIZATION_NOT_EXIST", f"Option {entry['id']} does not exist"
-                    )
-                base = {
-                    "id": custom["id"],
-                    "name": custom["name"],
-                    "optionRenderType": custom["optionRenderType"],
-                    "choicesSettings": {"choices": custom["choices"]},
-                }
-        name = _text(entry.get("name"), f"{at}.name", 50) or (base or {}).get("name")
-        render = entry.get("optionRenderType") or (base or {}).get("optionRenderType")
-        if not name or render is None:
+        custom = _customization(ctx, entry, at, pending)
+        choices = _choices(ctx, entry, at, custom, mine.get(custom["id"]), changed)
+        option = cz.product_option(custom, choices)
+        if any(o["id"] == option["id"] for o in out):
             raise app_error(
                 400,
-                "PRODUCT_OPTION_NAME_AND_TYPE_REQUIRED",
-                f"{at}: name and optionRenderType are required",
-            )
-        if render not in RENDER_TYPES:
-            raise invalid(f"{at}.optionRenderType", f"must be one of {', '.join(RENDER_TYPES)}")
-        option = {
-            "id": (base or {}).get("id") or ctx.ids.new(),
-            "name": name,
-            "optionRenderType": render,
-            "key": name.lower(),
-            "choicesSettings": {"choices": _choices(ctx, entry, at, base, render)},
-        }
-        if any(o["name"].lower() == name.lower() or o["id"] == option["id"] for o in out):
-            raise app_error(
-                400, "DUPLICATE_PRODUCT_OPTIONS", f"Option '{name}' appears more than once"
+                "DUPLICATE_PRODUCT_OPTIONS",
+                f"Option '{option['name']}' appears more than once",
             )
         out.append(option)
+    pending.save(ctx, changed)
     return out
 
 
+def _customization(ctx: Ctx, entry: JsonDict, at: str, pending: _Pending) -> JsonDict:
+    if entry.get("id"):
+        found = pending.get(ctx, str(entry["id"]), None)
+        if found is None or found.get("customizationType") != cz.OPTION:
+            raise app_error(404, "CUSTOMIZATION_NOT_EXIST", f"Option {entry['id']} does not exist")
+        return found
+    name = _text(entry.get("name"), f"{at}.name", 50)
+    render = entry.get("optionRenderType")
+    if not name or render is None:
+        raise app_error(
+            400,
+            "PRODUCT_OPTION_NAME_AND_TYPE_REQUIRED",
+            f"{at}: name and optionRenderType are required",
+        )
+    if render not in RENDER_TYPES:
+        raise invalid(f"{at}.optionRenderType", f"must be one of {', '.join(RENDER_TYPES)}")
+    found = pending.get(ctx, None, name)
+    if found is not None:
+        if found["customizationRenderType"] != render:
+            # unconfirmed in the Wix docs: what assigning an option of another render type does.
+            raise app_error(
+                400,
+                "INVALID_CUSTOMIZATION_RENDER_TYPE",
+                f"{at}: option '{found['name']}' exists with render type "
+                f"{found['customizationRenderType']}, not {render}",
+            )
+        return found
+    doc = {
+        "id": ctx.ids.new(),
+        "revision": "1",
+        "createdDate": ctx.now_iso,
+        "updatedDate": ctx.now_iso,
+        "key": cz.name_key(name),
+        "name": name,
+        "customizationType": cz.OPTION,
+        "customizationRenderType": render,
+        "choicesSettings": {"choices": []},
+    }
+    pending.docs[doc["id"]] = doc
+    pending.new.add(doc["id"])
+    return doc
+
+
 def _choices(
-    ctx: Ctx, entry: JsonDict, at: str, base: JsonDict | None, render: str
+    ctx: Ctx,
+    entry: JsonDict,
+    at: str,
+    custom: JsonDict,
+    mine: JsonDict | None,
+    changed: set[str],
 ) -> list[JsonDict]:
+    """The product's choices of ``custom``; choices new to it are added to it."""
     raw = as_list(
         as_dict(entry.get("choicesSettings"), f"{at}.choicesSettings").get("choices"),
         f"{at}.choicesSettings.choices",
     )
-    if not raw and base is not None and "choicesSettings" not in entry:
-        raw = [{"choiceId": c["choiceId"]} for c in base["choicesSettings"]["choices"]]
+    if not raw and mine is not None and "choicesSettings" not in entry:
+        raw = [{"choiceId": c["choiceId"]} for c in mine["choicesSettings"]["choices"]]
     if not raw:
         raise invalid(
             f"{at}.choicesSettings.choices",
             "must contain at least 1 element",
             violated_rule="MIN_SIZE",
         )
-    if len(raw) > MAX_CHOICES:
-        raise app_error(
-            428,
-            "CHOICES_LIMIT_EXCEEDED",
-            f"{at}: an option can have at most {MAX_CHOICES} choices; {len(raw)} were sent",
-        )
-    base_choices = (base or {}).get("choicesSettings", {}).get("choices", [])
-    by_id = {c["choiceId"]: c for c in base_choices}
-    by_name = {str(c.get("name", "")).lower(): c for c in base_choices}
+    render = custom["customizationRenderType"]
+    stored = cz.choices_of(custom)
+    by_id = {c["id"]: c for c in stored}
+    by_name = {cz.name_key(c["name"]): c for c in stored}
+    product_side = {
+        c["choiceId"]: c for c in (mine or {}).get("choicesSettings", {}).get("choices", [])
+    }
     out: list[JsonDict] = []
     for j, choice in enumerate(raw):
         cat = f"{at}.choicesSettings.choices[{j}]"
         choice = as_dict(choice, cat)
         name = _text(choice.get("name"), f"{cat}.name", 50)
+        ctype = choice.get("choiceType")
+        if ctype is not None and ctype not in CHOICE_TYPES.values():
+            raise invalid(f"{cat}.choiceType", f"must be one of {', '.join(CHOICE_TYPES.values())}")
+        if ctype is not None and ctype != CHOICE_TYPES[render]:
+            raise invalid(
+                f"{cat}.choiceType",
+                f"{ctype} choices do not fit an option rendered as {render}",
+                rule_name="CHOICE_TYPE_NOT_ALIGNED_WITH_OPTION_RENDER_TYPE",
+            )
         if choice.get("choiceId"):
-            found = by_id.get(choice["choiceId"])
+            found = by_id.get(str(choice["choiceId"]))
             if found is None:
                 raise app_error(
                     404, "CHOICE_NOT_EXIST", f"Choice {choice['choiceId']} does not exist"
                 )
         else:
-            if not name or not choice.get("choiceType"):
+            if not name or not ctype:
                 raise app_error(
                     400,
                     "PRODUCT_OPTION_CHOICE_NAME_AND_TYPE_REQUIRED",
                     f"{cat}: name and choiceType are required",
                 )
-            found = by_name.get(name.lower())
-        doc = _choice_doc(ctx, choice, found, cat, render)
-        if any(c["name"].lower() == doc["name"].lower() for c in out):
-            # unconfirmed in the Wix docs: the code for a repeated choice name.
+            found = by_name.get(cz.name_key(name))
+            if found is None:
+                found = cz.new_choice(ctx, choice, cat, render)
+                stored.append(found)
+                by_id[found["id"]] = by_name[cz.name_key(name)] = found
+                custom["choicesSettings"] = {"choices": stored}
+                cz.check_choices(stored, f"{at}.choicesSettings.choices")
+                changed.add(custom["id"])
+        if any(c["choiceId"] == found["id"] for c in out):
+            # unconfirmed in the Wix docs: the code for a repeated choice.
             raise invalid(
-                cat, f"choice '{doc['name']}' appears more than once", rule_name="DUPLICATE_CHOICE"
+                cat,
+                f"choice '{found['name']}' appears more than once",
+                rule_name="DUPLICATE_CHOICE",
             )
-        out.append(doc)
-    return out
-
-
-def _choice_doc(
-    ctx: Ctx, choice: JsonDict, found: JsonDict | None, at: str, render: str
-) -> JsonDict:
-    """A stored choice: what was sent, over what was stored (see the module notes)."""
-    stored = found or {}
-    ctype = choice.get("choiceType") or stored.get("choiceType")
-    if ctype not in CHOICE_TYPES.values():
-        raise invalid(f"{at}.choiceType", f"must be one of {', '.join(CHOICE_TYPES.values())}")
-    if ctype != CHOICE_TYPES[render]:
-        raise invalid(
-            f"{at}.choiceType",
-            f"{ctype} choices do not fit an option rendered as {render}",
-            rule_name="CHOICE_TYPE_NOT_ALIGNED_WITH_OPTION_RENDER_TYPE",
+        side = {
+            **product_side.get(found["id"], {}),
+            **{k: v for k, v in choice.items() if k in ("linkedMedia", "media", "displayImage")},
+        }
+        out.append(cz.product_choice(found, side))
+    if len(out) > MAX_CHOICES:
+        raise app_error(
+            428,
+            "CHOICES_LIMIT_EXCEEDED",
+            f"{at}: an option can have at most {MAX_CHOICES} choices; {len(out)} were sent",
         )
-    name = choice.get("name") or stored["name"]
-    doc: JsonDict = {
-        "choiceId": stored.get("choiceId") or ctx.ids.new(),
-        "choiceType": ctype,
-        "key": name.lower(),
-        "name": name,
-    }
-    if ctype == "ONE_COLOR":
-        # A choice named by id keeps its stored colour unless one is sent; a
-        # choice defined inline (name + type) is a whole definition.
-        inherited = stored.get("colorCode") if choice.get("choiceId") else None
-        color = choice.get("colorCode") if "colorCode" in choice else inherited
-        if not isinstance(color, str) or not 3 <= len(color) <= 20:
-            raise invalid(
-                f"{at}.colorCode",
-                "is required for a ONE_COLOR choice (3 to 20 characters)",
-                violated_rule="REQUIRED_FIELD",
-            )
-        doc["colorCode"] = color
-    for extra in ("linkedMedia", "media", "displayImage"):
-        if extra in choice:
-            doc[extra] = choice[extra]
-        elif extra in stored:
-            doc[extra] = stored[extra]
-    return doc
+    return out
 
 
 def resolve_choice(choice: Any, at: str, options: list[JsonDict]) -> tuple[str, str]:
@@ -247,7 +259,8 @@ def resolve_choice(choice: Any, at: str, options: list[JsonDict]) -> tuple[str, 
         raise misaligned
     if isinstance(names, dict) and names.get("optionName") and names.get("choiceName"):
         for option in options:
-            if option["name"] != names["optionName"]:
+            # Names as Wix compares them (the option's and choices' keys): without case.
+            if cz.name_key(option["name"]) != cz.name_key(str(names["optionName"])):
                 continue
             if names.get("renderType") != option["optionRenderType"]:
                 raise app_error(
@@ -258,7 +271,7 @@ def resolve_choice(choice: Any, at: str, options: list[JsonDict]) -> tuple[str, 
                     f" (got {names.get('renderType')!r})",
                 )
             for c in option["choicesSettings"]["choices"]:
-                if c.get("name") == names["choiceName"]:
+                if cz.name_key(str(c.get("name"))) == cz.name_key(str(names["choiceName"])):
                     return option["id"], c["choiceId"]
         raise misaligned
     raise invalid(

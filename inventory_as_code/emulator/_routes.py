@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from inventory_as_code.emulator import _adjust as adj
+from inventory_as_code.emulator import _customization_api as cust
 from inventory_as_code.emulator import _inventory as inv
 from inventory_as_code.emulator import _locations as loc
 from inventory_as_code.emulator import _product_query as pq
@@ -56,6 +57,7 @@ _BINV = "/stores/v3/bulk/inventory-items"
 _P = "/stores/v3/products"
 _BP = "/stores/v3/bulk/products"
 _L = "/locations/v1/locations"
+_C = "/stores/v3/customizations"
 
 ROUTES: list[Route] = [
     Route("GET", "/stores/v3/provision/version", "catalog.get-version", None),
@@ -185,6 +187,37 @@ ROUTES: list[Route] = [
     Route("GET", f"{_P}/{{id}}", "products.get", prod.h_get),
     Route("PATCH", f"{_P}/{{id}}", "products.update", prod.h_update),
     Route("DELETE", f"{_P}/{{id}}", "products.delete", prod.h_delete),
+    # Customizations V3
+    Route("POST", _C, "customizations.create", cust.h_create),
+    Route(
+        "POST",
+        "/stores/v3/bulk/customizations/create",
+        "customizations.bulk-create",
+        cust.h_bulk_create,
+        "customizations",
+    ),
+    Route("POST", "/stores/v3/bulk/customizations/update", "customizations.bulk-update", None),
+    Route(
+        "POST",
+        "/stores/v3/bulk/customizations/add-choices",
+        "customizations.bulk-add-choices",
+        None,
+    ),
+    *_reads(f"{_C}/query", "customizations.query", cust.h_query),
+    Route("POST", f"{_C}/count", "customizations.count", cust.h_count),
+    Route("GET", f"{_C}/{{id}}", "customizations.get", cust.h_get),
+    Route("PATCH", f"{_C}/{{id}}", "customizations.update", cust.h_update),
+    Route("DELETE", f"{_C}/{{id}}", "customizations.delete", cust.h_delete),
+    Route("POST", f"{_C}/{{id}}/add-choices", "customizations.add-choices", cust.h_add_choices),
+    Route("POST", f"{_C}/{{id}}/set-choices", "customizations.set-choices", cust.h_set_choices),
+    Route(
+        "POST",
+        f"{_C}/{{id}}/remove-choices",
+        "customizations.remove-choices",
+        cust.h_remove_choices,
+    ),
+    Route("POST", f"{_C}/{{id}}/update-choices", "customizations.update-choices", None),
+    Route("POST", f"{_C}/{{id}}/reorder-choices", "customizations.reorder-choices", None),
     # Stores Locations V3
     Route(
         "GET",

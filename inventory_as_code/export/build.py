@@ -8,6 +8,10 @@ What makes the output something an operator would commit rather than a dump:
   a product share at a location becomes the product's; only the exceptions
   stay on variants. SKUs that follow the choices (``TEE-S-Black``) become a
   template (``TEE-{Size}-{Color}``).
+* The store's options (Wix customizations, shared by every product that uses
+  them) are declared once, in ``store.yaml``'s ``options:`` block, with all
+  their choices and, for a swatch option, the colours; a product only lists
+  the choices it uses.
 * Which variants exist is written the short way: nothing when all
   combinations exist, ``exclude`` for a few missing, ``combinations: listed``
   otherwise. Stock that does not exist at a location says ``managed: false``.
@@ -30,8 +34,14 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from inventory_as_code.live.model import LiveInventoryItem, LiveOption, LiveProduct, LiveStore
-from inventory_as_code.model import variant_label
+from inventory_as_code.live.model import (
+    LiveCustomization,
+    LiveInventoryItem,
+    LiveOption,
+    LiveProduct,
+    LiveStore,
+)
+from inventory_as_code.model import name_identity, variant_label
 
 T = TypeVar("T", bound=Hashable)
 MAX_QUANTITY = 99999
@@ -87,6 +97,7 @@ class Exporter:
         # inherit field by field, so this is only safe when *every* item has it.
         messages = {item.preorder.message for item in live.inventory.values()}
         self.shared_message = messages.pop() if len(messages) == 1 else None
+        self.declared: set[str] = set()  # options of the store block, by name identity
 
     def value_of(self, product: LiveProduct, item: LiveInventoryItem) -> StockValue:
         if item.tracking == "quantity":
@@ -122,6 +133,9 @@ class Exporter:
         if self.shared_message:
             defaults["preorder"] = {"message": self.shared_message}
         store["defaults"] = {"stock": defaults}
+        options = self._store_options()
+        if options:
+            store["options"] = options
         out = {
             slug: self._product(p, values[slug], location_blocks) for slug, p in products.items()
         }
@@ -155,7 +169,12 @@ class Exporter:
         if not product.visible:
             doc["visible"] = False
         if product.options:
-            doc["options"] = {o.name: self._option(product, o) for o in product.options}
+            doc["options"] = {
+                o.name: list(o.choices)
+                if name_identity(o.name) in self.declared
+                else self._option(product, o)
+                for o in product.options
+            }
         variants: dict[tuple[str, ...], dict[str, Any]] = {v.key: {} for v in product.variants}
         self._variant_set(product, doc, variants)
         self._skus(product, doc, variants)
@@ -174,6 +193,33 @@ class Exporter:
         if listed:
             doc["variants"] = {k: (v or None) for k, v in listed.items()}
         return doc
+
+    def _store_options(self) -> dict[str, Any]:
+        """The store's options, each declared once with every choice it has."""
+        out: dict[str, Any] = {}
+        for option in sorted(self.live.options, key=lambda o: (o.name, o.id)):
+            if name_identity(option.name) in self.declared:
+                self.notes.append(
+                    f"the store has two options named {option.name}; only the first is "
+                    "declared (merge them in the Wix dashboard: plan refuses to change either)."
+                )
+                continue
+            self.declared.add(name_identity(option.name))
+            out[option.name] = self._declared(option)
+        return out
+
+    def _declared(self, option: LiveCustomization) -> Any:
+        """Text choices as a list; a colour-swatch option as ``{swatches: {choice: colour}}``."""
+        colors = option.swatches()
+        if not option.is_swatch:
+            return list(option.choices)
+        if all(colors.values()):
+            return {"swatches": dict(colors)}
+        self.notes.append(
+            f"option {option.name} shows swatches that are not all single colours; written "
+            "as a list of choices, so their swatches are left as they are."
+        )
+        return list(option.choices)
 
     def _option(self, product: LiveProduct, option: LiveOption) -> Any:
         """Text choices as a list; a colour-swatch option as ``{swatches: {choice: colour}}``."""

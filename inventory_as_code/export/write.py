@@ -1,6 +1,6 @@
 """Writing an export as a project folder, in a stable, documented layout.
 
-    <out>/store.yaml                 locations, defaults
+    <out>/store.yaml                 locations, defaults, the store's options
     <out>/products.yaml              all products, for up to 200 of them
     <out>/products/<initial>.yaml    more than 200: one file per first character of
                                      the slug (a.yaml ... z.yaml, 0-9.yaml, other.yaml)

@@ -11,11 +11,15 @@ store. What a refresh reads:
   by product id) and all their stock items (removing a variant deletes its
   items, which no date query shows);
 * stock items with ``updatedDate >= since``;
+* the site's options (customizations, a page), and the products that use an
+  option changed since (``options.id $hasSome``): a renamed option or
+  recoloured choice changes every product that uses it, and whether Wix
+  moves those products' ``updatedDate`` is not documented;
 * the number of products and of stock items in the store (Count Products,
   Count Inventory Items): a deletion changes no date, but it makes the
   snapshot plus the changes hold more than the store does.
 
-On an unchanged store that is 6 calls besides the catalog check. ``since``
+On an unchanged store that is 7 calls besides the catalog check. ``since``
 is the start of the previous read on the server's clock (its HTTP ``Date``),
 less :data:`MARGIN` (:data:`LOCAL_MARGIN` when only this machine's clock is
 known), so a change made while that read ran is read again.
@@ -45,6 +49,7 @@ from inventory_as_code.live.reader import (
     ProgressCallback,
     assemble,
     read_locations,
+    read_options,
 )
 from inventory_as_code.live.records import join_products
 from inventory_as_code.live.snapshot import Snapshot, SnapshotError, items_of, product_of
@@ -103,9 +108,19 @@ def refresh(
         stores_locations, business_locations = read_locations(client, pool)
         heads_f = pool.submit(pager.heads, fetch.product_pages(client, since))
         items_f = pool.submit(pager.items, fetch.item_pages(client, since))
+        options_f = pool.submit(read_options, client)
         product_count = pool.submit(fetch.count_products, client)
         item_count = pool.submit(_count_items, client)
         heads = heads_f.result()
+        touched = [o.id for o in options_f.result() if _since(o.updated, snapshot.since)]
+        if touched:
+            known = {head.id for head in heads}
+            users = pager.heads(
+                page
+                for chunk in fetch.chunks(sorted(touched))
+                for page in fetch.product_pages(client, {"options.id": {"$hasSome": chunk}})
+            )
+            heads += [head for head in users if head.id not in known]
         changed = sorted({head.id for head in heads})
         rows = pool.submit(
             lambda: pager.rows(
@@ -131,11 +146,20 @@ def refresh(
             products={p.slug: p for p in products.values()},
             inventory=inventory,
             fallbacks=fallbacks,
+            options=options_f.result(),
             mode="incremental",
             detail=f"snapshot refreshed: {len(changed)} product(s) and "
             f"{len(items_f.result())} stock item(s) changed since the last read",
         )
         return live, len(changed) + len(items_f.result())
+
+
+def _since(stamp: str, since: datetime) -> bool:
+    """Whether a Wix timestamp is at or after ``since`` (an unreadable one counts as changed)."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")) >= since
+    except ValueError:
+        return True
 
 
 def _count_items(client: WixClient) -> int | None:

@@ -96,6 +96,33 @@ class LiveOption:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveCustomization:
+    """An option as the site holds it (a Wix customization), shared by the products using it.
+
+    Every choice the option has, used by a product or not: a product shows
+    only its own. ``raw`` is the Wix JSON (apply resends the choices from it).
+    """
+
+    id: str
+    name: str
+    revision: str
+    render_type: str
+    choices: tuple[str, ...]
+    choice_ids: tuple[str, ...]
+    choice_colors: tuple[str | None, ...]
+    updated: str = ""
+    raw: Mapping[str, Any] = field(default=NO_RAW, compare=False, repr=False)
+
+    @property
+    def is_swatch(self) -> bool:
+        return self.render_type == "SWATCH_CHOICES"
+
+    def swatches(self) -> dict[str, str | None]:
+        """Choice -> canonical colour code (None where a choice has none)."""
+        return dict(zip(self.choices, self.choice_colors, strict=False))
+
+
+@dataclass(frozen=True, slots=True)
 class LiveVariant:
     id: str
     key: VariantKey
@@ -190,6 +217,11 @@ class LiveStore:
     inventory: Mapping[tuple[str, str, str], LiveInventoryItem]  # (product, variant, location) ids
     stats: ReadStats | None = None
     scope: ReadScope | None = None  # None: the whole store was read
+    # The site's options (customizations), every one: a few, so always read whole.
+    options: tuple[LiveCustomization, ...] = ()
+    # Customization id -> {slug: product id} of the products using it, for options
+    # whose users were read apart from the products (a narrowed read): see users_of.
+    option_users: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def default_location(self) -> LiveLocation | None:
@@ -198,3 +230,11 @@ class LiveStore:
     def location_named(self, name: str) -> LiveLocation | None:
         """The oldest location of that name (``locations`` is sorted by name, then age)."""
         return next((loc for loc in self.locations if loc.name == name), None)
+
+    def users_of(self, option_id: str) -> dict[str, str]:
+        """Every product that uses an option, as far as the read went: slug -> product id."""
+        found = dict(self.option_users.get(option_id, {}))
+        for slug, product in self.products.items():
+            if any(o.id == option_id for o in product.options):
+                found[slug] = product.id
+        return dict(sorted(found.items()))

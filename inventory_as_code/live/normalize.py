@@ -7,6 +7,7 @@ from typing import Any
 
 from inventory_as_code.live.model import (
     LiveBusinessLocation,
+    LiveCustomization,
     LiveInventoryItem,
     LiveLocation,
     LiveOption,
@@ -75,20 +76,36 @@ def options_from_wix(raw_options: Iterable[Mapping[str, Any]]) -> tuple[LiveOpti
     return tuple(options)
 
 
+def customization_from_wix(raw: Mapping[str, Any]) -> LiveCustomization:
+    choices = (raw.get("choicesSettings") or {}).get("choices") or []
+    return LiveCustomization(
+        id=str(raw["id"]),
+        name=str(raw.get("name", "")),
+        revision=str(raw.get("revision", "")),
+        render_type=str(raw.get("customizationRenderType", "TEXT_CHOICES")),
+        choices=tuple(str(c.get("name", "")) for c in choices),
+        choice_ids=tuple(str(c.get("id", "")) for c in choices),
+        choice_colors=tuple(color_code(c.get("colorCode")) for c in choices),
+        updated=str(raw.get("updatedDate", "")),
+        raw=raw,
+    )
+
+
 def variant_key(choices: Sequence[Mapping[str, Any]], options: Sequence[LiveOption]) -> VariantKey:
     """Choice names in the product's option order, whatever order Wix lists them in.
 
-    Names come from ``optionChoiceNames`` when present, else the ids are
-    looked up in the product's options (Wix omits names unless asked).
+    The ids are looked up in the product's options first: an option is shared,
+    and a rename of it reaches a variant's ``optionChoiceNames`` (and the
+    read-only variants view) perhaps later than the product's options. The
+    names are the fallback (ids Wix did not send).
     """
     by_option: dict[str, str] = {}
     for choice in choices:
         names = choice.get("optionChoiceNames") or {}
         ids = choice.get("optionChoiceIds") or {}
-        option_name = names.get("optionName")
-        choice_name = names.get("choiceName")
+        option_name, choice_name = _names_from_ids(ids, options)
         if option_name is None or choice_name is None:
-            option_name, choice_name = _names_from_ids(ids, options)
+            option_name, choice_name = names.get("optionName"), names.get("choiceName")
         if option_name is not None and choice_name is not None:
             by_option[option_name] = choice_name
     return tuple(by_option.get(option.name, "") for option in options)

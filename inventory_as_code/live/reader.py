@@ -7,10 +7,13 @@ keeps them under the site's limit together):
   location that exists but is not an inventory location), 1,000 per page;
 * products, 100 per page (Wix returns them without variants);
 * variants of every product through the read-only variants API, 1,000 per page;
-* inventory items, 1,000 per page.
+* inventory items, 1,000 per page;
+* the site's options (customizations), 100 per page: an option is shared by
+  every product that uses it, and holds choices no product shows.
 
-For P products, V variants, I items and L locations that is
-ceil(P/100) + ceil(V/1000) + ceil(I/1000) + ceil(L/100) + 1 calls, plus what
+For P products, V variants, I items, L locations and O options that is
+ceil(P/100) + ceil(V/1000) + ceil(I/1000) + ceil(L/100) + ceil(O/100) + 1
+calls (at least one for options, even with none), plus what
 products whose read-only variants lag behind cost: that API is eventually
 consistent, so a product whose variants carry an older product revision, or
 whose variant count disagrees, gets a bulk second look and, if still behind,
@@ -36,6 +39,7 @@ from inventory_as_code.live import fetch
 from inventory_as_code.live.lagging import settle
 from inventory_as_code.live.model import (
     LiveBusinessLocation,
+    LiveCustomization,
     LiveInventoryItem,
     LiveLocation,
     LiveProduct,
@@ -46,6 +50,7 @@ from inventory_as_code.live.model import (
 )
 from inventory_as_code.live.normalize import (
     business_location_from_wix,
+    customization_from_wix,
     inventory_item_from_wix,
     location_from_wix,
     options_from_wix,
@@ -115,6 +120,11 @@ def read_locations(
     )
 
 
+def read_options(client: WixClient) -> list[LiveCustomization]:
+    """Every option of the site (a customization each), 100 a page."""
+    return [customization_from_wix(raw) for raw in client.customizations.query()]
+
+
 def assemble(
     client: WixClient,
     *,
@@ -125,6 +135,8 @@ def assemble(
     products: Mapping[str, LiveProduct],
     inventory: Mapping[ItemKey, LiveInventoryItem],
     fallbacks: int,
+    options: Iterable[LiveCustomization] = (),
+    option_users: Mapping[str, Mapping[str, str]] | None = None,
     mode: ReadMode = "full",
     detail: str = "",
     scope: ReadScope | None = None,
@@ -150,6 +162,8 @@ def assemble(
             detail=detail,
         ),
         scope=scope,
+        options=tuple(sorted(options, key=lambda o: (o.name, o.id))),
+        option_users=dict(option_users or {}),
     )
 
 
@@ -170,6 +184,7 @@ def read_live_store(
         heads = pool.submit(pager.heads, fetch.product_pages(client))
         rows = pool.submit(pager.rows, fetch.variant_pages(client))
         items = pool.submit(pager.items, fetch.item_pages(client))
+        options = pool.submit(read_options, client)
         products, stale = join_products(heads.result(), rows.result())
         settled, fallbacks = settle(client, pool, stale, report=pager.report)
         products.update((product.slug, product) for product in settled)
@@ -182,6 +197,7 @@ def read_live_store(
             products=products,
             inventory=items.result(),
             fallbacks=fallbacks,
+            options=options.result(),
             detail=detail,
         )
 

@@ -134,12 +134,12 @@ def variant_row(raw: wire.Variant) -> VariantRow | None:
 
 
 def _key(choices: Sequence[ChoiceRef], options: Sequence[LiveOption]) -> VariantKey:
-    """Choice names in the product's option order (names, else looked up by id)."""
+    """Choice names in the product's option order (by id, else the names: see normalize)."""
     by_option: dict[str, str] = {}
     for ref in choices:
-        option_name, choice_name = ref.option_name, ref.choice_name
+        option_name, choice_name = _names_from_ids(ref, options)
         if option_name is None or choice_name is None:
-            option_name, choice_name = _names_from_ids(ref, options)
+            option_name, choice_name = ref.option_name, ref.choice_name
         if option_name is not None and choice_name is not None:
             by_option[option_name] = choice_name
     return tuple(by_option.get(option.name, "") for option in options)

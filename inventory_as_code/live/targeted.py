@@ -13,9 +13,13 @@ the SKUs their YAML gives, this reads:
   planner refuses a new SKU another product holds, so any other product
   holding one is read too, with all its variants (not its stock: no change
   of it is planned). A SKU a selected product already holds has no other
-  owner, so a plan that changes prices or stock searches nothing.
+  owner, so a plan that changes prices or stock searches nothing;
+* the site's options (customizations, 100 a call), and for an option the
+  YAML changes (a rename, a new choice, a colour), the products that use it
+  (Query Products, ``options.id $hasSome``, 100 a call): a change of a shared
+  option reaches all of them, and the plan lists them.
 
-For one product that is 5 calls besides the catalog check, in three rounds,
+For one product that is 6 calls besides the catalog check, in three rounds,
 whatever the size of the store. Lagging read-only variants are settled as in
 the whole-store read (:mod:`.lagging`). ``LiveStore.scope`` records what was
 covered.
@@ -30,13 +34,19 @@ from typing import Any, NamedTuple
 
 from inventory_as_code.live import fetch
 from inventory_as_code.live.lagging import settle
-from inventory_as_code.live.model import LiveInventoryItem, LiveStore, ReadScope
+from inventory_as_code.live.model import (
+    LiveCustomization,
+    LiveInventoryItem,
+    LiveStore,
+    ReadScope,
+)
 from inventory_as_code.live.reader import (
     ItemKey,
     Pager,
     ProgressCallback,
     assemble,
     read_locations,
+    read_options,
 )
 from inventory_as_code.live.records import ProductHead, VariantRow, join_products
 from inventory_as_code.wix import WixClient
@@ -71,7 +81,12 @@ class TargetedRead:
         self.slugs = set(slugs)
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="read")
         self.locations = read_locations(client, self.pool)
+        self.options = self.pool.submit(read_options, client)
         self.first = self.pool.submit(self._products_of_slugs, self.slugs)
+
+    def site_options(self) -> list[LiveCustomization]:
+        """The site's options (waits for their read)."""
+        return self.options.result()
 
     def close(self) -> None:
         """Stop (the pages in flight finish); the read is not used."""
@@ -99,9 +114,17 @@ class TargetedRead:
         return _Round(heads, rows, items.result())
 
     def finish(
-        self, *, slugs: Collection[str] = (), skus: Collection[str] = (), detail: str = ""
+        self,
+        *,
+        slugs: Collection[str] = (),
+        skus: Collection[str] = (),
+        option_ids: Collection[str] = (),
+        detail: str = "",
     ) -> LiveStore:
-        """The store as far as these products (the first ones and ``slugs``) go."""
+        """The store as far as these products (the first ones and ``slugs``) go.
+
+        ``option_ids``: options whose users are read too (by slug and id only).
+        """
         try:
             first = self.first.result()
             more = set(slugs) - self.slugs
@@ -123,6 +146,7 @@ class TargetedRead:
             products, stale = join_products(heads, rows_of)
             settled, fallbacks = settle(self.client, self.pool, stale, report=self.pager.report)
             products.update((product.slug, product) for product in settled)
+            users = self._option_users(option_ids)
             stores_locations, business_locations = self.locations
             return assemble(
                 self.client,
@@ -133,12 +157,24 @@ class TargetedRead:
                 products=products,
                 inventory=first.items,
                 fallbacks=fallbacks,
+                options=self.options.result(),
+                option_users=users,
                 mode="targeted",
                 detail=detail,
                 scope=ReadScope(slugs=frozenset(self.slugs | more), stock_of=frozenset(ids)),
             )
         finally:
             self.pool.shutdown(wait=True)
+
+    def _option_users(self, option_ids: Collection[str]) -> dict[str, dict[str, str]]:
+        """Option id -> {slug: product id} of every product that uses it."""
+        wanted = set(option_ids)
+        users: dict[str, dict[str, str]] = {option_id: {} for option_id in wanted}
+        for head in self._heads(lambda c: {"options.id": {"$hasSome": c}}, wanted):
+            for option in head.options:
+                if option.id in wanted:
+                    users[str(option.id)][head.slug] = head.id
+        return users
 
 
 class _Round(NamedTuple):
@@ -152,13 +188,14 @@ def read_products_and_stock(
     *,
     slugs: Collection[str],
     skus: Collection[str] = (),
+    option_ids: Collection[str] = (),
     progress: ProgressCallback | None = None,
     concurrency: int = 4,
     detail: str = "",
 ) -> LiveStore:
     """The store as far as the products ``slugs`` (and the owners of ``skus``) go."""
     reading = TargetedRead(client, slugs, progress=progress, concurrency=concurrency)
-    return reading.finish(skus=skus, detail=detail)
+    return reading.finish(skus=skus, option_ids=option_ids, detail=detail)
 
 
 def _items(

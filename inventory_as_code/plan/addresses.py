@@ -1,6 +1,7 @@
 """Addresses: the stable names of plan objects, Terraform style.
 
     location["Pop-up Berlin"]
+    option["Color"]
     product["organic-tee"]
     variant["organic-tee"]["S/Black"]
     stock["organic-tee"]["S/Black"]["Main warehouse"]
@@ -23,6 +24,10 @@ def _part(text: str) -> str:
 
 def location_address(name: str) -> str:
     return "location" + _part(name)
+
+
+def option_address(name: str) -> str:
+    return "option" + _part(name)
 
 
 def product_address(slug: str) -> str:

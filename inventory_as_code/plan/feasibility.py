@@ -8,12 +8,11 @@ plan is refused (exit 1) with the reason and the fix:
 * SKUs are unique across the whole store, including products the YAML does
   not manage. A new product whose SKUs belong to a live product that left
   the YAML looks like a renamed slug, and the message says how to rename.
-* Choice names are unique within an option the way Wix compares them (without
-  regard to case): "Whole bean" kept by a live variant and "Whole Bean" in
-  the YAML are one choice to Wix.
-* Wix's limits on the result: 100 choices per option, 1,000 variants per
-  product.
-* A new choice of a colour-swatch option needs a colour.
+* The store's options (:mod:`.options`, which finds these): names as Wix
+  compares them (without regard to case: "Whole bean" live and "Whole Bean"
+  in the YAML are one choice to Wix), 100 choices per option, a colour for a
+  new choice of a colour-swatch option.
+* Wix's limit of 1,000 variants per product.
 * A product to create needs a name.
 * ``moved:`` entries whose old and new names both exist live.
 
@@ -29,10 +28,10 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from inventory_as_code.config.variants import MAX_CHOICES, MAX_VARIANTS
+from inventory_as_code.config.variants import MAX_VARIANTS
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.live.model import LiveStore
-from inventory_as_code.model import DesiredState, Move, Origin, name_identity
+from inventory_as_code.model import DesiredState, Move, Origin
 from inventory_as_code.plan.addresses import product_address, variant_address
 from inventory_as_code.plan.model import Action, Change, Kind
 
@@ -71,11 +70,15 @@ def check_feasibility(
     live: LiveStore,
     changes: Sequence[Change],
     conflicts: Iterable[tuple[Move, str]] = (),
+    found: Iterable[Refusal] = (),
 ) -> None:
-    """Raise :class:`PlanRefused` listing every problem; return quietly when there is none."""
+    """Raise :class:`PlanRefused` listing every problem; return quietly when there is none.
+
+    ``found``: refusals the planning of the store's options made (:mod:`.options`).
+    """
     refusals: list[Refusal] = [_move_conflict(move, why) for move, why in conflicts]
+    refusals += list(found)
     refusals += _unnamed_products(desired, changes)
-    refusals += _choices(desired, live, changes)
     refusals += _variant_counts(desired, live, changes)
     refusals += _skus(desired, live, changes)
     if refusals:
@@ -112,65 +115,6 @@ def _unnamed_products(desired: DesiredState, changes: Sequence[Change]) -> list[
                         tuple(o for k, o in product.origins.items() if k == "slug"),
                     )
                 )
-    return out
-
-
-def _choices(desired: DesiredState, live: LiveStore, changes: Sequence[Change]) -> list[Refusal]:
-    out = []
-    for change in changes:
-        if change.kind is not Kind.PRODUCT or change.action is Action.DELETE:
-            continue
-        options: dict[str, list[str]] = dict((change.after or {}).get("options") or {})
-        slug = change.keys["slug"]
-        product = desired.products[slug]
-        origins = {o.name: o.origins.get("name") for o in product.options}
-        live_product = live.products.get(slug)
-        live_options = {o.name: o for o in (live_product.options if live_product else ())}
-        swatches = (change.after or {}).get("swatches") or {}
-        for name, choices in options.items():
-            where = tuple(o for o in (origins.get(name),) if o is not None)
-            if len(choices) > MAX_CHOICES:
-                out.append(
-                    Refusal(
-                        change.address,
-                        f"option {name} would have {len(choices)} choices (the YAML's and those "
-                        f"kept by live variants); Wix accepts at most {MAX_CHOICES} per option.",
-                        "remove choices, or set prune: {variants: true} to drop live variants "
-                        "the YAML does not list.",
-                        where,
-                    )
-                )
-            seen: dict[str, str] = {}
-            live_choices = live_options[name].choices if name in live_options else ()
-            for choice in choices:
-                first = seen.setdefault(name_identity(choice), choice)
-                if first != choice:
-                    old, new = (first, choice) if first in live_choices else (choice, first)
-                    out.append(
-                        Refusal(
-                            change.address,
-                            f'option {name} would have both "{first}" and "{choice}", one '
-                            "choice to Wix (it compares names without regard to case); one of "
-                            "them is kept by live variants.",
-                            f"to rename the live choice, add to the YAML: moved: [{{choice: "
-                            f"{{product: {slug}, option: {name}, from: {old}, to: {new}}}}}]",
-                            where,
-                        )
-                    )
-            existing = live_options.get(name)
-            if existing is not None and existing.is_swatch and name not in swatches:
-                added = [c for c in choices if c not in existing.choices]
-                if added:
-                    out.append(
-                        Refusal(
-                            change.address,
-                            f"option {name} shows colour swatches in Wix, and the new "
-                            f"choice(s) {', '.join(added)} need a colour.",
-                            f'write the option as {name}: {{swatches: {{{added[0]}: "#RRGGBB", '
-                            "...}} with a colour for every choice (see docs/format.md).",
-                            where,
-                        )
-                    )
     return out
 
 

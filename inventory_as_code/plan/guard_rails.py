@@ -24,6 +24,8 @@ every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
   cannot delete a location and an archive is permanent (Corrections 17 in
   the Wix notes: it cannot be undone), so every archive is accepted in
   review, whatever the share.
+* ``SHARED_OPTION_UNMANAGED``: a change of a shared option reaches products
+  the YAML does not manage (:mod:`.option_rails`).
 
 The share rails follow octoDNS (``Plan.raise_if_unsafe``: its thresholds
 apply once the zone holds ``MIN_EXISTING_RECORDS`` = 10 records): a share
@@ -47,6 +49,7 @@ from inventory_as_code.config.rails import RailAcceptance
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.model import Acceptance, Action, Change, GuardRail, Kind, Plan
+from inventory_as_code.plan.option_rails import shared_option_rails
 
 # The kind names of the deletion rails (and of [[guard_rails.accept]] kind = ...).
 KIND_NAMES = {
@@ -176,6 +179,7 @@ def check_guard_rails(
                 )
             )
     rails += _deletion_rails(changes, live, desired, settings, set(replaced))
+    rails += shared_option_rails(changes)
     return accept_rails(rails, settings.accept)
 
 

@@ -39,6 +39,8 @@ class Action(enum.Enum):
 
 class Kind(enum.Enum):
     LOCATION = "location"
+    # A store-wide option (a Wix customization), shared by every product that uses it.
+    OPTION = "option"
     PRODUCT = "product"
     VARIANT = "variant"
     STOCK = "stock"

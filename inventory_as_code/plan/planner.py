@@ -1,10 +1,16 @@
 """The planner: desired state + live store -> Plan. Pure; reads nothing, writes nothing.
 
 Identity: a location by name (the YAML's default location is the store's
-default location whatever its name), a product by slug, a variant by its
-choice names in option order, stock by (product, variant, location).
-``moved:`` renames are applied to the live side first (:mod:`.renames`), so a
-renamed object is matched under its new name and updated in place.
+default location whatever its name), an option by name as Wix compares names,
+a product by slug, a variant by its choice names in option order, stock by
+(product, variant, location). ``moved:`` renames are applied to the live side
+first (:mod:`.renames`), so a renamed object is matched under its new name
+and updated in place.
+
+Options are shared by the products that use them: their changes (renames,
+new choices, colours) are planned first, one change per option
+(:mod:`.options`), and applied to the live products before products are
+compared (:mod:`.option_edits`), so no product change repeats them.
 
 Only what the YAML manages is compared: a ``None`` in the desired model
 means "leave the live value alone". Live objects the YAML does not mention
@@ -23,7 +29,7 @@ that passes review applies. Stock rules live in :mod:`.stock`, locations in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inventory_as_code.live.model import LiveProduct, LiveStore
@@ -44,14 +50,14 @@ from inventory_as_code.plan.model import (
     Plan,
     Unresolved,
 )
+from inventory_as_code.plan.option_edits import edited_product
+from inventory_as_code.plan.options import OptionPlanner
 from inventory_as_code.plan.products import (
-    desired_swatches,
     merged_options,
     new_variant_values,
     option_values,
     origins_of,
     product_values,
-    swatch_values,
     variant_values,
 )
 from inventory_as_code.plan.rename_hints import rename_hints, with_stock_held
@@ -73,10 +79,16 @@ class Planner:
         self.desired = desired
         self.options = options
         self.renamed = apply_moves(desired, live)
-        self.live = self.renamed.live  # live objects under their YAML names
-        self.changes: list[Change] = []
+        # The store's options first: products are compared as the option changes leave them.
+        self.option_plan = OptionPlanner(desired, self.renamed.live).run()
+        edits = self.option_plan.edits
+        self.live = replace(
+            self.renamed.live,
+            products={s: edited_product(p, edits) for s, p in self.renamed.live.products.items()},
+        )  # live objects under their YAML names, with the planned option changes made
+        self.changes: list[Change] = list(self.option_plan.changes)
         self.notes: list[Note] = []
-        self.unresolved: list[Unresolved] = []
+        self.unresolved: list[Unresolved] = list(self.option_plan.unresolved)
 
     def run(self) -> Plan:
         locations = LocationPlanner(self.desired, self.live, self.renamed.locations)
@@ -94,7 +106,9 @@ class Planner:
         self._plan_unmanaged_products()
         self.unresolved += sku_duplicates(self.desired, self.live, self.changes)
         self.notes += [Note("PROJECT_FILES", note) for note in self.desired.notes]
-        check_feasibility(self.desired, self.live, self.changes, self.renamed.conflicts)
+        check_feasibility(
+            self.desired, self.live, self.changes, self.renamed.conflicts, self.option_plan.refusals
+        )
         changes, unresolved = self.changes, self.unresolved
         if self.options.targets:
             changes, unresolved = select_targets(
@@ -125,9 +139,6 @@ class Planner:
             after["product_type"] = str(product.product_type or "physical").lower()
             if product.options:
                 after["options"] = option_values(product.options)
-            swatches = desired_swatches(product)
-            if swatches:
-                after["swatches"] = swatches
             self.changes.append(
                 Change(
                     kind=Kind.PRODUCT,
@@ -163,17 +174,12 @@ class Planner:
         same_options = [o.name for o in product.options] == [o.name for o in live.options]
         kept = self._kept_variants(product, live) if same_options else []
         if product.options or live.options:
+            # Which choices of its options the product uses: the options themselves
+            # (names, colours) are planned apart, once for every product.
             before["options"] = option_values(live.options)
-            if same_options:
-                after["options"], swatches = merged_options(product, live, kept)
-            else:
-                after["options"], swatches = (
-                    option_values(product.options),
-                    desired_swatches(product),
-                )
-            if swatches:
-                before["swatches"] = swatch_values(product, live)
-                after["swatches"] = swatches
+            after["options"] = (
+                merged_options(product, kept) if same_options else option_values(product.options)
+            )
         fields = list(field_changes(before, after))
         renames = renames or ProductRenames()
         fields = _rename_fields(renames, product.slug) + fields

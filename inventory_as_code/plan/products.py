@@ -2,10 +2,10 @@
 
 Values on both sides are small dicts built the same way (``*_values``), so
 the diff is a plain comparison. Options are ``{name: [choices]}`` in display
-order; a colour-swatch option the YAML manages also has ``swatches:
-{option: {choice: colour}}``. A product renamed by ``moved:`` arrives under
-its YAML names (see :mod:`.renames`) and gets its old slug, option and choice
-names as field changes of its update.
+order: which choices of the store's options the product uses (the options'
+names and colours are planned apart, :mod:`.options`). A product renamed by
+``moved:`` arrives under its YAML slug (see :mod:`.renames`) and gets its old
+slug as a field change of its update.
 """
 
 from __future__ import annotations
@@ -45,22 +45,6 @@ def option_values(options: Iterable[Option | LiveOption]) -> dict[str, list[str]
     return {o.name: list(o.choices) for o in options}
 
 
-def swatch_values(managed: Product, live: LiveProduct | None) -> dict[str, dict[str, Any]]:
-    """Colours of the swatch options the YAML manages, as the live store has them."""
-    live_options = {o.name: o for o in (live.options if live else ())}
-    out: dict[str, dict[str, Any]] = {}
-    for option in managed.options:
-        if option.swatches is None:
-            continue
-        existing = live_options.get(option.name)
-        out[option.name] = existing.swatches() if existing and existing.is_swatch else {}
-    return out
-
-
-def desired_swatches(product: Product) -> dict[str, dict[str, Any]]:
-    return {o.name: dict(o.swatches) for o in product.options if o.swatches is not None}
-
-
 def variant_values(variant: Variant | LiveVariant, managed: Variant) -> dict[str, Any]:
     return {
         name: getattr(variant, name)
@@ -73,23 +57,15 @@ def new_variant_values(variant: Variant) -> dict[str, Any]:
     return variant_values(variant, variant)
 
 
-def merged_options(
-    product: Product, live: LiveProduct, kept: Iterable[LiveVariant]
-) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
-    """Desired options and swatches, plus the live choices that kept variants still use.
+def merged_options(product: Product, kept: Iterable[LiveVariant]) -> dict[str, list[str]]:
+    """Desired options plus the live choices that kept variants still use.
 
     Called only when the option names are the same on both sides (otherwise
-    every variant is replaced). A kept choice of a managed swatch option keeps
-    its live colour.
+    every variant is replaced).
     """
     options = option_values(product.options)
-    swatches = desired_swatches(product)
-    live_options = {o.name: o for o in live.options}
     for variant in kept:
         for name, choice in zip(list(options), variant.key, strict=False):
-            if choice in options[name]:
-                continue
-            options[name].append(choice)
-            if name in swatches:
-                swatches[name][choice] = live_options[name].swatches().get(choice)
-    return options, swatches
+            if choice not in options[name]:
+                options[name].append(choice)
+    return options

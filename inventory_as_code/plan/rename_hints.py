@@ -14,6 +14,10 @@ refused; but a reviewer must see it. So:
   ``POSSIBLE_RENAME`` note with the exact ``moved:`` entry that would rename
   the choice in place instead (keeping the variants' ids and stock). So does
   a product whose only option changes name with the same choices.
+
+Options are the store's, shared by every product that uses them (Wix
+customizations), so the entry is store-wide and the note names the other
+products a rename would reach.
 """
 
 from __future__ import annotations
@@ -79,7 +83,7 @@ def rename_hints(desired: DesiredState, live: LiveStore, changes: Iterable[Chang
         if [o.name for o in product.options] == [o.name for o in live_product.options]:
             notes += _choice_hints(product, live_product, live, desired.prune.variants)
         else:
-            notes += _option_hint(product, live_product)
+            notes += _option_hint(product, live_product, live)
     return notes
 
 
@@ -100,8 +104,7 @@ def _choice_hints(
         held = [i for (p, v, _), i in live.inventory.items() if v in ids and p == live_product.id]
         units = sum(i.quantity or 0 for i in held if i.tracking == "quantity")
         entries = ", ".join(
-            f"{{choice: {{product: {_flow(product.slug)}, option: {_flow(option.name)}, "
-            f"from: {_flow(old)}, to: {_flow(to)}}}}}"
+            f"{{choice: {{option: {_flow(option.name)}, from: {_flow(old)}, to: {_flow(to)}}}}}"
             for old, to in zip(gone, new, strict=False)
         )
         lost = f"{len(variants)} variant(s)" + (
@@ -122,14 +125,15 @@ def _choice_hints(
                 "POSSIBLE_RENAME",
                 f"{product_address(product.slug)}: option {option.name} drops "
                 f"{_listed(gone)} and gains {_listed(new)}. If {pairs}, add moved: "
-                f"[{entries}] to rename in place, keeping the {lost}; {fate}.",
+                f"[{entries}] to rename in place, keeping the {lost}; {fate}."
+                + _reach(live, product.slug, option.name, gone),
                 product_address(product.slug),
             )
         )
     return notes
 
 
-def _option_hint(product: Product, live_product: LiveProduct) -> list[Note]:
+def _option_hint(product: Product, live_product: LiveProduct, live: LiveStore) -> list[Note]:
     """One option renamed, its choices the same: ``moved: [{option: ...}]``."""
     yaml_names = [o.name for o in product.options]
     live_names = [o.name for o in live_product.options]
@@ -142,17 +146,40 @@ def _option_hint(product: Product, live_product: LiveProduct) -> list[Note]:
     live_choices = {o.name: set(o.choices) for o in live_product.options}[old]
     if {c for o in product.options if o.name == new for c in o.choices} != live_choices:
         return []
-    entry = f"{{option: {{product: {_flow(product.slug)}, from: {_flow(old)}, to: {_flow(new)}}}}}"
+    entry = f"{{option: {{from: {_flow(old)}, to: {_flow(new)}}}}}"
     return [
         Note(
             "POSSIBLE_RENAME",
             f"{product_address(product.slug)}: option {old} becomes {new} with the same "
             f"choices. If it is renamed, add moved: [{entry}] to rename it in place, keeping "
             f"the {len(live_product.variants)} variant(s) and their stock; as planned, every "
-            "variant is replaced (VARIANTS_REPLACED).",
+            "variant is replaced (VARIANTS_REPLACED)." + _reach(live, product.slug, old),
             product_address(product.slug),
         )
     ]
+
+
+def _reach(live: LiveStore, slug: str, option: str, choices: Sequence[str] = ()) -> str:
+    """The other live products a store-wide rename of ``option`` (or of its ``choices``)
+    would reach, as a sentence (empty when there are none)."""
+    key = name_identity(option)
+    wanted = {name_identity(c) for c in choices}
+    others = sorted(
+        other.slug
+        for other in live.products.values()
+        if other.slug != slug
+        for o in other.options
+        if name_identity(o.name) == key
+        and (not wanted or wanted & {name_identity(c) for c in o.choices})
+    )
+    if not others:
+        return ""
+    shown = ", ".join(product_address(s) for s in others[:5])
+    more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+    return (
+        f" The option is the store's: the entry renames it in every product that uses it, "
+        f"here also {shown}{more}."
+    )
 
 
 def _listed(choices: Sequence[str]) -> str:

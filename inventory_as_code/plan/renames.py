@@ -5,6 +5,10 @@ A rename is a fact about the live store ("the product Wix knows as
 is normalised: the live objects are given their YAML names, the planner then
 diffs as usual, and the rename shows up as one more field of an update
 (``slug: old-tee -> tee``). Ids, variants and stock stay with the object.
+Products and locations only: options are shared by products, and their
+renames are changes of their own (:mod:`.options`, :mod:`.option_edits`);
+``ProductRenames.options``/``choices`` stay empty (saved plans of an older
+version may still carry them).
 
 The same pure functions rename a product that ``apply`` reads again just
 before writing, using the renames the plan recorded in the change's keys, so
@@ -114,16 +118,7 @@ def apply_moves(desired: DesiredState, live: LiveStore) -> Renamed:
         products[move.new] = replace(products.pop(move.old), slug=move.new)
         product_renames[move.new] = ProductRenames(slug=move.old)
 
-    for slug in {m.product for m in by_kind[MoveKind.OPTION] + by_kind[MoveKind.CHOICE]}:
-        if slug is None or slug not in products:
-            continue
-        renames = _product_moves(
-            products[slug], by_kind[MoveKind.OPTION], by_kind[MoveKind.CHOICE], slug, conflicts
-        )
-        if renames.options or renames.choices:
-            base = product_renames.get(slug, ProductRenames())
-            product_renames[slug] = replace(base, options=renames.options, choices=renames.choices)
-            products[slug] = rename_product(products[slug], renames)
+    # Option and choice renames are the store's (options are shared): see .options.
 
     location_renames: dict[str, str] = {}
     locations = list(live.locations)
@@ -151,36 +146,3 @@ def apply_moves(desired: DesiredState, live: LiveStore) -> Renamed:
         business_locations=tuple(sorted(business, key=lambda loc: loc.name)),
     )
     return Renamed(renamed_live, product_renames, location_renames, tuple(conflicts))
-
-
-def _product_moves(
-    product: LiveProduct,
-    option_moves: list[Move],
-    choice_moves: list[Move],
-    slug: str,
-    conflicts: list[tuple[Move, str]],
-) -> ProductRenames:
-    option_names = [o.name for o in product.options]
-    options: dict[str, str] = {}
-    for move in option_moves:
-        if move.product != slug or move.old not in option_names:
-            continue
-        if move.new in option_names:
-            conflicts.append((move, f'{slug} has both options "{move.old}" and "{move.new}" live'))
-            continue
-        options[move.new] = move.old
-    choices: dict[str, dict[str, str]] = {}
-    for move in choice_moves:
-        if move.product != slug or move.option is None:
-            continue
-        live_option_name = options.get(move.option, move.option)
-        option = next((o for o in product.options if o.name == live_option_name), None)
-        if option is None or move.old not in option.choices:
-            continue
-        if move.new in option.choices:
-            conflicts.append(
-                (move, f'{slug} {move.option} has both "{move.old}" and "{move.new}" live')
-            )
-            continue
-        choices.setdefault(move.option, {})[move.new] = move.old
-    return ProductRenames(options=options, choices=choices)

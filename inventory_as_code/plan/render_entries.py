@@ -26,6 +26,7 @@ from inventory_as_code.plan.render_common import (
     shown,
     slug_of,
 )
+from inventory_as_code.plan.render_options import option_detail, option_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +69,31 @@ class PlanView:
     deletions: tuple[Change, ...]
     locations: tuple[Change, ...]
     products: tuple[ProductGroup, ...]
+    options: tuple[Change, ...] = ()  # store options: shared by products, shown before them
 
     @property
     def changes(self) -> int:
         """Changes outside the deletions."""
-        return len(self.locations) + sum(len(g.changes) for g in self.products)
+        return len(self.locations) + len(self.options) + sum(len(g.changes) for g in self.products)
+
+    @property
+    def store_wide(self) -> tuple[Change, ...]:
+        """Locations and options: the changes shown before the products."""
+        return self.locations + self.options
 
 
 def plan_view(plan: Plan) -> PlanView:
     deletions: list[Change] = []
     locations: list[Change] = []
+    options: list[Change] = []
     groups: dict[str, ProductGroup] = {}
     for change in plan.changes:
         if change.action is Action.DELETE:
             deletions.append(change)
         elif change.kind is Kind.LOCATION:
             locations.append(change)
+        elif change.kind is Kind.OPTION:
+            options.append(change)
         else:
             slug = slug_of(change)
             group = groups.get(slug) or groups.setdefault(slug, ProductGroup(slug))
@@ -94,7 +104,7 @@ def plan_view(plan: Plan) -> PlanView:
             else:
                 group.stock.append(change)
     ordered = sorted(groups.values(), key=lambda g: g.slug)
-    return PlanView(tuple(deletions), tuple(locations), tuple(ordered))
+    return PlanView(tuple(deletions), tuple(locations), tuple(ordered), tuple(options))
 
 
 # --- renames -----------------------------------------------------------------------
@@ -156,6 +166,14 @@ def field_lines(change: Change, fields: Iterable[FieldChange]) -> list[Line]:
 def detail_entry(change: Change) -> Entry:
     """One change as it is, every value: the ``--detailed`` list."""
     address = shown(change.address)
+    if change.kind is Kind.OPTION and change.action is not Action.DELETE:
+        return Entry(
+            change.action,
+            address,
+            option_detail(change),
+            tuple(Line(text, action=action) for text, action in option_lines(change)),
+            change.reason,
+        )
     if change.action is Action.DELETE:
         before = dict(change.before or {})
         items, units = before.pop("stock_items", None), before.pop("units", None)
@@ -181,7 +199,7 @@ def detail_entry(change: Change) -> Entry:
 
 def detail_entries(view: PlanView) -> list[Entry]:
     """Every change but the deletions, one entry each, a product's together."""
-    entries = [detail_entry(c) for c in view.locations]
+    entries = [detail_entry(c) for c in view.store_wide]
     for group in view.products:
         entries += [detail_entry(c) for c in group.changes]
     return entries

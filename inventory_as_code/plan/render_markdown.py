@@ -62,6 +62,7 @@ MAX_UNRESOLVED = 20
 SEE_ALL = "run `inventory-as-code show plan.json --detailed`, or see the plan artifact"
 _KIND_TITLES = {
     Kind.LOCATION: "Locations",
+    Kind.OPTION: "Options",
     Kind.PRODUCT: "Products",
     Kind.VARIANT: "Variants",
     Kind.STOCK: "Stock",
@@ -240,14 +241,14 @@ def _overview(view: PlanView) -> list[str]:
 
 
 def _changes(view: PlanView) -> Iterable[Change]:
-    yield from view.locations
+    yield from view.store_wide
     for group in view.products:
         yield from group.changes
 
 
 def _body(view: PlanView, level: int, detailed: bool, room: int) -> tuple[list[str], str]:
     """The changes at one fitting level, and a note of what was left out ('' if nothing)."""
-    locations = [detail_entry(c) for c in view.locations]
+    locations = [detail_entry(c) for c in view.store_wide]
     if level == 1 and detailed:
         return _block("**Every change**", detail_entries(view)), ""
     summaries = summary_entries(view.products)
@@ -258,7 +259,9 @@ def _body(view: PlanView, level: int, detailed: bool, room: int) -> tuple[list[s
     if level == 2:
         note = f"The per-object list is left out to fit a GitHub comment: {SEE_ALL}."
         return _block("**Changes by product**", locations + summaries), note
-    entries, used = list(locations), 0
+    entries = list(locations)
+    # Locations and options always show (they are few); the products fill what is left.
+    used = sum(github_length(line) + 1 for entry in entries for line in _entry_lines(entry))
     for entry in summaries:
         used += sum(github_length(line) + 1 for line in _entry_lines(entry))
         if used > room:

@@ -104,6 +104,17 @@ def _locations(view: PlanView) -> list[Line]:
         lines.append(Line(plural(actions[Action.CREATE], "new location"), action=Action.CREATE))
     if actions[Action.UPDATE]:
         lines.append(Line(f"{plural(actions[Action.UPDATE], 'location')} changed"))
+    options = Counter(c.action for c in view.options)
+    if options[Action.CREATE]:
+        lines.append(Line(plural(options[Action.CREATE], "new option"), action=Action.CREATE))
+    if options[Action.UPDATE]:
+        users = {s for c in view.options for s in (c.keys.get("products") or {})}
+        lines.append(
+            Line(
+                f"{plural(options[Action.UPDATE], 'option')} changed, used by "
+                f"{plural(len(users), 'product')}"
+            )
+        )
     return lines
 
 

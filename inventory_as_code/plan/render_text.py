@@ -167,7 +167,7 @@ def render_text(plan: Plan, *, show_notes: bool = True, detailed: bool = False) 
     if detailed:
         entries = detail_entries(view)
     else:
-        entries = [detail_entry(c) for c in view.locations] + summary_entries(view.products)
+        entries = [detail_entry(c) for c in view.store_wide] + summary_entries(view.products)
     for entry in entries:
         render_entry(entry, text)
     if entries:

@@ -16,10 +16,11 @@ from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.addresses import (
     location_address,
     matches_target,
+    option_address,
     product_address,
     variant_address,
 )
-from inventory_as_code.plan.model import Change, Unresolved
+from inventory_as_code.plan.model import Change, Kind, Unresolved
 
 
 class UnknownTargetError(InventoryAsCodeError):
@@ -31,11 +32,15 @@ class UnknownTargetError(InventoryAsCodeError):
 
 
 def known_addresses(desired: DesiredState, live: LiveStore) -> Iterator[str]:
-    """Addresses of every location, product and variant on either side."""
+    """Addresses of every location, option, product and variant on either side."""
     for name in desired.locations:
         yield location_address(name)
     for location in live.locations:
         yield location_address(location.name)
+    for name in desired.options:
+        yield option_address(name)
+    for option in live.options:
+        yield option_address(option.name)
     for slug, product in desired.products.items():
         yield product_address(slug)
         for variant in product.variants:
@@ -64,16 +69,27 @@ def select_targets(
         if not target.strip() or not any(matches_target(address, target) for address in known):
             raise UnknownTargetError(explain_unknown(target, known), target)
     return (
-        [c for c in changes if any(matches_target(c.address, t) for t in targets)],
+        [c for c in changes if any(_selects(c, t) for t in targets)],
         [u for u in unresolved if any(matches_target(u.address, t) for t in targets)],
     )
+
+
+def _selects(change: Change, target: str) -> bool:
+    """A change a target names; a product target also takes the options it uses that change
+    (a new choice it picks, a rename its variants follow: it cannot be planned without them)."""
+    if matches_target(change.address, target):
+        return True
+    if change.kind is not Kind.OPTION or not target.startswith("product["):
+        return False
+    users = set(change.keys.get("products") or ()) | set(change.keys.get("users") or ())
+    return any(target == product_address(slug) for slug in users)
 
 
 def explain_unknown(target: str, known: set[str]) -> str:
     if not target.endswith("]") or "[" not in target:
         return (
             f"--target {target!r} is not an address. Write it as the plan shows objects, "
-            'e.g. product["organic-tee"], variant["organic-tee"]["S/Black"] or '
+            'e.g. product["organic-tee"], variant["organic-tee"]["S/Black"], option["Color"] or '
             'location["Main warehouse"] (quote it for the shell).'
         )
     kind = target.split("[", 1)[0]

@@ -20,7 +20,8 @@ repository's clean filters: :mod:`~inventory_as_code.config.gitsafe`). Files
 whose content is the same on both sides are not parsed; the others are
 outlined (:mod:`.outline`) and compared product by product. A product's model
 depends only on its text and on the store-wide blocks (``locations``,
-``defaults``, ``prune``, ``moved``): when one of those reads differently, or
+``defaults``, ``prune``, ``moved``, ``options``: every top-level key but
+``products``): when one of those reads differently, or
 REF's project could not have been read at all, the whole store is planned.
 The files are read with the loader's limits: the commit's blobs only after
 their size is checked, the working tree's never past the limit.

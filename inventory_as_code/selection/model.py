@@ -10,8 +10,8 @@ not ten thousand. Two ways to say which:
   commit REF and the working tree, on the files the loader reads on each
   side (:mod:`.changed`). A product's model depends only on its own YAML and
   on the store-wide blocks (``locations``, ``defaults``, ``prune``,
-  ``moved``); when one of those reads differently, everything under it may
-  differ, and the whole store is planned.
+  ``moved``, ``options``); when one of those reads differently, everything
+  under it may differ, and the whole store is planned.
 
 The selection carries the planner's targets too: planning some products
 means keeping exactly their changes, the same ``--target`` filter a user can

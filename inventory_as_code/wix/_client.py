@@ -42,6 +42,7 @@ import httpx
 
 from inventory_as_code import __version__
 from inventory_as_code.wix._catalog import CatalogAPI, VariantsAPI
+from inventory_as_code.wix._customizations import CustomizationsAPI
 from inventory_as_code.wix._endpoint import Endpoint, Idempotency
 from inventory_as_code.wix._exceptions import (
     OutcomeUnknownError,
@@ -189,6 +190,7 @@ class WixClient:
         self.catalog = CatalogAPI(self)
         self.inventory = InventoryAPI(self)
         self.products = ProductsAPI(self)
+        self.customizations = CustomizationsAPI(self)
         self.variants = VariantsAPI(self)
         self.locations = LocationsAPI(self)
 

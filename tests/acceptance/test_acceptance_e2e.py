@@ -115,6 +115,7 @@ def test_the_suite_passes_and_a_killed_run_is_cleaned_up(server: str, tmp_path: 
     assert [(s["name"], s["status"]) for s in report["scenarios"]] == [
         ("products", "passed"),
         ("options", "passed"),
+        ("shared-options", "passed"),
         ("tracking", "passed"),
         ("quantities", "passed"),
         ("locations", "passed"),
@@ -145,7 +146,8 @@ def test_the_suite_passes_and_a_killed_run_is_cleaned_up(server: str, tmp_path: 
     assert _store(server, site) != after
     refused = _acceptance(server, site, cwd=tmp_path)
     assert refused.code == 4, refused
-    assert "still holds 2 product(s) of an earlier run" in refused.err
+    # Its two products, and the option they use.
+    assert "still holds 3 product(s) or option(s) of an earlier run" in refused.err
     assert "inventory-as-code acceptance --cleanup --prefix iac-acc-" in refused.err
     cleaned = _acceptance(server, site, "--cleanup", cwd=tmp_path)
     assert cleaned.code == 0, cleaned

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inventory_as_code.apply.calls import compile_from_metadata
+from inventory_as_code.apply.calls import Step, compile_from_metadata
 from inventory_as_code.apply.report import ApplyReport
 from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig
 from inventory_as_code.plan.model import Plan
@@ -94,4 +94,17 @@ def copy_example(shop: Shop, name: str) -> None:
 
 
 def promised_endpoints(plan: Plan) -> list[str]:
-    return [b.step.endpoint for b in compile_from_metadata(plan).batches]
+    calls = compile_from_metadata(plan)
+    out = []
+    for batch in calls.batches:
+        if batch.step is Step.OPTION_UPDATE:
+            edits = batch.changes[0].keys.get("edits") or {}
+            if edits.get("name"):
+                out.append("customizations.update")
+            if edits.get("choices") or edits.get("colors"):
+                out.append("customizations.set-choices")
+            elif batch.changes[0].keys.get("added"):
+                out.append("customizations.add-choices")
+            continue
+        out.append(batch.step.endpoint)
+    return out

@@ -30,7 +30,7 @@ def test_apply_without_a_terminal_asks_for_auto_approve(project: Path) -> None:
     result = run("apply", str(project))
     assert result.exit_code == 1
     assert "--auto-approve" in result.output
-    assert "Plan: 23 to create" in result.output
+    assert "Plan: 24 to create" in result.output
     assert run("plan", str(project), "--detailed-exitcode").exit_code == 2  # nothing applied
 
 
@@ -43,11 +43,14 @@ def test_saved_plan_applies_once_and_reports_json(project: Path, tmp_path: Path)
     )
     assert result.exit_code == 0, result.output
     report = json.loads(report_file.read_text())
-    assert report["summary"]["applied"] == 23
+    assert report["summary"]["applied"] == 24
     assert report["exit_code"] == 0
-    # One write, then the read-back: the products, their variants and their stock.
+    # Two writes (the store's option, then the products), then the read-back: the
+    # option, the products, their variants and their stock.
     assert report["calls"] == {
+        "customizations.bulk-create": 1,
         "products.bulk-create-with-inventory": 1,
+        "customizations.query": 1,
         "products.query": 1,
         "variants.query": 1,
         "inventory-items.query": 1,
@@ -122,7 +125,7 @@ def test_show_prints_the_saved_plan_and_refuses_an_edited_one(
     planned = run("plan", str(project), "--out", str(plan_file))
     shown = run("show", str(plan_file))
     assert shown.exit_code == 0
-    assert "Plan: 23 to create, 0 to update, 0 to delete." in shown.output
+    assert "Plan: 24 to create, 0 to update, 0 to delete." in shown.output
     assert shown.output.strip().splitlines()[-1] in planned.output
     markdown = run("show", str(plan_file), "--format", "markdown")
     assert "inventory-as-code plan for site `local`" in markdown.output

@@ -213,3 +213,34 @@ def test_products_with_many_variants_pack_by_the_variant_limit() -> None:
     compiled = compile_plan(Plan(changes=tuple(changes)), default_location=DEFAULT)
     loads = sorted(sum(g.variant_count for g in b.groups) for b in compiled.batches)
     assert loads == [1000, 1000]  # 600+400 and 300+300+250+150: two calls, the bound
+
+
+def option_change(name: str, action: Action, edits: dict[str, object], added: list[str]) -> Change:
+    return Change(
+        Kind.OPTION,
+        action,
+        f'option["{name}"]',
+        None,
+        {"name": name, "choices": ["A"]},
+        observed=None if action is Action.CREATE else Observed(f"o-{name}", "1"),
+        keys={"option": name, "option_id": f"o-{name}", "edits": edits, "added": added},
+    )
+
+
+def test_options_go_first_and_take_the_calls_their_changes_need() -> None:
+    """New options: 100 a call; a changed one: a rename, then Set (renames, colours,
+    with the new choices) or Add (new choices only)."""
+    creates = [option_change(f"New {n}", Action.CREATE, {}, []) for n in range(150)]
+    updates = [
+        option_change("Renamed", Action.UPDATE, {"name": "Renamed"}, []),
+        option_change("Recoloured", Action.UPDATE, {"colors": {"c1": "#000000"}}, ["X"]),
+        option_change("Grown", Action.UPDATE, {}, ["X", "Y"]),
+        option_change("All", Action.UPDATE, {"name": "All", "choices": {"c1": "B"}}, ["Z"]),
+    ]
+    plan = Plan(changes=(*product_changes("tee", 2, True, True), *creates, *updates))
+    calls = compile_plan(plan, default_location=DEFAULT)
+    steps = [b.step for b in calls.batches]
+    assert steps[:6] == [Step.OPTION_CREATE] * 2 + [Step.OPTION_UPDATE] * 4
+    assert [b.size for b in calls.batches[:2]] == [100, 50]
+    assert [b.write_calls for b in calls.batches[2:6]] == [1, 1, 1, 2]
+    assert calls.total == lower_bound(plan, default_location=DEFAULT) == 2 + 5 + 1

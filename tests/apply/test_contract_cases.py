@@ -290,13 +290,15 @@ def test_a_choice_whose_case_changes_is_refused_then_renamed_in_place(shop: Shop
     assert "from: Whole bean, to: Whole Bean" in str(refused.value)
     shop.write(
         "moved.yaml",
-        "moved:\n  - choice: {product: house-blend, option: Grind, from: Whole bean, "
-        "to: Whole Bean}\n",
+        "moved:\n  - choice: {option: Grind, from: Whole bean, to: Whole Bean}\n",
     )
     plan = shop.plan()
-    fields = [f.field for c in plan.changes for f in c.fields]
-    assert "option[Grind].choice[Whole bean]" in fields
-    assert all(c.action.value == "update" for c in plan.changes)
+    # A rename of the shared option's choice: one change, on the option (and the SKU
+    # template of the product follows the new name).
+    assert [(c.address, [f.field for f in c.fields]) for c in plan.changes] == [
+        ('option["Grind"]', ["choice[Whole bean]"]),
+        ('variant["house-blend"]["Whole Bean"]', ["sku"]),
+    ]
     report = shop.apply(plan)
     assert report.exit_code == 0, report.to_dict()
     assert _options(shop, "house-blend")["Grind"][1][0][0] == "Whole Bean"
@@ -369,3 +371,48 @@ def test_a_sku_of_a_product_the_yaml_does_not_manage_is_refused(shop: Shop) -> N
     message = str(refused.value)
     assert 'SKU "MUG" is already used by variant["mug"]["(default)"]' in message
     assert "a live product the YAML does not manage" in message
+
+
+TEES = """
+products:
+  tee:
+    name: Tee
+    options:
+      Color: {{swatches: {{Black: "{black}", White: "#FFFFFF"}}}}
+    sku: TEE-{{Color}}
+    price: "20.00"
+  hoodie:
+    name: Hoodie
+    options: {{Color: [Black]}}
+    sku: HOOD-{{Color}}
+    price: "40.00"
+"""
+
+
+def test_an_option_that_moved_since_the_plan_is_stale_and_nothing_is_overwritten(
+    shop: Shop,
+) -> None:
+    shop.write("store.yaml", STORE)
+    shop.write("tees.yaml", TEES.format(black="#000000"))
+    assert shop.apply().exit_code == 0
+    shop.write("tees.yaml", TEES.format(black="#111111"))
+    plan = shop.plan()
+    (change,) = plan.changes
+    assert sorted(change.keys["products"]) == ["hoodie", "tee"]
+    # Someone adds a choice in the dashboard after the review.
+    option = next(iter(shop.client.customizations.query({"name": "Color"})))
+    added = {"choiceType": "ONE_COLOR", "name": "Red", "colorCode": "#FF0000"}
+    shop.client.customizations.add_choices(option["id"], [added])
+    shop.emulator.clear_requests()
+    report = shop.apply(plan)
+    assert report.outcomes['option["Color"]'].status.value == "stale"
+    assert shop.writes() == []  # no Set Customization Choices that would drop Red
+    after = next(iter(shop.client.customizations.query({"name": "Color"})))
+    assert [c["name"] for c in after["choicesSettings"]["choices"]] == ["Black", "White", "Red"]
+    # The next plan (same YAML) recolours Black and keeps Red; both products show it.
+    assert shop.apply().exit_code == 0
+    colours = {
+        p["slug"]: p["options"][0]["choicesSettings"]["choices"][0]["colorCode"]
+        for p in shop.client.products.query()
+    }
+    assert colours == {"tee": "#111111", "hoodie": "#111111"}

@@ -45,7 +45,7 @@ site_id_env = "WIX_PROD_SITE_ID"
 api_key_env = "WIX_STAGING_API_KEY"
 site_id_env = "WIX_STAGING_SITE_ID"
 """
-BOOKSHOP_PRODUCTS = 7  # with their variants and stock: 23 changes to create
+BOOKSHOP_PRODUCTS = 7  # with their variants, stock and 1 option: 24 changes to create
 BOOK = "the-left-hand-of-darkness"  # 4 copies in the example, policy set
 BOOK_STOCK = f'stock["{BOOK}"]["(default)"]["Shop floor"]'
 
@@ -204,7 +204,7 @@ def test_a_plan_relabelled_to_another_site_changes_nothing_there(
     assert made.exit_code == 0, made.output
     # ...relabelled to production, with a fresh checksum.
     data = json.loads(plan_file.read_text())
-    assert data["site"] == "staging-site" and len(data["changes"]) == 26
+    assert data["site"] == "staging-site" and len(data["changes"]) == 27
     data["site"] = "prod-site"
     data["metadata"]["site_name"] = "production"
     rewrite(plan_file, data)
@@ -249,7 +249,7 @@ def test_signed_plans_apply_with_the_key_and_show_offline(
     assert made.exit_code == 0, made.output
     # show needs no store; without the key it says the signature is not checked.
     shown = cli("show", str(plan_file), WIX_API_BASE_URL="http://127.0.0.1:9")
-    assert shown.exit_code == 0 and "Plan: 23 to create" in shown.output
+    assert shown.exit_code == 0 and "Plan: 24 to create" in shown.output
     assert "set INVENTORY_AS_CODE_PLAN_KEY to check the signature" in shown.output
     wrong = cli("show", str(plan_file), INVENTORY_AS_CODE_PLAN_KEY="another-key")
     assert wrong.exit_code == 4 and "bad signature" in wrong.output
@@ -366,7 +366,7 @@ def test_a_saved_plan_applied_again_sends_nothing(cli: Cli, shop: Path, tmp_path
     assert summary == {
         "applied": 0,
         "failed": 0,
-        "stale": 23,
+        "stale": 24,
         "unknown": 0,
         "not_attempted": 0,
     }

@@ -66,14 +66,14 @@ def test_pull_request_merge_apply_then_drift(runner: Runner, wix: Callable[..., 
     runner.context["steps"] = {"find-plan": {"outputs": {"pr-number": "7", "run-id": "42"}}}
 
     pull_request_plan(runner)
-    assert "Plan: 106 to create" in (runner.repo / "plan.md").read_text(encoding="utf-8")
+    assert "Plan: 108 to create" in (runner.repo / "plan.md").read_text(encoding="utf-8")
 
     once = runner.step("apply.yml", "apply", "once")
     assert once.returncode == 0
     applied = merge_and_apply(runner)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert "Applied the reviewed plan of pull request #7" in runner.summary
-    assert json.loads((runner.repo / "report.json").read_text())["summary"]["applied"] == 106
+    assert json.loads((runner.repo / "report.json").read_text())["summary"]["applied"] == 108
 
     residual = runner.step("apply.yml", "apply", "residual")
     assert residual.returncode == 0 and "::warning" not in residual.stdout

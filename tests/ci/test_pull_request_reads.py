@@ -72,4 +72,4 @@ def test_without_a_base_commit_the_plan_reads_the_whole_store(runner: Runner) ->
     assert plan.returncode == 0, plan.stderr
     assert "::notice title=inventory-as-code::No base commit" in plan.stdout
     assert "Read: the whole store" in plan.stderr
-    assert "Plan: 106 to create" in (runner.repo / "plan.md").read_text(encoding="utf-8")
+    assert "Plan: 108 to create" in (runner.repo / "plan.md").read_text(encoding="utf-8")

@@ -62,7 +62,7 @@ def test_the_plan_workflow_works_in_a_repository_root(cluttered: Runner) -> None
     assert plan.returncode == 0, plan.stderr
     markdown = (cluttered.repo / "plan.md").read_text(encoding="utf-8")
     assert markdown.startswith(MARKER)
-    assert "Plan: 106 to create" in markdown and "ghost" not in markdown
+    assert "Plan: 108 to create" in markdown and "ghost" not in markdown
 
 
 def test_the_gitlab_jobs_work_in_a_repository_root(cluttered: Runner) -> None:

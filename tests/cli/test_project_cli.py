@@ -185,7 +185,13 @@ def test_status_json_and_terminal_safe_names(tmp_path: Path) -> None:
     assert data["site"]["embedded"] is True and data["site"]["name"] == "local"
     names = {loc["name"] for loc in data["locations"]}
     assert names == {"Online store", "Outlet\x1b[31m Hamburg\u202e"}
-    assert data["counts"] == {"locations": 2, "products": 1, "variants": 1, "inventory_items": 0}
+    assert data["counts"] == {
+        "locations": 2,
+        "products": 1,
+        "variants": 1,
+        "options": 0,
+        "inventory_items": 0,
+    }
     assert data["api_calls"]["total"] >= 4
 
 

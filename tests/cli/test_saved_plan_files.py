@@ -41,7 +41,7 @@ def test_show_prints_exactly_what_plan_printed_and_apply_applies_it(
     shown = run("show", str(plan_file), "--format", "json")
     assert shown.exit_code == 0
     assert shown.stdout == planned.stdout
-    assert json.loads(planned.stdout)["summary"]["create"] == 23
+    assert json.loads(planned.stdout)["summary"]["create"] == 24
     applied = run("apply", str(plan_file), "--project", str(project))
     assert applied.exit_code == 0, applied.output
     assert run("plan", str(project), "--detailed-exitcode").exit_code == 0

@@ -315,8 +315,8 @@ def test_a_blank_target_selects_nothing_instead_of_everything(shop: Path, comman
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "Error: --target '' is not an address. Write it as the plan shows objects, e.g. "
-        'product["organic-tee"], variant["organic-tee"]["S/Black"] or location["Main warehouse"] '
-        "(quote it for the shell).\n"
+        'product["organic-tee"], variant["organic-tee"]["S/Black"], option["Color"] or '
+        'location["Main warehouse"] (quote it for the shell).\n'
     )
 
 

@@ -1,7 +1,8 @@
 """Every refusal `plan` can make, through the real command (issue 18, section 1).
 
-`plan/feasibility.py` refuses what apply would certainly fail on, and the
-renames of `moved:` that collide (`plan/renames.py`); `--target` refuses an
+`plan/feasibility.py` and, for the store's shared options, `plan/options.py`
+refuse what apply would certainly fail on, and the renames of `moved:` that
+collide (`plan/renames.py`, `plan/options.py`); `--target` refuses an
 address that names nothing (`plan/targets.py`). On a7233e5 each of them
 crashed in the printer. Here one applied store (STORE) and one edit (EDITED)
 trip all eleven refusals of one run at once, so one subprocess proves every
@@ -41,12 +42,12 @@ products:
   new-mug: {name: New Mug, price: "6.00", sku: MUG-2}
   left-book: {name: Left Book, price: "9.00", sku: BOOK-LEFT}
   kept-pen: {name: Kept Pen, price: "1.00", sku: PEN-1}
-  tote: {name: Tote, price: "12.00", options: {Color: [Natural, Navy]}, sku: "TOTE-{Color}"}
+  tote: {name: Tote, price: "12.00", options: {Fabric: [Natural, Navy]}, sku: "TOTE-{Fabric}"}
   scarf:
     name: Scarf
     price: "20.00"
-    options: {Color: {swatches: {Red: "#FF0000"}}}
-    sku: SCARF-{Color}
+    options: {Print: {swatches: {Red: "#FF0000"}}}
+    sku: SCARF-{Print}
   poster:
     name: Poster
     price: "8.00"
@@ -71,8 +72,8 @@ products:
   right-book: {{name: Right Book, price: "9.00", sku: BOOK-LEFT}}
   pen-copy: {{name: Pen Copy, price: "1.00", sku: PEN-1}}
   bookmark: {{price: "2.00", sku: BM-1}}
-  tote: {{name: Tote, price: "12.00", options: {{Color: [natural, Navy]}}, sku: "TOTE-{{Color}}"}}
-  scarf: {{name: Scarf, price: "20.00", options: {{Color: [Red, Blue]}}, sku: "SCARF-{{Color}}"}}
+  tote: {{name: Tote, price: "12.00", options: {{Fabric: [natural, Navy]}}, sku: "TOTE-{{Fabric}}"}}
+  scarf: {{name: Scarf, price: "20.00", options: {{Print: [Red, Blue]}}, sku: "SCARF-{{Print}}"}}
   poster: {{name: Poster, price: "8.00", options: {{Color: [Blue]}}, sku: "POSTER-{{Color}}"}}
   coffee: {{name: Coffee, price: "7.00", options: {{Grind: [Fine]}}, sku: "COFFEE-{{Grind}}"}}
   grid:
@@ -111,18 +112,17 @@ REFUSALS = {
         'Wix would show its slug "bookmark" as the name.\n'
         "    Fix: add name: to the product.\n"
     ),
-    "two choices that differ only in case": (
-        'shop/store.yaml:12:48: product["tote"]: option Color would have both "natural" and '
-        '"Natural", one choice to Wix (it compares names without regard to case); one of them '
-        "is kept by live variants.\n"
-        "    Fix: to rename the live choice, add to the YAML: moved: [{choice: {product: tote, "
-        "option: Color, from: Natural, to: natural}}]\n"
+    "a choice whose case differs from the live one without moved:": (
+        'shop/store.yaml:12:57: option["Fabric"]: the YAML writes choice "natural", the store '
+        'has "Natural": one choice to Wix, which compares names without regard to case.\n'
+        "    Fix: to rename the live choice, add to the YAML: moved: [{choice: {option: Fabric, "
+        "from: Natural, to: natural}}]\n"
     ),
     "a new choice of a swatch option without a colour": (
-        'shop/store.yaml:13:50: product["scarf"]: option Color shows colour swatches in Wix, and '
-        "the new choice(s) Blue need a colour.\n"
-        '    Fix: write the option as Color: {swatches: {Blue: "#RRGGBB", ...}} with a colour for '
-        "every choice (see docs/format.md).\n"
+        'shop/store.yaml:13:50: option["Print"]: option Print shows colour swatches in Wix, '
+        "and the new choice(s) Blue need a colour.\n"
+        '    Fix: write the option as Print: {swatches: {Blue: "#RRGGBB", ...}} with a colour '
+        "for every new choice (see docs/format.md).\n"
     ),
     "more than 1,000 variants with those live variants keep": (
         'shop/store.yaml:16:3: product["grid"]: would have 1001 variants (new ones plus live ones '
@@ -130,11 +130,12 @@ REFUSALS = {
         "    Fix: set prune: {variants: true} to remove live variants the YAML does not list, or "
         "split the product.\n"
     ),
-    "more than 100 choices with those live variants keep": (
-        'shop/store.yaml:21:7: product["grid"]: option B would have 101 choices (the YAML\'s and '
-        "those kept by live variants); Wix accepts at most 100 per option.\n"
-        "    Fix: remove choices, or set prune: {variants: true} to drop live variants the YAML "
-        "does not list.\n"
+    "more than 100 choices in a shared option, the live ones included": (
+        'shop/store.yaml:21:7: option["B"]: would have 101 choices: 1 live (Wix keeps a choice '
+        "in its option, used or not, until it is removed) and 100 new; Wix accepts at most 100 "
+        "per option.\n"
+        "    Fix: add fewer choices, or first remove the choices no product uses from the option "
+        "in Wix.\n"
     ),
     "moved: a product onto a live slug": (
         "shop/store.yaml:24:5: moved product old-mug -> new-mug: cannot rename: both "
@@ -145,12 +146,14 @@ REFUSALS = {
         '"Outlet HH" and "Outlet Hamburg" exist in the live store.\n' + FIX_MOVED
     ),
     "moved: an option onto a live option": (
-        "shop/store.yaml:26:5: moved option Colour -> Color: cannot rename: poster has both "
-        'options "Colour" and "Color" live.\n' + FIX_MOVED
+        'shop/store.yaml:26:5: option["Color"]: cannot rename: both "Colour" and "Color" exist '
+        "in the live store.\n" + FIX_MOVED
     ),
     "moved: a choice onto a live choice": (
-        "shop/store.yaml:27:5: moved choice Whole -> Fine: cannot rename: coffee Grind has both "
-        '"Whole" and "Fine" live.\n' + FIX_MOVED
+        'shop/store.yaml:27:5: option["Grind"]: cannot rename choice "Whole": both it and "Fine" '
+        "exist in the live option.\n"
+        "    Fix: remove one of them in Wix (no product may use it), or remove this moved "
+        "entry.\n"
     ),
 }
 ALL_REFUSED = "".join(REFUSALS.values()) + f"{len(REFUSALS)} " + TRAILER
@@ -225,7 +228,7 @@ def test_a_sku_freed_by_a_deletion_in_the_same_run(store: Path, tmp_path: Path) 
         (
             ("apply", "shop", "--auto-approve", "--target", "new-mug"),
             "Error: --target 'new-mug' is not an address. Write it as the plan shows objects, "
-            'e.g. product["organic-tee"], variant["organic-tee"]["S/Black"] or '
+            'e.g. product["organic-tee"], variant["organic-tee"]["S/Black"], option["Color"] or '
             'location["Main warehouse"] (quote it for the shell).\n',
         ),
     ],

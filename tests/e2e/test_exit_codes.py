@@ -34,7 +34,7 @@ UNPRICED = RESTOCKED + "  cap: {name: Cap, sku: CAP}\n"
 USING = (
     "Using the embedded local store (shop/.inventory-as-code/local.db); no Wix site is touched.\n"
 )
-READ = "Read 1 location(s), 2 product(s), 3 variant(s), 3 stock item(s) in 5 API call(s) (T s).\n"
+READ = "Read 1 location(s), 2 product(s), 3 variant(s), 3 stock item(s) in 6 API call(s) (T s).\n"
 READ_FULL = "Read: the whole store (--refresh full).\n"
 NOTES = (
     "Notes:\n"
@@ -320,8 +320,9 @@ def test_validate_and_status_exit_0(here: Path) -> None:
         "Catalog: V3_CATALOG\n"
         "Locations: 1 (default: Online store)\n"
         "  - Online store  [default]\n"
-        "Products: 2   Variants: 3   Inventory items: 3\n"
-        "API calls: 6 (catalog.version 1, inventory-items.query 1, locations.query 1, "
+        "Products: 2   Variants: 3   Options: 1   Inventory items: 3\n"
+        "API calls: 7 (catalog.version 1, customizations.query 1, inventory-items.query 1, "
+        "locations.query 1, "
         "products.query 1, stores-locations.query 1, variants.query 1)\n"
     ), status
 
@@ -334,7 +335,7 @@ def test_export_exits_0_then_1_rather_than_mix_with_yaml(here: Path) -> None:
     assert (first.code, first.err) == (0, ""), first
     assert first.out == using + (
         "Wrote 2 file(s) to ../exported: 2 product(s), 3 variant(s), 3 stock item(s), "
-        "1 location(s); policy initial. 6 API call(s).\n"
+        "1 location(s); policy initial. 7 API call(s).\n"
         "Round trip: a plan of the exported files against this store shows no changes.\n"
     ), first
     again = run_cli("export", "--out", "../exported", cwd=here / "shop")

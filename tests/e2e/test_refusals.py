@@ -54,11 +54,10 @@ def slug_renamed_without_moved(shop: Path) -> str:
 def choice_changes_only_case(shop: Path) -> str:
     edit(shop / "merchandise.yaml", "Color: [Natural, Navy]", "Color: [natural, Navy]")
     return (
-        f'{shop}/merchandise.yaml:9:7: product["canvas-tote"]: option Color would have both '
-        '"natural" and "Natural", one choice to Wix (it compares names without regard to '
-        "case); one of them is kept by live variants.\n    Fix: to rename the live choice, "
-        "add to the YAML: moved: [{choice: {product: canvas-tote, option: Color, from: "
-        "Natural, to: natural}}]\n"
+        f'{shop}/merchandise.yaml:9:15: option["Color"]: the YAML writes choice "natural", the '
+        'store has "Natural": one choice to Wix, which compares names without regard to case.\n'
+        "    Fix: to rename the live choice, add to the YAML: moved: [{choice: {option: Color, "
+        "from: Natural, to: natural}}]\n"
     )
 
 

@@ -239,8 +239,8 @@ def test_a_choice_renamed_without_moved_suggests_the_entry_and_names_the_stock(
     ) in planned.out
     hint = (
         'product["tee"]: option Color drops "Forest Green" and gains "Pine". If "Pine" is '
-        '"Forest Green" renamed, add moved: [{choice: {product: tee, option: Color, from: '
-        "Forest Green, to: Pine}}] to rename in place, keeping the 2 variant(s) and their stock "
+        '"Forest Green" renamed, add moved: [{choice: {option: Color, from: Forest Green, to: '
+        "Pine}}] to rename in place, keeping the 2 variant(s) and their stock "
         "(2 item(s), 10 unit(s)); as planned, they are deleted with their stock and new "
         "variants are created."
     )
@@ -248,13 +248,13 @@ def test_a_choice_renamed_without_moved_suggests_the_entry_and_names_the_stock(
 
     # The suggested entry, as written, renames the choice in place: nothing is deleted.
     (shop / "moves.yaml").write_text(
-        "moved: [{choice: {product: tee, option: Color, from: Forest Green, to: Pine}}]\n"
+        "moved: [{choice: {option: Color, from: Forest Green, to: Pine}}]\n"
     )
     with local_store(shop) as client:
         plan, _ = plan_project(client, shop, site_id="local-site")
-    # (The SKUs follow the choice: TEE-S-Pine.)
+    # The shared option's choice is renamed; the SKUs follow the choice: TEE-S-Pine.
     assert {(c.action.value, c.address) for c in plan.changes} == {
-        ("update", 'product["tee"]'),
+        ("update", 'option["Color"]'),
         ("update", 'variant["tee"]["S/Pine"]'),
         ("update", 'variant["tee"]["M/Pine"]'),
     }

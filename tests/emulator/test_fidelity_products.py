@@ -162,19 +162,20 @@ def test_swatch_choices_keep_their_type_and_colour(client: httpx.Client) -> None
     r = _patch(client, p, options=options_with(as_text), variantsInfo={"variants": variants})
     assert r.status_code == 400
     assert "CHOICE_TEXT" in r.json()["message"]
-    # A colour choice needs its colour.
-    no_colour = [{"choiceType": "ONE_COLOR", "name": "Red"}, {"choiceId": blue["choiceId"]}]
+    # A new colour choice needs its colour.
+    no_colour = [{"choiceType": "ONE_COLOR", "name": "Green"}, {"choiceId": blue["choiceId"]}]
     r = _patch(client, p, options=options_with(no_colour), variantsInfo={"variants": variants})
-    assert r.status_code == 400 and "colorCode" in r.json()["message"]
+    assert r.status_code == 400 and "colour code" in r.json()["message"]
     assert _get(client, p["id"])["revision"] == p["revision"]
-    # What is sent for a choice is stored, also when it is named by id.
+    # An option is a shared customization: a product write cannot recolour its
+    # choices (the colour sent is ignored; Set Customization Choices does that).
     recoloured = [{**red, "colorCode": "#AA0000"}, {"choiceId": blue["choiceId"]}]
     p = ok(
         _patch(client, p, options=options_with(recoloured), variantsInfo={"variants": variants})
     )["product"]
     stored = p["options"][0]["choicesSettings"]["choices"]
     assert [(c["choiceType"], c["colorCode"]) for c in stored] == [
-        ("ONE_COLOR", "#AA0000"),
+        ("ONE_COLOR", "#FF0000"),
         ("ONE_COLOR", "#0000FF"),
     ]
 

@@ -87,6 +87,19 @@ def test_export_is_idiomatic(client: WixClient, tmp_path: Path) -> None:
     assert tee["exclude"] == ["XS/Forest Green"]
     assert tee["variants"]["XL/Black"]["price"] == "31.00"  # only exceptions on variants
     assert "price" not in tee["variants"].get("S/Black", {})
+    # Options are the store's, shared by products: declared once with every choice,
+    # and each product lists the choices it uses.
+    assert store["options"]["Color"] == [
+        "Black",
+        "Ochre",
+        "Slate",
+        "Charcoal",
+        "Sand",
+        "White",
+        "Forest Green",
+    ]
+    assert tee["options"]["Color"] == ["Black", "White", "Forest Green"]
+    assert beanie["options"] == {"Color": ["Black", "Ochre", "Slate"]}
 
 
 def test_policy_is_explicit_and_set_makes_counts_authoritative(

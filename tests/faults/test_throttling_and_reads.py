@@ -78,7 +78,7 @@ def test_plan_reads_ride_through_5xx_and_timeouts(make_shop: MakeShop, route: st
     shop.fail(f"{route}:503:times=2", f"{route}:delay=5")  # then one answer too late
     plan = shop.plan()
     assert [(r.fired) for r in shop.emulator.faults.rules] == [2, 1]
-    assert len(plan.changes) == 11
+    assert len(plan.changes) == 12  # with the Size option the tee creates
     assert shop.apply(plan).exit_code == 0
     assert shop.plan().empty
 

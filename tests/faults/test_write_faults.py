@@ -22,6 +22,7 @@ from tests.faults.conftest import (
 
 ROUTES = {
     "location_create": "POST /locations/v1/locations",
+    "option_create": "POST /stores/v3/bulk/customizations/create",
     "product_create": "POST /stores/v3/bulk/products-with-inventory/create",
     "stock_create": "POST /stores/v3/bulk/inventory-items/create",
     "product_update": "POST /stores/v3/bulk/products/update",
@@ -30,6 +31,7 @@ ROUTES = {
 }
 OUTLET_STOCK = ['stock["tee"]["M"]["Outlet"]', 'stock["tee"]["S"]["Outlet"]']
 PRODUCTS = ['product["mug"]', 'product["tee"]']
+OPTIONS = ['option["Size"]']  # the tee's, created before the products
 NOT_CREATED_WITH_PRODUCTS = [
     'variant["mug"]["(default)"]',
     'stock["mug"]["(default)"]["Main"]',
@@ -46,6 +48,15 @@ TEE_STOCK = [
     'stock["tee"]["S"]["Outlet"]',
 ]
 MUG = 'stock["mug"]["(default)"]["Main"]'
+# The tee's Size option was not created: the tee (it picks Size choices) is not sent.
+WITHOUT_SIZE = [
+    'product["tee"]',
+    'variant["tee"]["M"]',
+    'variant["tee"]["S"]',
+    'stock["tee"]["M"]["Main"]',
+    'stock["tee"]["S"]["Main"]',
+    *OUTLET_STOCK,
+]
 
 
 def failed(*addresses: str) -> dict[str, str]:
@@ -69,7 +80,7 @@ PERSISTENT = {
         1,
         {
             **failed('location["Outlet"]'),
-            **skipped(*PRODUCTS, *NOT_CREATED_WITH_PRODUCTS),
+            **skipped(*OPTIONS, *PRODUCTS, *NOT_CREATED_WITH_PRODUCTS),
         },
         {'location["Outlet"]': "WixTransportError"},
     ),
@@ -112,6 +123,22 @@ PERSISTENT = {
         3,
         failed(*TEE_STOCK, MUG),
         dict.fromkeys([*TEE_STOCK, MUG], "WixTransportError"),
+    ),
+    # A 5xx to a create may have created it: not resent; the re-read finds none.
+    ("option_create", "503:times=inf"): (
+        3,
+        {**failed(*OPTIONS), **skipped(*WITHOUT_SIZE)},
+        {'option["Size"]': "NOT_CREATED", 'product["tee"]': "OPTION_MISSING"},
+    ),
+    ("option_create", "503"): (
+        3,
+        {**failed(*OPTIONS), **skipped(*WITHOUT_SIZE)},
+        {'option["Size"]': "NOT_CREATED"},
+    ),
+    ("option_create", "drop-before:times=inf"): (
+        3,
+        {**failed(*OPTIONS), **skipped(*WITHOUT_SIZE)},
+        {'option["Size"]': "WixTransportError"},
     ),
     ("location_create", "503"): (
         3,
@@ -163,7 +190,7 @@ def test_write_fault_is_reported_exactly_and_the_next_apply_converges(
     if fault in SETTLED_BY_REREAD:
         messages = [o.message for o in report.outcomes.values()]  # type: ignore[attr-defined]
         if kind != "location_create":
-            assert any("answer lost" in m for m in messages)
+            assert any("answer lost" in m for m in messages), messages
     shop.converge()
     updated = kind in ("product_update", "stock_update")
     assert shop.stock() == (EDITED_STOCK if updated else STORE_STOCK)

@@ -87,7 +87,7 @@ def calls(emulator: Emulator, run: Any) -> tuple[Any, dict[str, int]]:
     }
 
 
-def test_one_targeted_product_costs_six_calls(emulator: Emulator, tmp_path: Path) -> None:
+def test_one_targeted_product_costs_seven_calls(emulator: Emulator, tmp_path: Path) -> None:
     root = project(tmp_path, (7, "12.00", 9))
     client = client_for(emulator)
     (plan, live), made = calls(
@@ -101,6 +101,7 @@ def test_one_targeted_product_costs_six_calls(emulator: Emulator, tmp_path: Path
         "products.query": 1,
         "read-only-variants.query": 1,
         "inventory-items.query": 1,
+        "customizations.query": 1,
     }
     assert sorted(c.address for c in plan.changes) == [
         'stock["tee-007"]["L"]["Online store"]',
@@ -114,7 +115,7 @@ def test_one_targeted_product_costs_six_calls(emulator: Emulator, tmp_path: Path
     assert plan.metadata["read"]["mode"] == "targeted"
     # Without a target the same change costs the whole store.
     _, whole = calls(emulator, lambda: plan_project(client, root, site_id=SITE))
-    assert sum(whole.values()) == 1 + 1 + 1 + 3 + 1 + 2
+    assert sum(whole.values()) == 1 + 1 + 1 + 3 + 1 + 2 + 1
 
 
 def test_shares_stay_shares_of_the_whole_store(emulator: Emulator, tmp_path: Path) -> None:
@@ -187,3 +188,24 @@ def test_a_renamed_product_is_read_under_its_live_slug(emulator: Emulator, tmp_p
         ('product["shirt-005"]', ["slug"])
     ]
     assert set(live.products) == {"tee-005"}
+
+
+def test_a_target_whose_option_changes_reads_and_lists_every_user(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    # Every tee uses the shared Size option; the target renames one of its choices.
+    root = project(tmp_path, (7, "10.00", 5))
+    text = (root / "products.yaml").read_text().replace("[S, M, L]", "[Small, M, L]")
+    (root / "products.yaml").write_text(
+        text + "moved:\n  - choice: {option: Size, from: S, to: Small}\n"
+    )
+    client = client_for(emulator)
+    (plan, live), made = calls(
+        emulator,
+        lambda: plan_project(client, root, site_id=SITE, targets=('product["tee-007"]',)),
+    )
+    # One more page for the option's users (slugs and ids): 300 products, 3 pages of 100.
+    assert made["products.query"] == 1 + 3 and "read-only-variants.query" in made
+    (option,) = [c for c in plan.changes if c.address == 'option["Size"]']
+    assert len(option.keys["products"]) == COUNT and option.keys["unmanaged"] == []
+    assert list(live.products) == ["tee-007"]

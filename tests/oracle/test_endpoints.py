@@ -146,6 +146,39 @@ def _update_location(shop: Shop) -> None:
     shop.client.locations.update(changed)
 
 
+def _option(shop: Shop) -> dict[str, Any]:
+    """The Size customization a product made (options are shared customizations)."""
+    shop.product(inventory=False)
+    return next(iter(shop.client.customizations.query({"name": "Size"})))
+
+
+COLOUR: Any = {
+    "name": "Colour",
+    "customizationType": "PRODUCT_OPTION",
+    "customizationRenderType": "SWATCH_CHOICES",
+    "choicesSettings": {
+        "choices": [{"choiceType": "ONE_COLOR", "name": "Black", "colorCode": "#000000"}]
+    },
+}
+
+
+def _set_choices(shop: Shop) -> None:
+    option = _option(shop)
+    choices = [
+        {"id": c["id"], "choiceType": c["choiceType"], "name": c["name"]}
+        for c in option["choicesSettings"]["choices"]
+    ]
+    choices[0]["name"] = "Small"
+    shop.client.customizations.set_choices(option["id"], choices)
+
+
+def _delete_option(shop: Shop) -> None:
+    """An option no product uses (Wix refuses to delete one that is used)."""
+    (created,) = shop.client.customizations.bulk_create([COLOUR]).items
+    assert created.item is not None
+    shop.client.customizations.delete(str(created.item["id"]))
+
+
 # Client endpoint name (as counted in WixClient.stats) -> a call that makes it.
 CALLS: dict[str, Callable[[Shop], Any]] = {
     "catalog.version": lambda s: s.client.catalog.version(),
@@ -207,6 +240,17 @@ CALLS: dict[str, Callable[[Shop], Any]] = {
     "products.count": lambda s: s.client.products.count({"id": s.product()["id"]}),
     "products.delete": lambda s: s.client.products.delete(s.product()["id"]),
     "products.bulk-delete": lambda s: s.client.products.bulk_delete([s.product()["id"]]),
+    "customizations.query": _option,
+    "customizations.get": lambda s: s.client.customizations.get(_option(s)["id"]),
+    "customizations.bulk-create": lambda s: s.client.customizations.bulk_create([COLOUR]),
+    "customizations.update": lambda s: s.client.customizations.rename(
+        (o := _option(s))["id"], o["revision"], "Fit"
+    ),
+    "customizations.add-choices": lambda s: s.client.customizations.add_choices(
+        _option(s)["id"], [{"choiceType": "CHOICE_TEXT", "name": "XL"}]
+    ),
+    "customizations.set-choices": _set_choices,
+    "customizations.delete": _delete_option,
     "stores-locations.query": lambda s: s.default_location(),
     "stores-locations.get": lambda s: s.client.locations.get_stores(s.default_location()),
     "locations.create": _wix_location,

@@ -126,6 +126,7 @@ CASES: list[Case] = [
         ),
         seed={"locations": [{"name": "Pop-up Berlin"}]},
         changes=(
+            ("create", 'option["Size"]'),
             ("create", 'product["organic-tee"]'),
             ("create", 'variant["organic-tee"]["M"]'),
             ("create", 'variant["organic-tee"]["S"]'),
@@ -184,6 +185,7 @@ CASES: list[Case] = [
             ]
         },
         changes=(
+            ("update", 'option["Size"]'),
             ("update", 'product["tee"]'),
             ("create", 'variant["tee"]["L"]'),
             ("update", 'variant["tee"]["M"]'),
@@ -244,6 +246,7 @@ CASES: list[Case] = [
             ]
         },
         changes=(
+            ("create", 'option["Fit"]'),
             ("update", 'product["tee"]'),
             ("create", 'variant["tee"]["Regular"]'),
             ("delete", 'variant["tee"]["Size=M"]'),
@@ -272,6 +275,7 @@ CASES: list[Case] = [
             ]
         },
         changes=(
+            ("create", 'option["Größe"]'),
             ("update", 'product["tee"]'),
             ("create", 'variant["tee"]["M"]'),
             ("create", 'variant["tee"]["S"]'),

@@ -56,8 +56,11 @@ def product(
     visible: bool = True,
     options: Mapping[str, list[str]] | None = None,
     variants: Mapping[str, Mapping[str, Any]] | None = None,
+    swatches: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     """A Create Product body. ``variants`` is keyed by label (``S/Black``, ``""`` for none).
+
+    ``swatches``: options shown as colour swatches, {option: {choice: colour}}.
 
     Each variant takes ``sku``, ``price`` (default ``"10.00"``), ``compare_at``,
     ``visible`` and ``stock`` ({location name: quantity | in-stock flag | Wix item body}).
@@ -79,7 +82,9 @@ def product(
                     "optionChoiceNames": {
                         "optionName": option,
                         "choiceName": choice,
-                        "renderType": "TEXT_CHOICES",
+                        "renderType": "SWATCH_CHOICES"
+                        if option in (swatches or {})
+                        else "TEXT_CHOICES",
                     }
                 }
                 for option, choice in zip(options, choices, strict=True)
@@ -106,16 +111,21 @@ def product(
         body["physicalProperties"] = {}
     if options:
         body["options"] = [
-            {
-                "name": option,
-                "optionRenderType": "TEXT_CHOICES",
-                "choicesSettings": {
-                    "choices": [{"choiceType": "CHOICE_TEXT", "name": c} for c in choices]
-                },
-            }
-            for option, choices in options.items()
+            _option(name, choices, (swatches or {}).get(name)) for name, choices in options.items()
         ]
     return body
+
+
+def _option(name: str, choices: list[str], colors: Mapping[str, str] | None) -> dict[str, Any]:
+    if colors is None:
+        listed = [{"choiceType": "CHOICE_TEXT", "name": c} for c in choices]
+    else:
+        listed = [{"choiceType": "ONE_COLOR", "name": c, "colorCode": colors[c]} for c in choices]
+    return {
+        "name": name,
+        "optionRenderType": "TEXT_CHOICES" if colors is None else "SWATCH_CHOICES",
+        "choicesSettings": {"choices": listed},
+    }
 
 
 def client_for(emulator: Emulator) -> WixClient:

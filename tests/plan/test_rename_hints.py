@@ -40,7 +40,7 @@ def hints(tmp_path: Path, colors: str, live: list[str], prune: str = "") -> list
 
 def test_without_prune_the_old_variants_stay_and_the_hint_says_so(tmp_path: Path) -> None:
     (hint,) = hints(tmp_path, "Black, Pine", ["Black", "Forest Green"])
-    assert "moved: [{choice: {product: tee, option: Color, from: Forest Green, to: Pine}}]" in hint
+    assert "moved: [{choice: {option: Color, from: Forest Green, to: Pine}}]" in hint
     assert "keeping the 1 variant(s) and their stock (1 item(s), 4 unit(s))" in hint
     assert "they stay beside the new variants (unresolved" in hint
 
@@ -53,8 +53,8 @@ def test_several_renames_are_paired_in_order_and_odd_names_quoted(tmp_path: Path
         "prune: {variants: true}\n",
     )
     assert (
-        'moved: [{choice: {product: tee, option: Color, from: Crimson, to: "Red: dark"}}, '
-        "{choice: {product: tee, option: Color, from: Navy, to: Blue}}]"
+        'moved: [{choice: {option: Color, from: Crimson, to: "Red: dark"}}, '
+        "{choice: {option: Color, from: Navy, to: Blue}}]"
     ) in hint
     assert "check each pair" in hint and "deleted with their stock" in hint
 

@@ -46,7 +46,9 @@ def test_plan_summarises_by_product_and_detailed_lists_every_object(apparel: Pat
     summary = run("plan", str(apparel)).stdout
     detailed = run("plan", str(apparel), "--detailed").stdout
     assert sorted(addresses(detailed)) == sorted(every)
-    products = [c["address"] for c in as_json["changes"] if c["kind"] in ("product", "location")]
+    products = [
+        c["address"] for c in as_json["changes"] if c["kind"] in ("product", "location", "option")
+    ]
     assert sorted(addresses(summary)) == sorted(products)
     assert len(summary) * 3 < len(detailed)
 

@@ -11,9 +11,10 @@ def test_a_first_plan_of_many_products_is_a_short_read() -> None:
     text = render_text(plan).plain
     detailed = render_text(plan, detailed=True).plain
     lines = text.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Overview:",
         "  + 2 new locations",
+        "  + 1 new option",
         "  + 200 new products: 600 variants, 1,800 stock items, 4,200 units",
         "  net units by location: Online store +4,200",
     ]

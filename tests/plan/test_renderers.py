@@ -44,7 +44,10 @@ def text_counts(text: str) -> tuple[int, int, int]:
 def markdown_counts(markdown: str) -> tuple[int, int, int]:
     """Sum the per-kind table, independently of the summary line above it."""
     create = update = delete = 0
-    for row in re.findall(r"^\| (?:Locations|Products|Variants|Stock) \|(.*)\|$", markdown, re.M):
+    rows = re.findall(
+        r"^\| (?:Locations|Options|Products|Variants|Stock) \|(.*)\|$", markdown, re.M
+    )
+    for row in rows:
         c, u, _switch, d = (int(x) for x in row.split("|"))
         create, update, delete = create + c, update + u, delete + d
     return (create, update, delete)
@@ -117,8 +120,9 @@ def test_a_new_product_is_one_entry_with_its_counts(planned: Callable[[Case], Pl
     text = render_text(planned(BY_NAME["product_create"])).plain
     heads = [line for line in text.splitlines() if re.match(r"  \S+ \w+\[", line)]
     assert heads == [
+        '  + option["Size"]  # products.yaml:5:15',
         '  + product["organic-tee"]  "Organic Tee", 2 variants (Size: S, M), '
-        'prices "25.00" to "27.00"  # products.yaml:2:3'
+        'prices "25.00" to "27.00"  # products.yaml:2:3',
     ]
     assert (
         "stock: Online store 2 items, 25 units; Pop-up Berlin 2 items in stock; policy: initial"
@@ -173,9 +177,10 @@ def test_renames_read_as_renames(planned: Callable[[Case], Plan]) -> None:
     ):
         assert 'product["tee"]  renamed from "old-tee"' in text
         assert 'location["Outlet Hamburg"]  renamed from "Outlet HH"' in text
-        assert 'option "Colour" renamed to "Color"' in text
-        assert 'choice "Grey" of option "Color" renamed to "Gray"' in text
-        assert "slug:" not in text and "option[" not in text
+        # Options are the store's: renamed on the option, for every product using it.
+        assert 'option["Color"]  renamed from "Colour"' in text
+        assert 'choice "Grey" renamed to "Gray"' in text
+        assert "slug:" not in text and "choice[" not in text
 
 
 @pytest.mark.parametrize("name", ["render_uniform", "render_renames", "render_top"])

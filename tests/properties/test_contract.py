@@ -9,6 +9,9 @@ live store through the REST API, apply, snapshot again. The difference
 between the snapshots must be exactly what the plan's changes say, field by
 field (:mod:`inventory_as_code.acceptance.contract`), apply must exit 0 (its own
 read-back found nothing), and the next plan must have nothing to apply.
+Options are shared: the tee and the dashboard product use the same Color and
+Size, so a rename or recolour planned for one reaches the other, and the
+snapshots (which hold the store's options too) must show exactly that.
 
 Wix's eventual consistency is on. The bounded profile (a few dozen examples)
 runs in the normal suite; ``CONTRACT_EXAMPLES=500 pytest
@@ -283,6 +286,11 @@ def test_apply_changes_exactly_what_the_plan_says(
             doc = candidate
             note(f"{what}: {[(c.action.value, c.address) for c in plan.changes]}")
             event(f"planned: {what}" + ("" if plan.changes else " (no changes)"))
+            for change in plan.changes:
+                # The tee and the dashboard tee share Color and Size (options are the store's):
+                # a rename or recolour on one reaches the other, which the snapshots must show.
+                if change.kind.value == "option" and len(change.keys.get("products") or ()) > 1:
+                    event(f"shared option changed: {what}")
             before = snapshot(client)
             report = apply_plan(client, plan)
             after = snapshot(client)

@@ -223,4 +223,13 @@ def test_a_targeted_plan_equals_the_whole_plan_restricted(
     assert narrow == whole
     if narrow_kind == "plan":
         changes = narrow[0]
-        assert all(any(matches_target(c.address, t) for t in targets) for c in changes)
+        assert all(any(_selected(c, t) for t in targets) for c in changes), changes
+
+
+def _selected(change: Any, target: str) -> bool:
+    """A change of the target; or of a store option a targeted product uses (it cannot be
+    planned without it: a choice it picks, a rename its variants follow)."""
+    if matches_target(change.address, target):
+        return True
+    users = {*(change.keys.get("products") or ()), *(change.keys.get("users") or ())}
+    return change.kind.value == "option" and any(target == f'product["{s}"]' for s in users)
