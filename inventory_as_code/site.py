@@ -279,7 +279,7 @@ def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Targ
         api_key="embedded",
         site_id=LOCAL_SITE_ID,
         base_url="http://localhost",
-        transport=EmulatorTransport(emulator),
+        transport=EmulatorTransport(emulator, owns_emulator=True),
         **client_options,
     )
     shown = os.path.relpath(db) if db.is_relative_to(Path.cwd()) else str(db)

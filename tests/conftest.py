@@ -16,3 +16,16 @@ pytest_plugins = ["pytester", "tests.oracle.plugin"]
 _STATE = tempfile.mkdtemp(prefix="iac-state-")
 os.environ["XDG_STATE_HOME"] = _STATE
 atexit.register(shutil.rmtree, _STATE, True)
+
+# The suite runs the same on a laptop and on a CI machine: the tool reads these from the
+# environment (CI=true refuses the embedded local store; credentials choose a Wix site), so
+# none of the runner's own leaks into a test. A test that needs one sets it itself.
+for _variable in (
+    "CI",
+    "WIX_API_KEY",
+    "WIX_SITE_ID",
+    "WIX_API_BASE_URL",
+    "INVENTORY_AS_CODE_PLAN_KEY",
+    "INVENTORY_AS_CODE_DEBUG",
+):
+    os.environ.pop(_variable, None)

@@ -17,8 +17,16 @@ from inventory_as_code.emulator._engine import Emulator
 
 
 class EmulatorTransport(httpx.BaseTransport):
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Emulator, *, owns_emulator: bool = False) -> None:
         self.emulator = emulator
+        # The embedded local store opens its emulator for one client: closing the client
+        # closes the database, so nothing is left for the garbage collector to close at an
+        # arbitrary moment (with SQLite's WAL, that moment deletes files under a copy).
+        self.owns_emulator = owns_emulator
+
+    def close(self) -> None:
+        if self.owns_emulator:
+            self.emulator.close()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
