@@ -183,7 +183,7 @@ def summary_lines(result: PullResult, project: Path) -> list[str]:
             if item.how:
                 lines.append(f"      {item.how}")
         lines += _more(result.pulled)
-    elif not result.written_new:
+    else:
         lines.append("Nothing to pull.")
     if result.written_new:
         lines.append(

@@ -17,6 +17,7 @@ where the loader does not look would be lost without a word.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,7 @@ def why_not_read(project: Path, rel: str) -> str | None:
             return "[project] exclude in inventory-as-code.toml names it"
     try:
         done = run_git(project, "check-ignore", "-q", "--", rel, timeout=30)
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return None  # no git: nothing is ignored
     if done.returncode == 0:
         return "git ignores it (.gitignore)"
@@ -91,9 +92,6 @@ def new_objects(
     sources: Sources,
 ) -> NewObjects:
     """The texts of the files that change: FILE, and the locations block's file."""
-    why = why_not_read(project, rel)
-    if why is not None:
-        raise PullError(f"--write-new {rel}: the project would not read it ({why}).")
     declared = [name for name, option in desired.options.items() if option.declared]
     docs, notes = export_products(live, slugs, declared_options=declared)
     out: dict[str, str] = {}

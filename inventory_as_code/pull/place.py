@@ -44,7 +44,7 @@ from inventory_as_code.model import (
 from inventory_as_code.pull.files import Sources
 from inventory_as_code.pull.model import NotPulled, PullError, Want
 from inventory_as_code.pull.rules import SHORTHANDS
-from inventory_as_code.yamledit import BOOL, INT, MONEY, TEXT, Node, Scalar, refusal
+from inventory_as_code.yamledit import BOOL, INT, MONEY, TEXT, Node, Scalar, Tree, refusal
 
 Path = tuple[str, ...]
 
@@ -91,6 +91,7 @@ class Placer:
         self.sources = sources
         self.placed: list[Placed] = []
         self.refused: list[NotPulled] = []
+        self.aliased: list[Want] = []  # refused as behind an alias (lines told after the edit)
 
     def run(self, wants: Iterable[Want]) -> tuple[list[Placed], list[NotPulled]]:
         shared: list[_Shared] = []
@@ -143,15 +144,10 @@ class Placer:
                 f"{origin.line}:{origin.column} any more); nothing was written. Run pull again."
             )
         path = tuple(str(p) for p in path)
-        why = tree.shared(node)
-        if why is not None:
-            self.refused.append(
-                NotPulled(
-                    want,
-                    f"the YAML value ({origin}) is behind a YAML alias: {why}; editing it would "
-                    "change every value that shares it. Edit it by hand",
-                )
-            )
+        refused = alias_refusal(want, origin, tree)
+        if refused is not None:
+            self.refused.append(refused)
+            self.aliased.append(want)
             return None
         if path[: len(owner[1])] == owner[1]:
             self._add(want, origin.file, _extend(path, sub), Scalar(want.live, kind, node.style))
@@ -256,9 +252,10 @@ class Placer:
             source = f'the {name} of location "{item.path[1]}" ({origin}) stays'
         else:
             source = f"the product's {name} ({origin}) stays"
-        objects = "stock items" if want.kind == "stock" else "variants"
+        objects = "stock item" if want.kind == "stock" else "variant"
         others = count - 1
-        rest = f" for the {others} other {objects} that inherit it" if others > 0 else ""
+        plural, verb = ("s", "inherit") if others > 1 else ("", "inherits")
+        rest = f" for the {others} other {objects}{plural} that {verb} it" if others else ""
         target = "the variant" if want.variant else "the product"
         self._add(want, file, path, scalar, f"an override at {target}; {source}{rest}")
 
@@ -300,6 +297,19 @@ class Placer:
             return
         how = f"the option's colour, written in {len(writes)} places" if len(writes) > 1 else ""
         self.placed.append(Placed(want, tuple(writes), how))
+
+
+def alias_refusal(want: Want, origin: Origin, tree: Tree) -> NotPulled | None:
+    """The refusal of a value the YAML writes behind an alias (None when it is not)."""
+    node = tree.at(origin.line, origin.column)
+    why = tree.shared(node) if node is not None else None
+    if why is None:
+        return None
+    return NotPulled(
+        want,
+        f"the YAML value ({origin}) is behind a YAML alias: {why}; editing it would change "
+        "every value that shares it. Edit it by hand",
+    )
 
 
 def value_origin(desired: DesiredState, want: Want) -> Origin | None:

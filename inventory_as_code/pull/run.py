@@ -34,13 +34,13 @@ from inventory_as_code.plan.targets import select_targets
 from inventory_as_code.pull.collect import Found, collect
 from inventory_as_code.pull.files import Sources, write_edits
 from inventory_as_code.pull.model import FileEdit, NotPulled, Pulled, PullError, PullResult, Want
-from inventory_as_code.pull.new_objects import new_objects
-from inventory_as_code.pull.place import Placed, Placer, value_origin
+from inventory_as_code.pull.new_objects import new_objects, why_not_read
+from inventory_as_code.pull.place import Placed, Placer, alias_refusal, value_origin
 from inventory_as_code.pull.rules import SHORTHANDS
 from inventory_as_code.pull.verify import confirm, expected_state
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
-from inventory_as_code.yamledit import Patch, PatchError, Scalar, apply_patch
+from inventory_as_code.yamledit import Patch, PatchError, Scalar, apply_patch, parse
 
 
 def pull_project(
@@ -62,6 +62,10 @@ def pull_project(
     and locations the YAML lacks into. ``dry_run``: compute and confirm everything,
     write nothing (``result.edits`` holds what would be written).
     """
+    if write_new is not None:
+        why = why_not_read(project, write_new)
+        if why is not None:
+            raise PullError(f"--write-new {write_new}: the project would not read it ({why}).")
     desired = load_project(project)
     plan, live = plan_project(
         client,
@@ -92,7 +96,8 @@ def _pull(
 ) -> PullResult:
     found = collect(plan, desired, live, targets)
     sources = Sources(project)
-    placed, refused = Placer(desired, live, sources).run(found.wants)
+    placer = Placer(desired, live, sources)
+    placed, refused = placer.run(found.wants)
     texts = _edited_texts(placed, sources)
     new_products: tuple[str, ...] = ()
     new_locations: tuple[str, ...] = ()
@@ -118,8 +123,10 @@ def _pull(
         )
     if not dry_run:
         write_edits(project, edits)
+    if placer.aliased and edits:
+        refused = _restated(refused, placer.aliased, edited, texts, sources)
     return PullResult(
-        pulled=tuple(_pulled(item, edited) for item in placed),
+        pulled=tuple(sorted((_pulled(item, edited) for item in placed), key=_where)),
         not_pulled=tuple(sorted(refused + found.not_pulled, key=_order)),
         sales_owned=tuple(found.sales_owned),
         only_live=tuple(found.only_live),
@@ -129,6 +136,29 @@ def _pull(
         edits=tuple(edits),
         written=not dry_run,
     )
+
+
+def _restated(
+    refused: list[NotPulled],
+    aliased: list[Want],
+    edited: DesiredState,
+    texts: dict[str, str],
+    sources: Sources,
+) -> list[NotPulled]:
+    """Refusals of aliased values, with the lines of the files as pull leaves them."""
+    out = [item for item in refused if item.want not in aliased]
+    for want in aliased:
+        origin = value_origin(edited, want)
+        stated = None
+        if origin is not None:
+            tree = parse(texts[origin.file]) if origin.file in texts else sources.tree(origin.file)
+            stated = alias_refusal(want, origin, tree)
+        out += [stated] if stated is not None else [i for i in refused if i.want == want]
+    return out
+
+
+def _where(item: Pulled) -> tuple[Origin, str, str]:
+    return (item.where, item.want.address, item.want.field)
 
 
 def _order(item: NotPulled) -> tuple[str, str]:

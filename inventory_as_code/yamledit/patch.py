@@ -196,7 +196,17 @@ class _Editor:
             return
         style = node.style if node.style in ('"', "'") else ""
         text = scalar_text(value, flow=self._in_flow(node), style=style)
-        self.edits.append((start, node.end, 0, text))
+        self.edits.append(self._aligned(start, node.end, text))
+
+    def _aligned(self, start: int, end: int, text: str) -> tuple[int, int, int, str]:
+        """Replace ``start:end`` by ``text``, keeping a comment after it in its column."""
+        line_end = self.text.find("\n", end)
+        rest = self.text[end : len(self.text) if line_end == -1 else line_end]
+        spaces = len(rest) - len(rest.lstrip(" "))
+        if not spaces or not rest[spaces:].startswith("#") or "\n" in self.text[start:end]:
+            return (start, end, 0, text)
+        keep = max(1, spaces - (len(text) - (end - start)))
+        return (start, end + spaces, 0, text + " " * keep)
 
     def _expand(self, node: Node, path: Path, patch: Patch) -> None:
         meaning = self.rules.expand(path, node) if node.kind == SCALAR else None
@@ -213,7 +223,7 @@ class _Editor:
         if start == node.end:
             self.edits.append((start, start, 0, " " + text))
         else:
-            self.edits.append((start, node.end, 0, text))
+            self.edits.append(self._aligned(start, node.end, text))
 
     def _in_flow(self, node: Node) -> bool:
         parent = node.parent

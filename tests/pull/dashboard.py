@@ -1,0 +1,103 @@
+"""Edits made "in the Wix dashboard": through the REST API on a project's embedded store.
+
+Each edit is one API write, as the dashboard's would be: a new revision, the
+rest of the object as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from inventory_as_code.emulator import Emulator
+from inventory_as_code.site import LOCAL_DIR, LOCAL_SITE_ID
+from inventory_as_code.wix import WixClient
+from tests.clients import emulator_client
+
+
+@contextmanager
+def dashboard(project: Path) -> Iterator[Dashboard]:
+    emulator = Emulator(project / LOCAL_DIR / "local.db")
+    try:
+        with emulator_client(emulator, LOCAL_SITE_ID) as client:
+            yield Dashboard(client)
+    finally:
+        emulator.close()
+
+
+class Dashboard:
+    def __init__(self, client: WixClient) -> None:
+        self.client = client
+
+    def _variants(self, sku: str, change: Callable[[dict[str, Any]], None]) -> None:
+        for listed in self.client.products.query():
+            product = self.client.products.get(listed["id"])
+            variants = copy.deepcopy(product["variantsInfo"]["variants"])
+            hits = [v for v in variants if v.get("sku") == sku]
+            if hits:
+                change(hits[0])
+                self.client.products.update(
+                    {
+                        "id": product["id"],
+                        "revision": product["revision"],
+                        "options": product.get("options"),
+                        "variantsInfo": {"variants": variants},
+                    }
+                )
+                return
+        raise AssertionError(f"no variant with SKU {sku}")
+
+    def price(self, sku: str, amount: str) -> None:
+        self._variants(sku, lambda v: v["price"].update(actualPrice={"amount": amount}))
+
+    def sku(self, sku: str, new: str) -> None:
+        self._variants(sku, lambda v: v.update(sku=new))
+
+    def rename(self, slug: str, name: str) -> None:
+        product = self.client.products.get_by_slug(slug)
+        self.client.products.update(
+            {"id": product["id"], "revision": product["revision"], "name": name}
+        )
+
+    def _item(self, sku: str, location: str) -> dict[str, Any]:
+        locations = list(self.client.locations.query_stores())
+        wanted = next(
+            loc["id"]
+            for loc in locations
+            if loc["name"] == location or (location == "default" and loc.get("defaultLocation"))
+        )
+        for item in self.client.inventory.query():
+            if item["product"].get("variantSku") == sku and item["locationId"] == wanted:
+                return dict(item)
+        raise AssertionError(f"no stock of {sku} at {location}")
+
+    def quantity(self, sku: str, location: str, quantity: int) -> None:
+        item = self._item(sku, location)
+        self.client.inventory.update(
+            {"id": item["id"], "revision": item["revision"], "quantity": quantity}
+        )
+
+    def delete(self, slug: str) -> None:
+        self.client.products.delete(self.client.products.get_by_slug(slug)["id"])
+
+    def create(self, slug: str, name: str, sku: str, price: str) -> None:
+        self.client.products.create(
+            {
+                "name": name,
+                "slug": slug,
+                "productType": "PHYSICAL",
+                "physicalProperties": {},
+                "variantsInfo": {
+                    "variants": [
+                        {
+                            "price": {"actualPrice": {"amount": price}},
+                            "sku": sku,
+                            "physicalProperties": {},
+                        }
+                    ]
+                },
+            }
+        )
