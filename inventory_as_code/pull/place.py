@@ -26,12 +26,12 @@ so a value that cannot be written is refused alone and the rest are made.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from inventory_as_code.export.build import sku_template
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import (
     DesiredState,
@@ -201,7 +201,8 @@ class Placer:
             product_level = level == "product" and all(
                 i.path[:2] == ("products", i.want.slug) for i in items
             )
-            same = len({repr(i.want.live) for i in items}) == 1
+            # A SKU template gives each variant its own SKU: it is checked when it is made.
+            same = first.want.field == "sku" or len({repr(i.want.live) for i in items}) == 1
             if (
                 product_level
                 and same
@@ -231,12 +232,9 @@ class Placer:
         return True
 
     def _template(self, items: list[_Shared]) -> str | None:
-        live = self.live.products.get(items[0].want.slug)
-        if live is None:
-            return None
-        keys = {item.want.variant for item in items}
-        subset = replace(live, variants=tuple(v for v in live.variants if v.key in keys))
-        return sku_template(subset)
+        product = self.desired.products[items[0].want.slug]
+        skus = [(item.want.variant, str(item.want.live)) for item in items]
+        return sku_template([o.name for o in product.options], skus)
 
     def _override(self, item: _Shared, level: str, count: int, origin: Origin) -> None:
         want = item.want
@@ -339,6 +337,40 @@ def value_origin(desired: DesiredState, want: Want) -> Origin | None:
     if origins is None or name not in origins:
         return None
     return origins[name]
+
+
+def sku_template(names: list[str], skus: list[tuple[tuple[str, ...], str]]) -> str | None:
+    """A template (``SHIRT-{Size}``) that every (variant key, SKU) pair follows, or None.
+
+    Each option's choice may occur more than once in a SKU (``S`` in ``SHIRT-S``):
+    every way of placing the placeholders in the first SKU is tried, at most
+    :data:`MAX_TRIES`, and the first that gives every SKU is the template.
+    """
+    if len(skus) < 2:
+        return None
+    key, sku = skus[0]
+    spots = [[m.start() for m in re.finditer(re.escape(choice), sku)] for choice in key]
+    for tries, starts in enumerate(itertools.product(*spots)):
+        if tries >= MAX_TRIES:
+            return None
+        spans = sorted(zip(starts, key, names, strict=True))
+        if any(a[0] + len(a[1]) > b[0] for a, b in itertools.pairwise(spans)):
+            continue
+        template = sku
+        for start, choice, name in reversed(spans):
+            template = template[:start] + "{" + name + "}" + template[start + len(choice) :]
+        if all(_filled(template, names, k) == s for k, s in skus):
+            return template
+    return None
+
+
+MAX_TRIES = 1000
+
+
+def _filled(template: str, names: list[str], key: tuple[str, ...]) -> str:
+    for name, choice in zip(names, key, strict=True):
+        template = template.replace("{" + name + "}", choice)
+    return template
 
 
 def _subpath(want: Want) -> Path:

@@ -101,3 +101,25 @@ class Dashboard:
                 },
             }
         )
+
+    def items(self, sku: str, location: str, **fields: Any) -> None:
+        """Set fields of one stock item (``inStock``, ``preorderInfo``), as the dashboard does."""
+        item = self._item(sku, location)
+        self.client.inventory.update({"id": item["id"], "revision": item["revision"], **fields})
+
+    def location(self, name: str, *, time_zone: str | None = None, city: str | None = None) -> None:
+        found = next(loc for loc in self.client.locations.query() if loc["name"] == name)
+        body = copy.deepcopy(dict(found))
+        if time_zone is not None:
+            body["timeZone"] = time_zone
+        if city is not None:
+            body.setdefault("address", {})["city"] = city
+        self.client.locations.update(body)  # type: ignore[arg-type]
+
+    def swatch(self, option: str, choice: str, color: str) -> None:
+        found = next(c for c in self.client.customizations.query() if c["name"] == option)
+        choices = copy.deepcopy(found["choicesSettings"]["choices"])
+        for entry in choices:
+            if entry["name"] == choice:
+                entry["colorCode"] = color
+        self.client.customizations.set_choices(found["id"], choices)

@@ -1,0 +1,188 @@
+"""How pull writes each kind of value (in process: the command, without a subprocess each).
+
+Each case: a project applied to its embedded store, an edit in the dashboard,
+``pull``; the file is compared whole (every other byte stays), and the next
+plan must be empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from inventory_as_code.cli import main
+from tests.e2e.cli import BASE_ENV, applied, timeless, write_project
+from tests.pull.dashboard import Dashboard, dashboard
+
+STORE = "locations:\n  Main:\n    default: true\n"
+SET = "defaults:\n  stock: {policy: set}\n"
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    env = {key: value or None for key, value in BASE_ENV.items()}
+    result = CliRunner().invoke(main, [str(a) for a in args], env=env)
+    return result.exit_code, timeless(result.output)
+
+
+def pulled(
+    tmp_path: Path,
+    files: dict[str, str],
+    edits: Callable[[Dashboard], None],
+    *args: str,
+    code: int = 0,
+) -> tuple[Path, str]:
+    """The project after the dashboard ``edits`` and ``pull ARGS``; its next plan is checked."""
+    shop = applied(write_project(tmp_path / "shop", files))
+    with dashboard(shop) as edit:
+        edits(edit)
+    exit_code, out = run("pull", shop, *args)
+    assert exit_code == code, out
+    if not args:
+        planned, plan = run("plan", shop, "--detailed-exitcode")
+        assert planned == 0, plan
+    return shop, out
+
+
+TEE = """\
+products:
+  tee:
+    name: Tee
+    options:
+      Size: [S, M, L]
+    sku: TEE-{Size}      # the SKUs follow the sizes
+    price: "20.00"       # one price for every size
+    stock:
+      Main: 5
+"""
+
+
+def test_a_price_changed_on_every_variant_is_one_line_at_the_product(tmp_path: Path) -> None:
+    def edits(edit: Dashboard) -> None:
+        for sku in ("TEE-S", "TEE-M", "TEE-L"):
+            edit.price(sku, "24.00")
+
+    shop, out = pulled(tmp_path, {"store.yaml": STORE, "tee.yaml": TEE}, edits)
+    assert (shop / "tee.yaml").read_text() == TEE.replace('"20.00"', '"24.00"')
+    assert out.count("the product's price, shared by all 3 variants that inherit it") == 3
+
+
+def test_skus_that_follow_a_new_pattern_rewrite_the_template_one_sku_is_an_override(
+    tmp_path: Path,
+) -> None:
+    def edits(edit: Dashboard) -> None:
+        for size in ("S", "M", "L"):
+            edit.sku(f"TEE-{size}", f"SHIRT-{size}")
+
+    shop, _ = pulled(tmp_path, {"store.yaml": STORE, "tee.yaml": TEE}, edits)
+    # The comment keeps its column: the spaces before it give way to the longer text.
+    shirt = TEE.replace("TEE-{Size}      #", "SHIRT-{Size}    #")
+    assert (shop / "tee.yaml").read_text() == shirt
+    with dashboard(shop) as edit:
+        edit.sku("SHIRT-M", "SHIRT-MEDIUM")
+    assert run("pull", shop)[0] == 0
+    assert (
+        shop / "tee.yaml"
+    ).read_text() == shirt + "    variants:\n      M: {sku: SHIRT-MEDIUM}\n"
+    assert run("plan", shop, "--detailed-exitcode")[0] == 0
+
+
+def test_target_pulls_only_the_named_objects(tmp_path: Path) -> None:
+    def edits(edit: Dashboard) -> None:
+        edit.price("TEE-S", "18.00")
+        edit.price("TEE-L", "26.00")
+
+    shop, out = pulled(
+        tmp_path,
+        {"store.yaml": STORE, "tee.yaml": TEE},
+        edits,
+        "--target",
+        'variant["tee"]["L"]',
+    )
+    assert (shop / "tee.yaml").read_text() == TEE + '    variants:\n      L: {price: "26.00"}\n'
+    assert 'variant["tee"]["S"]' not in out
+    _, plan = run("plan", shop)
+    assert 'price: "18.00" -> "20.00" on variant S' in plan
+
+
+STOCK = """\
+locations:
+  Main:
+    default: true
+  Pop-up:
+    address: {street: Torstraße 109, city: Berlin}   # the shop front
+    time_zone: Europe/Berlin
+defaults:
+  stock: {policy: set}
+products:
+  mug:
+    name: Mug
+    options:
+      Color: [Red, Blue]
+    price: "9.00"
+    stock:
+      Main: {quantity: 5, preorder: {enabled: true, limit: 10}}   # both colours
+      Pop-up: true
+    variants:
+      Red: {stock: {Main: 3}}    # fewer red ones
+"""
+
+
+def test_stock_flags_preorder_and_a_location_are_written_where_they_belong(
+    tmp_path: Path,
+) -> None:
+    def edits(edit: Dashboard) -> None:
+        edit.items("MUG-Red", "default", preorderInfo={"limit": 7})
+        edit.items("MUG-Blue", "Pop-up", inStock=False)
+        edit.location("Pop-up", time_zone="Europe/Paris", city="Potsdam")
+
+    files = {"store.yaml": STOCK.replace("    price:", "    sku: MUG-{Color}\n    price:")}
+    shop, _ = pulled(tmp_path, files, edits)
+    assert (shop / "store.yaml").read_text() == files["store.yaml"].replace(
+        "city: Berlin}", "city: Potsdam}"
+    ).replace("Europe/Berlin", "Europe/Paris").replace(
+        "      Red: {stock: {Main: 3}}    # fewer red ones\n",
+        "      Red: {stock: {Main: {quantity: 3, preorder: {limit: 7}}}}    # fewer red ones\n"
+        "      Blue: {stock: {Pop-up: false}}\n",
+    )
+
+
+SWATCHES = """\
+options:
+  Color:
+    swatches: {Black: "#000000", White: "#FFFFFF"}   # the brand's colours
+products:
+  tee:
+    name: Tee
+    options:
+      Color: [Black, White]
+    sku: TEE-{Color}
+    price: "20.00"
+"""
+
+
+def test_a_swatch_colour_is_pulled_into_the_options_block(tmp_path: Path) -> None:
+    def edits(edit: Dashboard) -> None:
+        edit.swatch("Color", "White", "#FAFAFA")
+
+    shop, out = pulled(tmp_path, {"store.yaml": STORE, "products.yaml": SWATCHES}, edits)
+    assert (shop / "products.yaml").read_text() == SWATCHES.replace("#FFFFFF", "#FAFAFA")
+    assert 'option["Color"]  swatches.White: "#FFFFFF" -> "#FAFAFA"' in out
+
+
+def test_a_type_the_store_cannot_change_and_a_crlf_file_with_a_bom(tmp_path: Path) -> None:
+    text = "\ufeffproducts:\r\n  book:\r\n    name: Book\r\n    type: physical\r\n"
+    text += '    price: "5.00"\r\n    sku: BOOK\r\n'
+    shop = applied(write_project(tmp_path / "shop", {"store.yaml": STORE}))
+    (shop / "book.yaml").write_bytes(text.encode("utf-8"))
+    applied(shop)
+    with dashboard(shop) as edit:
+        edit.price("BOOK", "6.50")
+    # The YAML says digital now: Wix cannot change a type, so pull takes the store's back.
+    (shop / "book.yaml").write_bytes(text.replace("physical", "digital").encode("utf-8"))
+    code, out = run("pull", shop)
+    assert code == 0, out
+    expected = text.replace('"5.00"', '"6.50"')
+    assert (shop / "book.yaml").read_bytes() == expected.encode("utf-8")
+    assert run("plan", shop, "--detailed-exitcode")[0] == 0
