@@ -49,7 +49,7 @@ SHOWN = 50  # lines per list before "... and N more"
     multiple=True,
     metavar="ADDRESS",
     help="Pull only these objects (the plan's addresses), e.g. "
-    "--target 'variant[\"organic-tee\"][\"S/Black\"]'. Repeatable.",
+    '--target \'variant["organic-tee"]["S/Black"]\'. Repeatable.',
 )
 @click.option(
     "--write-new",
@@ -139,7 +139,7 @@ def pull_command(
     if show_diff:
         for edit in result.edits:
             click.echo(unified_diff(edit), nl=False)
-    for line in summary_lines(result, project):
+    for line in summary_lines(result):
         summary.print(line)
     if check and result.changes_files:
         raise SystemExit(EXIT_CHANGES)
@@ -166,8 +166,11 @@ def _change(want: Want) -> str:
     return f"{want.field}: {format_value(want.yaml)} -> {format_value(want.live)}"
 
 
-def summary_lines(result: PullResult, project: Path) -> list[str]:
-    """What pull did (or would do), for people; every name terminal-safe."""
+def summary_lines(result: PullResult) -> list[str]:
+    """What pull did (or would do), for people; every name terminal-safe.
+
+    Files are named from the project folder, as the plan names them.
+    """
     lines: list[str] = []
     if result.in_sync:
         return ["The store matches the YAML: nothing to pull."]
@@ -178,7 +181,7 @@ def summary_lines(result: PullResult, project: Path) -> list[str]:
             f"{verb} {len(result.pulled)} value(s) from the store into {len(files)} file(s):"
         )
         for item in result.pulled[:SHOWN]:
-            where = item.where.under(project) if item.where.line else item.where.file
+            where = str(item.where) if item.where.line else item.where.file
             lines.append(f"  {where}  {item.want.address}  {_change(item.want)}")
             if item.how:
                 lines.append(f"      {item.how}")

@@ -127,16 +127,16 @@ OUTPUT = """\
 Using the embedded local store (shop/.inventory-as-code/local.db); no Wix site is touched.
 Read 2 location(s), 5 product(s) in 6 API call(s) (T s).
 Pulled 6 value(s) from the store into 1 file(s):
-  shop/products/shop.yaml:4:11  product["tee"]  name: "Organic Tee" -> "Organic Cotton Tee"
-  shop/products/shop.yaml:14:18  variant["tee"]["M"]  price: "20.00" -> "18.00"
+  products/shop.yaml:4:11  product["tee"]  name: "Organic Tee" -> "Organic Cotton Tee"
+  products/shop.yaml:14:18  variant["tee"]["M"]  price: "20.00" -> "18.00"
       an override at the variant; the product's price (products/shop.yaml:8:12) stays for \
 the 1 other variant that inherits it
-  shop/products/shop.yaml:15:25  stock["tee"]["S"]["Main"]  quantity: 10 -> 12
+  products/shop.yaml:15:25  stock["tee"]["S"]["Main"]  quantity: 10 -> 12
       an override at the variant; the quantity in defaults (store.yaml:12:15) stays for \
 the 2 other stock items that inherit it
-  shop/products/shop.yaml:20:11  product["mug"]  name: "Mug" -> "Mug (large)"
-  shop/products/shop.yaml:21:12  variant["mug"]["(default)"]  price: "9.50" -> "11.00"
-  shop/products/shop.yaml:24:13  stock["mug"]["(default)"]["Main"]  quantity: 7 -> 9
+  products/shop.yaml:20:11  product["mug"]  name: "Mug" -> "Mug (large)"
+  products/shop.yaml:21:12  variant["mug"]["(default)"]  price: "9.50" -> "11.00"
+  products/shop.yaml:24:13  stock["mug"]["(default)"]["Main"]  quantity: 7 -> 9
 Not pulled (1); the next plan still shows:
   variant["poster-xl"]["(default)"]  price: "12.00" -> "15.00"
       the YAML value (products/shop.yaml:29:12) is behind a YAML alias: it is written inside \
@@ -217,8 +217,8 @@ def test_diff_and_check_write_nothing_and_a_store_that_matches_pulls_nothing(
         "The store matches the YAML: nothing to pull.",
     )
     shop = copy_project(base, tmp_path / "shop")
-    with dashboard(shop) as edit:
-        edit.price("MUG", "11.00")
+    made = run_cli("emulator", "dashboard", shop, "--price", "MUG", "11.00")
+    assert made.out == f"Made 1 edit(s) in the store of {shop}, as the Wix dashboard would.\n"
     before = {p: p.read_bytes() for p in shop.rglob("*.yaml")}
     shown = run_cli("pull", "shop", "--diff", cwd=tmp_path)
     assert shown.code == 0, shown
