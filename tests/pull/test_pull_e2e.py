@@ -13,13 +13,23 @@ the second time.
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import applied, copy_project, run_cli, timeless, write_project
+from tests.e2e.cli import (
+    BASE_ENV,
+    EXAMPLES,
+    REPO,
+    applied,
+    copy_project,
+    run_cli,
+    timeless,
+    write_project,
+)
 from tests.pull.dashboard import dashboard
 
 STORE = """\
@@ -257,3 +267,42 @@ def test_refusals_write_nothing_and_exit_1(base: Path, tmp_path: Path) -> None:
     bad = run_cli("pull", broken)
     assert bad.code == 1, bad
     assert "problem(s) in the YAML" in bad.err
+
+
+def test_the_documented_pull_is_this_one() -> None:
+    docs = (REPO / "docs" / "plan-and-apply.md").read_text(encoding="utf-8")
+    assert "$ inventory-as-code pull shop\n" + OUTPUT in timeless(docs)
+    diff = difflib.unified_diff(
+        SHOP.splitlines(keepends=True),
+        PULLED.splitlines(keepends=True),
+        "a/products/shop.yaml",
+        "b/products/shop.yaml",
+    )
+    assert "```diff\n" + "".join(diff) + "```" in docs
+
+
+def test_the_readme_tour_pulls_the_dashboard_price_as_it_shows(tmp_path: Path) -> None:
+    """The tour's steps, in process: the dashboard edit, pull, and the diff the README shows."""
+    from click.testing import CliRunner
+
+    from inventory_as_code.cli import main
+
+    shop = applied(copy_project(EXAMPLES / "apparel-multi-location", tmp_path / "my-shop"))
+    env = {key: value or None for key, value in BASE_ENV.items()}
+    runner = CliRunner()
+    edit = ["emulator", "dashboard", str(shop), "--price", "NL-TEE-M-White", "27.50"]
+    assert runner.invoke(main, edit, env=env).exit_code == 0
+    before = (shop / "products" / "tees.yaml").read_text(encoding="utf-8")
+    assert runner.invoke(main, ["pull", str(shop)], env=env).exit_code == 0
+    after = (shop / "products" / "tees.yaml").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```diff\n", 1)[1].split("```", 1)[0].splitlines(keepends=True)
+    assert "".join(line[1:] for line in shown) in after  # the README's lines, in the file
+    new_lines = [
+        line[2:]
+        for line in difflib.ndiff(before.splitlines(True), after.splitlines(True))
+        if line.startswith("+ ")
+    ]
+    assert new_lines == [line[1:] for line in shown if line.startswith("+")]  # all pull added
+    planned = runner.invoke(main, ["plan", str(shop), "--detailed-exitcode"], env=env)
+    assert planned.exit_code == 0, planned.output
