@@ -136,6 +136,7 @@ def confirm(
     differences = _differences(
         expected,
         replace(edited, products=FrozenMap(products), locations=FrozenMap(locations)),
+        new,
     )
     if differences:
         raise PullError(
@@ -162,7 +163,7 @@ def confirm(
     return edited, plan
 
 
-def _differences(expected: DesiredState, edited: DesiredState) -> list[str]:
+def _differences(expected: DesiredState, edited: DesiredState, new: set[str]) -> list[str]:
     out = []
     for name, table in (
         ("product", "products"),
@@ -172,8 +173,28 @@ def _differences(expected: DesiredState, edited: DesiredState) -> list[str]:
         want: Mapping[str, Any] = getattr(expected, table)
         got: Mapping[str, Any] = getattr(edited, table)
         for key in sorted(set(want) | set(got)):
-            if want.get(key) != got.get(key):
+            if table == "options" and new:
+                if not _same_option(want.get(key), got.get(key), new):
+                    out.append(f"{name} {key}")
+            elif want.get(key) != got.get(key):
                 out.append(f"{name} {key}")
     if expected.prune != edited.prune or expected.moves != edited.moves:
         out.append("prune or moved")
     return out
+
+
+def _same_option(want: StoreOption | None, got: StoreOption | None, new: set[str]) -> bool:
+    """The option as expected, but for what the new products add to it (users, choices,
+    colours): a product written from the store uses the store's options."""
+    if got is None:
+        return want is None
+    if want is None:
+        return set(got.users) <= new
+    colours = dict(want.swatches or {}).items() <= dict(got.swatches or {}).items()
+    return (
+        want.name == got.name
+        and want.declared == got.declared
+        and set(want.users) == set(got.users) - new
+        and set(want.choices) <= set(got.choices)
+        and colours
+    )

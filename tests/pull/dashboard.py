@@ -123,3 +123,15 @@ class Dashboard:
             if entry["name"] == choice:
                 entry["colorCode"] = color
         self.client.customizations.set_choices(found["id"], choices)
+
+    def new_location(self, name: str) -> None:
+        """Another location, made an inventory location (as the dashboard's "add location")."""
+        made = self.client.locations.create(
+            {
+                "name": name,
+                "address": {"country": "DE", "formattedAddress": "Berlin"},
+                "timeZone": "Europe/Berlin",
+                "locationTypes": ["INVENTORY"],
+            }
+        )
+        self.client.locations.wait_for_stores_location(str(made["id"]))

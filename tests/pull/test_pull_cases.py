@@ -186,3 +186,39 @@ def test_a_type_the_store_cannot_change_and_a_crlf_file_with_a_bom(tmp_path: Pat
     expected = text.replace('"5.00"', '"6.50"')
     assert (shop / "book.yaml").read_bytes() == expected.encode("utf-8")
     assert run("plan", shop, "--detailed-exitcode")[0] == 0
+
+
+def test_counts_sales_own_are_not_pulled_and_new_objects_go_where_they_belong(
+    tmp_path: Path,
+) -> None:
+    store = STORE + "  Outlet:\n    address: {city: Hamburg}\n    time_zone: Europe/Berlin\n"
+    tee = TEE.replace(
+        "      Main: 5\n", "      Main: 5\n      Outlet: {quantity: 4, policy: at_least}\n"
+    )
+    socks = "  socks:\n    name: Socks\n    options: {Size: [S, M]}\n    sku: SOCK-{Size}\n"
+    socks += "    price: 4\n"
+    files = {"store.yaml": store, "tee.yaml": tee + socks}
+    shop = applied(write_project(tmp_path / "shop", files))
+    with dashboard(shop) as edit:
+        edit.quantity("TEE-S", "default", 2)  # policy initial: sales own it, no difference
+        edit.quantity("TEE-M", "Outlet", 1)  # at_least: a top-up, not pulled
+        edit.new_location("Pop-up")
+    (shop / "tee.yaml").write_text(tee)  # the socks stay in the store only
+    code, out = run("pull", shop, "--write-new", shop / "tee.yaml")
+    assert code == 0, out
+    assert "1 quantity difference(s) not pulled: under the policies initial and at_least" in out
+    assert "Wrote 2 object(s) the YAML lacked (into tee.yaml):" in out
+    assert (shop / "store.yaml").read_text() == store + "  Pop-up: {}\n"
+    assert (shop / "tee.yaml").read_text() == tee + (
+        "  socks:\n"
+        "    name: Socks\n"
+        "    type: physical\n"
+        "    options:\n"
+        "      Size: [S, M]\n"
+        "    sku: SOCK-{Size}\n"
+        "    price: '4.00'\n"
+    )
+    _, plan = run("plan", shop)
+    # The top-up is still apply's to make; the socks and the pop-up are in the YAML now.
+    assert "quantity: 1 -> 4 (+3) at Outlet on variant M, policy: at_least (top-up)" in plan
+    assert "socks" not in plan and "Pop-up" not in plan.split("Notes:")[0]
