@@ -33,7 +33,7 @@ from inventory_as_code.plan.render_common import format_value
 from inventory_as_code.pull.model import FileEdit, PullResult, Want
 from inventory_as_code.pull.new_objects import relative_to_project
 from inventory_as_code.pull.run import pull_project
-from inventory_as_code.site import connect, resolve_site
+from inventory_as_code.site import connect
 
 SHOWN = 50  # lines per list before "... and N more"
 
@@ -104,7 +104,6 @@ def pull_command(
     dry_run = show_diff or check
     summary = make_console(stderr=show_diff)
     err = make_console(stderr=True)
-    resolve_site(project, site)
     rel = relative_to_project(project, write_new) if write_new is not None else None
     client, target = connect(project, site)
     summary.print(f"Using {target.description}.")

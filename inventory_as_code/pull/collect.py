@@ -66,6 +66,7 @@ def collect(
     """Sort the plan's differences (already narrowed to ``targets``) into what pull does."""
     found = Found()
     created = {c.address for c in plan.changes if c.action is Action.CREATE}
+    deleted = {c.address for c in plan.changes if c.action is Action.DELETE}
     for change in plan.changes:
         if change.action is Action.UPDATE:
             _update(change, found)
@@ -83,9 +84,7 @@ def collect(
         elif change.action is Action.CREATE:
             if _parent(change) not in created:
                 found.only_yaml.append(OneSided(change.address, _created(change)))
-        elif change.action is Action.DELETE and _parent(change) not in {
-            c.address for c in plan.changes if c.action is Action.DELETE
-        }:
+        elif change.action is Action.DELETE and _parent(change) not in deleted:
             found.only_live.append(OneSided(change.address, _deleted(change)))
     for unresolved in plan.unresolved:
         slug = _slug(unresolved.address)
@@ -103,9 +102,8 @@ def collect(
             found.only_live.append(
                 OneSided(unresolved.address, "a live variant the YAML does not produce")
             )
-    deleting = {c.address for c in plan.changes if c.action is Action.DELETE}
     for extra in unmanaged(desired, live):
-        if extra.address not in deleting and _selected(extra.address, targets):
+        if extra.address not in deleted and _selected(extra.address, targets):
             found.only_live.append(extra)
     return found
 
@@ -155,8 +153,12 @@ def _update(change: Change, found: Found) -> None:
         elif kind is Kind.LOCATION and (name == "time_zone" or name.startswith("address.")):
             _take(want, found)
         elif kind is Kind.LOCATION and name == "address":
-            # The whole address: the store has none, or none of the YAML's parts.
-            found.not_pulled.append(NotPulled(want, REMOVED))
+            # The plan shows an address with few parts in common whole: pulled part by part.
+            yaml_parts, live_parts = item.after or {}, item.before or {}
+            for part in sorted(set(yaml_parts) | set(live_parts)):
+                if yaml_parts.get(part) != live_parts.get(part):
+                    value = live_parts.get(part)
+                    _take(_want(change, f"address.{part}", yaml_parts.get(part), value), found)
         elif kind is Kind.OPTION and name.startswith("swatches."):
             _take(want, found)
         else:

@@ -267,6 +267,11 @@ def test_refusals_write_nothing_and_exit_1(base: Path, tmp_path: Path) -> None:
     bad = run_cli("pull", broken)
     assert bad.code == 1, bad
     assert "problem(s) in the YAML" in bad.err
+    # A plan that would fail (a product to create without a name) is no base for a pull.
+    nameless = SHOP + "  hat:\n    price: '3.00'\n"
+    refused = run_cli("pull", write_project(shop, {"products/shop.yaml": nameless}))
+    assert refused.code == 1, refused
+    assert "pull needs a plan of the store; fix these and pull again." in refused.err
 
 
 def test_the_documented_pull_is_this_one() -> None:
