@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+import inventory_as_code.pull.run as run_module
 from inventory_as_code.cli import main
 from tests.e2e.cli import BASE_ENV, applied, timeless, write_project
 from tests.pull.dashboard import Dashboard, dashboard
@@ -222,3 +224,30 @@ def test_counts_sales_own_are_not_pulled_and_new_objects_go_where_they_belong(
     # The top-up is still apply's to make; the socks and the pop-up are in the YAML now.
     assert "quantity: 1 -> 4 (+3) at Outlet on variant M, policy: at_least (top-up)" in plan
     assert "socks" not in plan and "Pop-up" not in plan.split("Notes:")[0]
+
+
+@pytest.mark.parametrize(
+    ("slip", "refusal"),
+    [
+        # An editor that also touched a neighbour: the model is not the one pull meant.
+        (lambda text: text.replace("Main: 5", "Main: 6"), "would change more than the pulled"),
+        # An editor that broke the file: it must load before anything is written.
+        (lambda text: text.replace("Size: [S, M, L]", "Size: ["), "the edited YAML does not load"),
+    ],
+)
+def test_an_edit_that_is_not_exactly_the_pulled_values_is_not_written(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slip: Callable[[str], str],
+    refusal: str,
+) -> None:
+    """The confirmation (reload and re-plan) is what stands between a faulty edit and the file."""
+    shop = applied(write_project(tmp_path / "shop", {"store.yaml": STORE + SET, "tee.yaml": TEE}))
+    with dashboard(shop) as edit:
+        edit.price("TEE-M", "18.00")
+    faulty = run_module.apply_patch
+    monkeypatch.setattr(run_module, "apply_patch", lambda *a: slip(faulty(*a)))
+    code, out = run("pull", shop)
+    assert code == 1, out
+    assert refusal in out and "nothing was written" in out
+    assert (shop / "tee.yaml").read_text() == TEE

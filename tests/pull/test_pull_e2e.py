@@ -221,12 +221,14 @@ def test_pull_rewrites_exactly_the_edited_values_and_is_a_no_op_the_second_time(
 def test_diff_and_check_write_nothing_and_a_store_that_matches_pulls_nothing(
     base: Path, tmp_path: Path
 ) -> None:
-    in_sync = run_cli("pull", base, "--check")
+    shop = copy_project(base, tmp_path / "shop")
+    unedited = {p: p.read_bytes() for p in shop.rglob("*.yaml")}
+    in_sync = run_cli("pull", shop)
     assert (in_sync.code, in_sync.out.splitlines()[-1]) == (
         0,
         "The store matches the YAML: nothing to pull.",
     )
-    shop = copy_project(base, tmp_path / "shop")
+    assert {p: p.read_bytes() for p in shop.rglob("*.yaml")} == unedited
     made = run_cli("emulator", "dashboard", shop, "--price", "MUG", "11.00")
     assert made.out == f"Made 1 edit(s) in the store of {shop}, as the Wix dashboard would.\n"
     before = {p: p.read_bytes() for p in shop.rglob("*.yaml")}
@@ -272,6 +274,23 @@ def test_refusals_write_nothing_and_exit_1(base: Path, tmp_path: Path) -> None:
     refused = run_cli("pull", write_project(shop, {"products/shop.yaml": nameless}))
     assert refused.code == 1, refused
     assert "pull needs a plan of the store; fix these and pull again." in refused.err
+
+
+def test_the_dashboard_command_refuses_edits_the_store_cannot_make(
+    base: Path, tmp_path: Path
+) -> None:
+    """`emulator dashboard` (the tour's stand-in for the Wix dashboard) says what is wrong."""
+    shop = copy_project(base, tmp_path / "shop")
+    unknown = run_cli("emulator", "dashboard", shop, "--price", "TEE-XL", "1.00")
+    assert (unknown.code, unknown.err) == (1, "Error: no stock item of SKU TEE-XL in the store\n")
+    count = run_cli("emulator", "dashboard", shop, "--quantity", "MUG", "Main", "many")
+    assert count.code == 2, count
+    assert "Invalid value for --quantity: 'many' is not a whole number" in count.err
+    bare = run_cli("emulator", "dashboard", tmp_path)
+    assert bare.code == 1, bare
+    assert "has no embedded local store yet" in bare.err and "apply the project first" in bare.err
+    planned = json.loads(run_cli("plan", shop, "--format", "json").out)
+    assert planned["changes"] == []  # nothing was edited
 
 
 def test_the_documented_pull_is_this_one() -> None:
