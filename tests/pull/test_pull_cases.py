@@ -251,3 +251,17 @@ def test_an_edit_that_is_not_exactly_the_pulled_values_is_not_written(
     assert code == 1, out
     assert refusal in out and "nothing was written" in out
     assert (shop / "tee.yaml").read_text() == TEE
+
+
+def test_a_value_removed_in_the_store_is_not_pulled_and_says_why(tmp_path: Path) -> None:
+    sale = TEE.replace("    stock:\n", '    compare_at_price: "25.00"\n    stock:\n')
+
+    def edits(edit: Dashboard) -> None:
+        edit.price("TEE-M", "18.00")
+        edit._variants("TEE-L", lambda v: v["price"].pop("compareAtPrice"))  # the sale ends
+
+    shop, out = pulled(tmp_path, {"store.yaml": STORE, "tee.yaml": sale}, edits, "--diff", code=3)
+    assert 'variant["tee"]["L"]  compare_at_price: "25.00" -> (unset)' in out
+    assert "removed in the store; pull writes values and never removes a key" in out
+    assert '+      M: {price: "18.00"}' in out  # the rest is still pulled
+    assert (shop / "tee.yaml").read_text() == sale  # --diff: a dry run
