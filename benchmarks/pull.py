@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import json
 import shutil
 import sys
@@ -49,10 +50,7 @@ def main() -> None:
         plan, _ = plan_project(client, project, site_id=SITE)
         report = apply_plan(client, plan, check_after=False)
         assert report.exit_code == 0, report.to_dict()["outcomes"]
-        edited = 0
-        for listed in client.products.query():
-            if edited >= args.edits:
-                break
+        for listed in itertools.islice(client.products.query(), args.edits):
             product = client.products.get(listed["id"])
             variants = copy.deepcopy(product["variantsInfo"]["variants"])
             variants[0]["price"]["actualPrice"] = {"amount": "1.23"}
@@ -64,7 +62,6 @@ def main() -> None:
                     "variantsInfo": {"variants": variants},
                 }
             )
-            edited += 1
         figures = {}
         for name, run in (
             ("plan", lambda: plan_project(client, project, site_id=SITE)),
