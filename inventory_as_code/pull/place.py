@@ -15,8 +15,8 @@ shared:
   new value, so a price raised for the whole product is one line; otherwise an
   override at each variant that changed;
 * from a SKU template: the template is rewritten when every variant that
-  follows it changed and their SKUs still follow one template (found as
-  ``export`` finds one); otherwise each variant gets its own ``sku``;
+  follows it changed and their SKUs still follow one template
+  (:func:`~.templates.sku_template`); otherwise each variant gets its own ``sku``;
 * behind a YAML alias, or inside an anchor an alias repeats: refused, with the
   reason (the edit would change every value that shares it).
 
@@ -26,7 +26,6 @@ so a value that cannot be written is refused alone and the rest are made.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -44,6 +43,7 @@ from inventory_as_code.model import (
 from inventory_as_code.pull.files import Sources
 from inventory_as_code.pull.model import NotPulled, PullError, Want
 from inventory_as_code.pull.rules import SHORTHANDS
+from inventory_as_code.pull.templates import sku_template
 from inventory_as_code.yamledit import BOOL, INT, MONEY, TEXT, Node, Scalar, Tree, refusal
 
 Path = tuple[str, ...]
@@ -337,40 +337,6 @@ def value_origin(desired: DesiredState, want: Want) -> Origin | None:
     if origins is None or name not in origins:
         return None
     return origins[name]
-
-
-def sku_template(names: list[str], skus: list[tuple[tuple[str, ...], str]]) -> str | None:
-    """A template (``SHIRT-{Size}``) that every (variant key, SKU) pair follows, or None.
-
-    Each option's choice may occur more than once in a SKU (``S`` in ``SHIRT-S``):
-    every way of placing the placeholders in the first SKU is tried, at most
-    :data:`MAX_TRIES`, and the first that gives every SKU is the template.
-    """
-    if len(skus) < 2:
-        return None
-    key, sku = skus[0]
-    spots = [[m.start() for m in re.finditer(re.escape(choice), sku)] for choice in key]
-    for tries, starts in enumerate(itertools.product(*spots)):
-        if tries >= MAX_TRIES:
-            return None
-        spans = sorted(zip(starts, key, names, strict=True))
-        if any(a[0] + len(a[1]) > b[0] for a, b in itertools.pairwise(spans)):
-            continue
-        template = sku
-        for start, choice, name in reversed(spans):
-            template = template[:start] + "{" + name + "}" + template[start + len(choice) :]
-        if all(_filled(template, names, k) == s for k, s in skus):
-            return template
-    return None
-
-
-MAX_TRIES = 1000
-
-
-def _filled(template: str, names: list[str], key: tuple[str, ...]) -> str:
-    for name, choice in zip(names, key, strict=True):
-        template = template.replace("{" + name + "}", choice)
-    return template
 
 
 def _subpath(want: Want) -> Path:
