@@ -265,3 +265,16 @@ def test_a_value_removed_in_the_store_is_not_pulled_and_says_why(tmp_path: Path)
     assert "removed in the store; pull writes values and never removes a key" in out
     assert '+      M: {price: "18.00"}' in out  # the rest is still pulled
     assert (shop / "tee.yaml").read_text() == sale  # --diff: a dry run
+
+
+def test_a_tracking_method_switched_in_the_store_is_not_pulled_and_says_why(
+    tmp_path: Path,
+) -> None:
+    shop = applied(write_project(tmp_path / "shop", {"store.yaml": STORE + SET, "tee.yaml": TEE}))
+    with dashboard(shop) as edit:
+        edit.items("TEE-S", "default", trackQuantity=False, inStock=True)
+    code, out = run("pull", shop)
+    assert code == 3, out
+    assert 'stock["tee"]["S"]["Main"]  tracking: "quantity" -> "in_stock"' in out
+    assert "the tracking method changed in the store" in out
+    assert (shop / "tee.yaml").read_text() == TEE
