@@ -58,7 +58,7 @@ SHOWN = 50  # lines per list before "... and N more"
     metavar="FILE",
     help="Also write the live products the YAML lacks into FILE (a YAML file of the project, "
     "created if absent) as export writes them; live locations the YAML lacks are declared "
-    "in its locations: block.",
+    "in the project's locations: block.",
 )
 @click.option(
     "--diff",
@@ -69,7 +69,8 @@ SHOWN = 50  # lines per list before "... and N more"
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing; exit 2 when pull would change the YAML, 0 when it would not.",
+    help="Write nothing; exit 2 when pull would change the YAML (else 0, or 3 when "
+    "some values could not be pulled).",
 )
 @handle_errors
 def pull_command(
