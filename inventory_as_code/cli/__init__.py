@@ -23,6 +23,7 @@ COMMANDS = {
     "validate": ("inventory_as_code.cli.validate", "validate_command"),
     "plan": ("inventory_as_code.cli.plan", "plan_command"),
     "apply": ("inventory_as_code.cli.apply", "apply_command"),
+    "pull": ("inventory_as_code.cli.pull", "pull_command"),
     "show": ("inventory_as_code.cli.show", "show_command"),
     "status": ("inventory_as_code.cli.status", "status_command"),
     "export": ("inventory_as_code.cli.export", "export_command"),

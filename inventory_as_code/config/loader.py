@@ -19,12 +19,13 @@ Validation is offline: nothing here touches the network or credentials.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inventory_as_code._gc import paused_gc
 from inventory_as_code.config.build import ProjectBuilder
-from inventory_as_code.config.files import select_files
+from inventory_as_code.config.files import SourceFile, select_files
 from inventory_as_code.config.problems import Problem, ProblemCollector, listing
 from inventory_as_code.config.projectfile import PROJECT_CONFIG, project_settings
 from inventory_as_code.config.schema import check_document
@@ -54,15 +55,21 @@ class ValidationResult:
         return not self.problems
 
 
-def check_project(path: Path) -> ValidationResult:
-    """Validate the project in folder ``path``; never raises for bad input."""
+def check_project(path: Path, texts: Mapping[str, bytes] | None = None) -> ValidationResult:
+    """Validate the project in folder ``path``; never raises for bad input.
+
+    ``texts``: files (relative path -> bytes) read as these bytes instead of from
+    the disk, and added to the project when it has no such file yet: how an edit
+    of the YAML is checked before it is written (``pull``).
+    """
     with paused_gc():
-        return _Check(Path(path)).run()
+        return _Check(Path(path), texts).run()
 
 
 class _Check:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, texts: Mapping[str, bytes] | None = None) -> None:
         self.root = root
+        self.texts = texts
         self.problems = ProblemCollector()
         self.warnings = ProblemCollector(one_per_position=False)
         self.notes = ProblemCollector(one_per_position=False)
@@ -98,6 +105,14 @@ class _Check:
         if settings is None:
             return self.result()
         sources = select_files(root, settings, self.problems, self.notes)
+        if self.texts:
+            known = {source.rel for source in sources}
+            sources += [
+                SourceFile(rel, str(root / rel), listed=True)
+                for rel in self.texts
+                if rel not in known
+            ]
+            sources.sort(key=lambda source: source.rel)
         for pattern in settings.include or ():
             if not any(pattern.matches(source.rel) for source in sources):
                 self.warnings.add(
@@ -110,7 +125,7 @@ class _Check:
                 )
         builder = ProjectBuilder(self.problems)
         unreadable: list[str] = []
-        reader = Reader(settings.limits, self.problems, self.notes)
+        reader = Reader(settings.limits, self.problems, self.notes, self.texts)
         for rel, doc in reader.documents(sources):
             self.files.append(rel)
             if doc is None:
@@ -161,12 +176,12 @@ def validate_project(path: Path) -> list[Problem]:
     return list(check_project(path).problems)
 
 
-def load_project(path: Path) -> DesiredState:
-    """The desired state of the project at ``path``.
+def load_project(path: Path, texts: Mapping[str, bytes] | None = None) -> DesiredState:
+    """The desired state of the project at ``path`` (``texts``: see :func:`check_project`).
 
     Raises :class:`~inventory_as_code.errors.ConfigError` carrying every problem.
     """
-    result = check_project(path)
+    result = check_project(path, texts)
     if result.state is None:
         raise ConfigError(result.problems)
     notes = tuple(f"{n.file}: {n.message}" if n.file else n.message for n in result.notes)

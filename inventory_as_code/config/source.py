@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +46,16 @@ TOP_LEVEL_KEYS = tuple(load_schema()["properties"])
 class Reader:
     """Reads the files of one project against one :class:`Limits`."""
 
-    def __init__(self, limits: Limits, problems: ProblemCollector, notes: ProblemCollector) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        problems: ProblemCollector,
+        notes: ProblemCollector,
+        texts: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.limits = limits
+        # Files read from these bytes instead of the disk (an edit checked before it is written).
+        self.texts = texts or {}
         self.problems = problems
         self.notes = notes
         self.budget = Budget(limits.max_values)
@@ -106,6 +114,8 @@ class Reader:
         return doc, None
 
     def _bytes(self, source: SourceFile) -> bytes | None:
+        if source.rel in self.texts:
+            return self.texts[source.rel]
         raw = read_limited(source.path, self.limits.max_file_bytes)
         if isinstance(raw, Unread):
             self.problems.add(source.rel, 0, 0, "", raw.message, raw.hint)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 
 import click
 
@@ -178,3 +179,65 @@ def serve_command(
     finally:
         server.shutdown()
         emulator.close()
+
+
+@emulator_group.command("dashboard")
+@click.argument(
+    "project", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@click.option(
+    "--price", "prices", nargs=2, multiple=True, metavar="SKU AMOUNT", help="Set a price."
+)
+@click.option(
+    "--rename", "names", nargs=2, multiple=True, metavar="SLUG NAME", help="Rename a product."
+)
+@click.option(
+    "--quantity",
+    "quantities",
+    nargs=3,
+    multiple=True,
+    metavar="SKU LOCATION N",
+    help="Set a stock count (LOCATION: the store's name of it, or 'default').",
+)
+def dashboard_command(
+    project: Path,
+    prices: tuple[tuple[str, str], ...],
+    names: tuple[tuple[str, str], ...],
+    quantities: tuple[tuple[str, str, str], ...],
+) -> None:
+    """Edit PROJECT's embedded local store as a merchant edits a store in the Wix dashboard.
+
+    Each edit is one API write with a new revision: afterwards `plan` shows
+    the difference and `pull` takes it into the YAML. Repeatable options.
+
+    \b
+    Example:
+      inventory-as-code emulator dashboard my-shop --price NL-TEE-M-White 27.50
+    """
+    from inventory_as_code.emulator._engine import Emulator
+    from inventory_as_code.emulator.dashboard import Dashboard, DashboardError
+    from inventory_as_code.site import LOCAL_DIR, LOCAL_SITE_ID
+
+    database = project / LOCAL_DIR / "local.db"
+    if not database.is_file():
+        raise click.ClickException(
+            f"{project} has no embedded local store yet ({database}); apply the project first."
+        )
+    for _, _, count in quantities:
+        if not count.isdigit():
+            raise click.BadParameter(f"{count!r} is not a whole number", param_hint="--quantity")
+    emulator = Emulator(str(database))
+    try:
+        dashboard = Dashboard(emulator, LOCAL_SITE_ID)
+        for sku, amount in prices:
+            dashboard.set_price(sku, amount)
+        for slug, name in names:
+            dashboard.rename(slug, name)
+        for sku, location, count in quantities:
+            dashboard.set_quantity(sku, location, int(count))
+    except DashboardError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        emulator.close()
+    edits = len(prices) + len(names) + len(quantities)
+    click.echo(f"Made {edits} edit(s) in the store of {project}, as the Wix dashboard would.")

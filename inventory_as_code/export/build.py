@@ -111,17 +111,18 @@ class Exporter:
             return ("quantity", quantity, preorder_value(item, self.shared_message))
         return ("in_stock", bool(item.in_stock), preorder_value(item, self.shared_message))
 
+    def stock_values(self, product: LiveProduct) -> dict[tuple[tuple[str, ...], str], StockValue]:
+        """Every stock value of a product, by (variant key, location id)."""
+        return {
+            (variant.key, location.id): self.value_of(product, item)
+            for variant in product.variants
+            for location in self.locations
+            if (item := self.items_of.get(product.id, {}).get((variant.id, location.id)))
+        }
+
     def run(self) -> ExportDocument:
         products = {slug: p for slug, p in sorted(self.live.products.items())}
-        values = {
-            slug: {
-                (variant.key, location.id): self.value_of(p, item)
-                for variant in p.variants
-                for location in self.locations
-                if (item := self.items_of.get(p.id, {}).get((variant.id, location.id)))
-            }
-            for slug, p in products.items()
-        }
+        values = {slug: self.stock_values(p) for slug, p in products.items()}
         location_blocks = self._location_blocks(products, values)
         store: dict[str, Any] = {"locations": {}}
         for location in self.locations:
@@ -346,4 +347,24 @@ def export_store(live: LiveStore, *, policy: str = "initial") -> ExportDocument:
     return Exporter(live, policy).run()
 
 
-__all__ = ["ExportDocument", "export_store", "sku_template", "stock_yaml"]
+def export_products(
+    live: LiveStore, slugs: Iterable[str], *, declared_options: Iterable[str] = ()
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Some live products as YAML mappings, for a project that has its own store settings.
+
+    Nothing is factored into the project's locations or defaults (they are the
+    project's), no preorder message is assumed shared, and options the project
+    declares (``declared_options``, names) are written as the choices used only.
+    Returns the mappings by slug, and the notes (what the format cannot express).
+    """
+    exporter = Exporter(live, "initial")
+    exporter.shared_message = None
+    exporter.declared = {name_identity(name) for name in declared_options}
+    out = {}
+    for slug in sorted(slugs):
+        product = live.products[slug]
+        out[slug] = exporter._product(product, exporter.stock_values(product), {})
+    return out, exporter.notes
+
+
+__all__ = ["ExportDocument", "export_products", "export_store", "sku_template", "stock_yaml"]

@@ -39,6 +39,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "validate",
         "plan",
         "apply",
+        "pull",
         "show",
         "status",
         "export",
