@@ -122,7 +122,9 @@ def _gitlab_scripts() -> list[tuple[str, str]]:
     return scripts
 
 
-@pytest.mark.parametrize(("job", "script"), _gitlab_scripts(), ids=lambda v: v[:30])
+@pytest.mark.parametrize(
+    ("job", "script"), [pytest.param(job, script, id=job) for job, script in _gitlab_scripts()]
+)
 def test_every_gitlab_script_passes_shellcheck(job: str, script: str) -> None:
     done = subprocess.run(
         [tool("shellcheck"), "--shell=bash", "--severity=info", "-"],
