@@ -55,7 +55,12 @@ def install_source() -> InstallSource:
     except metadata.PackageNotFoundError:
         # Imported from a source tree that was never installed.
         return _unreachable("a source tree that is not installed", None)
-    return from_direct_url(dist.version, dist.read_text("direct_url.json"))
+    direct_url = dist.read_text("direct_url.json")
+    if direct_url is None and dist.read_text("INSTALLER") is None:
+        # No installer wrote this metadata: it is the build's own egg-info in a source
+        # tree on sys.path (PYTHONPATH, a checkout's root), not a release from an index.
+        return _unreachable(f"the source tree {dist.locate_file('')}", dist.version)
+    return from_direct_url(dist.version, direct_url)
 
 
 def from_direct_url(version: str, text: str | None) -> InstallSource:

@@ -188,3 +188,36 @@ def test_init_says_which_release_the_workflows_install(
     for name in ("plan.yml", "apply.yml"):
         text = (tmp_path / ".github" / "workflows" / name).read_text()
         assert install_step(text)["run"] == 'pip install "inventory-as-code==1.2.3"'
+
+
+class FakeDistribution:
+    """What importlib.metadata finds: a dist-info an installer wrote, or a build's egg-info."""
+
+    version = "1.2.3"
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    def read_text(self, name: str) -> str | None:
+        return self.files.get(name)
+
+    def locate_file(self, path: str) -> Path:
+        return Path("/src/inventory-as-code") / path
+
+
+@pytest.mark.parametrize(
+    ("files", "requirement", "origin"),
+    [
+        ({"INSTALLER": "pip\n"}, "inventory-as-code==1.2.3", "the package index, version 1.2.3"),
+        ({}, None, "the source tree /src/inventory-as-code"),  # egg-info: no installer wrote it
+    ],
+    ids=["installed-from-an-index", "egg-info-of-a-source-tree"],
+)
+def test_only_an_installer_s_metadata_means_a_release_from_an_index(
+    monkeypatch: pytest.MonkeyPatch, files: dict[str, str], requirement: str | None, origin: str
+) -> None:
+    from inventory_as_code.cli import _install_source
+
+    monkeypatch.setattr(_install_source.metadata, "distribution", lambda _: FakeDistribution(files))
+    source = _install_source.install_source()
+    assert (source.requirement, source.origin) == (requirement, origin)
