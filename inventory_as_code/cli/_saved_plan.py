@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NoReturn
 
+from inventory_as_code import __version__
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_ERROR, EXIT_REFUSED, make_console, print_problems
 from inventory_as_code.cli._progress import read_progress
@@ -72,6 +73,13 @@ def bound_saved_plan(
         err.print(
             f"Note: {source} is signed, but {PLAN_KEY_ENV} is not set here, so the signature "
             "is not checked. It is applied only where the checked-out YAML makes the same changes."
+        )
+    made_by = saved.metadata.get("tool_version")
+    if isinstance(made_by, str) and made_by != __version__:
+        # Not a refusal: the binding below applies only what this version plans too.
+        err.print(
+            f"Note: {source} was made by inventory-as-code {safe_text(made_by[:40])}; this is "
+            f"{__version__}. Only the saved changes this version also plans are applied."
         )
     client, target = connect(project, site)
     try:

@@ -2,22 +2,25 @@
 
 Writes ``inventory-as-code.toml`` (a production site, guard rails and the
 project's file list, commented), a ``store.yaml`` starter, and the GitHub
-workflows ``plan.yml`` and ``apply.yml`` (copies of ``examples/ci/github``,
-installing the released package), and adds ``.inventory-as-code/`` to
-``.gitignore``. It never overwrites: if any of these files exists, it writes
-nothing and says which.
+workflows ``plan.yml`` and ``apply.yml`` (copies of ``examples/ci/github``
+whose install step installs what this installation came from: see
+:mod:`._install_source`), and adds ``.inventory-as-code/`` to ``.gitignore``.
+It never overwrites: if any of these files exists, it writes nothing and says
+which.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
 import click
 
-from inventory_as_code import __version__
+from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_ERROR, make_console
+from inventory_as_code.cli._install_source import DOCS, InstallSource, install_source
 from inventory_as_code.site import LOCAL_DIR, PROJECT_CONFIG
 
 # template in inventory_as_code/templates -> path in the new project
@@ -28,13 +31,38 @@ FILES = {
     "github/apply.yml": ".github/workflows/apply.yml",
 }
 IGNORED = f"{LOCAL_DIR}/"
+# The install step of the example workflows: its comment and the release it pins.
+INSTALL_STEP = re.compile(
+    r'^(?P<indent> *)# The release to run; see docs/ci\.md, "Installing the tool in CI"\.\n'
+    r'(?P=indent)run: pip install "inventory-as-code==(?P<version>[^"\n]+)"\n',
+    re.MULTILINE,
+)
 
 
-def template(name: str) -> str:
+def template(name: str, source: InstallSource | None = None) -> str:
+    """A template's text; a workflow's install step installs ``source`` when given."""
     text = resources.files("inventory_as_code").joinpath("templates", name).read_text("utf-8")
-    # The examples install the tool from this repository's source; a new one pins the release.
-    return text.replace(
-        "run: pip install .\n", f"run: pip install inventory-as-code=={__version__}\n"
+    if source is None:
+        return text
+    return INSTALL_STEP.sub(lambda match: _install_step(match["indent"], source), text)
+
+
+def _install_step(indent: str, source: InstallSource) -> str:
+    # One line of a YAML comment, whatever a path holds.
+    origin = "".join(c if c.isprintable() else "?" for c in source.origin)
+    if source.requirement is not None:
+        return (
+            f"{indent}# What `inventory-as-code init` was installed from: {origin}.\n"
+            f"{indent}# To pin another release or commit, see {DOCS}.\n"
+            f'{indent}run: pip install "{source.requirement}"\n'
+        )
+    return (
+        f"{indent}# FILL IN: inventory-as-code was installed from {origin}, which CI cannot\n"
+        f"{indent}# install from. Write the line here ({DOCS}), e.g.\n"
+        f'{indent}#   run: pip install "inventory-as-code==VERSION"\n'
+        f"{indent}run: echo '::error title=Install step not filled in::Write the pip install "
+        "line of inventory-as-code in this step (docs/ci.md, Installing the tool in CI).' "
+        "&& exit 1\n"
     )
 
 
@@ -69,13 +97,14 @@ def init_command(directory: Path) -> None:
         err.print(f"Nothing written: {gitignore} is not a file, and init adds a line to it.")
         raise SystemExit(EXIT_ERROR)
     out = make_console()
+    source = install_source()
     written: list[str] = []
     try:
         for name, path in FILES.items():
             target = directory / path
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-                handle.write(template(name))
+                handle.write(template(name, source))
             written.append(str(target))
             out.print(f"Wrote {target}")
         if _ignore_local_store(gitignore):
@@ -87,6 +116,17 @@ def init_command(directory: Path) -> None:
             + (f"Written before that: {', '.join(written)}." if written else "Nothing written.")
         )
         raise SystemExit(EXIT_ERROR) from None
+    if source.requirement is not None:
+        out.print(f"The workflows install {source.requirement}.")
+    if source.warning:
+        workflows = [w for w in written if w.endswith(".yml")]
+        where = (
+            f" (the step marked FILL IN in {' and '.join(workflows)})"
+            if not source.reachable
+            else ""
+        )
+        err.print("Warning: ", style="bold yellow", end="")
+        err.print(safe_text(source.warning + where))
     out.print(
         "\nNext: name your locations in store.yaml and add products (docs/format.md), then\n"
         f"  inventory-as-code validate {directory}\n"

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from inventory_as_code import __version__
 from inventory_as_code.config.gitsafe import run_git
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.plan.model import FORMAT_VERSION, Plan, canonical, checksum
@@ -71,7 +72,12 @@ def git_commit(project: Path) -> str | None:
 def plan_metadata(project: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     # No project path: apply finds the project on its own command line, and a
     # path in a file someone else may write would only invite reading it.
-    metadata: dict[str, Any] = {"created_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    metadata: dict[str, Any] = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        # Which release made it (`inventory-as-code --version`): a plan reviewed with one
+        # version and applied with another is worth knowing about when they disagree.
+        "tool_version": __version__,
+    }
     commit = git_commit(project)
     if commit:
         metadata["git_commit"] = commit

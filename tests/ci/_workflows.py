@@ -22,6 +22,9 @@ from typing import Any
 
 import yaml
 
+from ._expressions import as_text
+from ._expressions import evaluate as evaluate_expression
+
 REPO = Path(__file__).resolve().parents[2]
 CI_DIR = REPO / "examples" / "ci"
 GITHUB_DIR = CI_DIR / "github"
@@ -71,9 +74,10 @@ def fake_secrets() -> dict[str, str]:
 
 
 def evaluate(expression: str, context: Mapping[str, Any]) -> str:
-    """``a.b-c.d`` and ``a[b.c]`` against nested dicts; anything else is an error."""
+    """``a.b-c.d`` and ``a[b.c]`` against nested dicts, strictly (a missing key is an error);
+    operators and literals with GitHub's rules (:mod:`._expressions`)."""
     if not _PATH.match(expression):
-        raise ValueError(f"the test cannot evaluate ${{{{ {expression} }}}}")
+        return as_text(evaluate_expression(expression, context))
     value: Any = context
     for name, index in _PART.findall(expression):
         key = name or evaluate(index, context)

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from ._runner import INSTALL_LINE
 from ._workflows import GITLAB_FILE, REPO, TOOL, command_lines, run_bash
 from .conftest import Runner, rename_product
 
@@ -27,14 +28,24 @@ def rule_ifs(job: dict[str, Any]) -> list[str]:
 def test_pipeline_structure() -> None:
     ci = pipeline()
     assert ci["stages"] == ["validate", "plan", "apply"]
-    assert ci["default"]["image"] == "python:3.11-slim"
-    assert ci["default"]["before_script"] == ["pip install ."]
-    assert "pip install inventory-as-code" in GITLAB_FILE.read_text()
+    # Not -slim: git is how the tool skips what git ignores and plans only what changed.
+    assert ci["default"]["image"] == "python:3.11-bookworm"
+    assert ci["default"]["before_script"] == [INSTALL_LINE]
 
     merge_request = '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    from_fork = f"{merge_request} && $CI_PROJECT_ID != $CI_MERGE_REQUEST_PROJECT_ID"
     assert merge_request in rule_ifs(ci["validate"])
-    assert rule_ifs(ci["plan"]) == [merge_request]
+    assert ci["plan"]["rules"][0] == {"if": from_fork, "when": "never"}
+    assert rule_ifs(ci["plan"]) == [from_fork, merge_request]
+    assert rule_ifs(ci["plan-from-fork"]) == [from_fork]
+    assert ci["plan"]["needs"] == []  # runs, and notes "no plan", when validate fails
     assert set(ci["plan"]["artifacts"]["paths"]) == {"plan.json", "plan.md"}
+    # Only when the inventory changes, as the GitHub recipes.
+    changes = ci[".inventory-changes"]
+    for job in ("validate", "plan", "plan-from-fork", "apply"):
+        assert all(rule.get("changes", changes) == changes for rule in ci[job]["rules"]), job
+        assert any(rule.get("changes") == changes for rule in ci[job]["rules"]), job
+    assert "**/inventory-as-code.toml" in changes and ".gitlab-ci.yml" in changes
 
     apply = ci["apply"]
     assert rule_ifs(apply) == [

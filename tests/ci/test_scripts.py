@@ -261,33 +261,46 @@ def gitlab() -> Iterator[ThreadingHTTPServer]:
 
 
 def note_script() -> str:
-    script = yaml.safe_load(GITLAB_FILE.read_text(encoding="utf-8"))["plan"]["script"]
+    # after_script: it runs whether the plan job passed or failed.
+    script = yaml.safe_load(GITLAB_FILE.read_text(encoding="utf-8"))["plan"]["after_script"]
     (note,) = [entry for entry in script if "python3 - <<'PY'" in entry]
     return str(note)
 
 
-def test_gitlab_posts_one_note_and_updates_it(tmp_path: Path, gitlab: ThreadingHTTPServer) -> None:
-    env = {
+def gitlab_env(gitlab: ThreadingHTTPServer, **extra: str) -> dict[str, str]:
+    return {
         "PATH": "/usr/bin:/bin",
         "CI_API_V4_URL": f"http://127.0.0.1:{gitlab.server_address[1]}/api/v4",
         "CI_PROJECT_ID": "17",
         "CI_MERGE_REQUEST_IID": "4",
         "CI_COMMIT_SHA": "abc123",
         "CI_JOB_URL": "https://gitlab.example/job/1",
+        "CI_JOB_STATUS": "success",
         "INVENTORY_BOT_TOKEN": "glpat-test",
+        **extra,
     }
+
+
+def post_note(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", note_script()],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_gitlab_posts_one_note_and_updates_it(tmp_path: Path, gitlab: ThreadingHTTPServer) -> None:
+    env = gitlab_env(gitlab)
     (tmp_path / "plan.md").write_text(f"{MARKER}\n**Plan: 1 to create**\n")
+    (tmp_path / "plan.exit").write_text("2\n")
     for _ in range(2):
-        result = subprocess.run(
-            ["bash", "-eo", "pipefail", "-c", note_script()],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
+        post_note(tmp_path, env)
     writes = [r for r in gitlab.requests if r[0] != "GET"]  # type: ignore[attr-defined]
     assert [(m, p) for m, p, _ in writes] == [
         ("POST", "/api/v4/projects/17/merge_requests/4/notes"),
@@ -296,3 +309,29 @@ def test_gitlab_posts_one_note_and_updates_it(tmp_path: Path, gitlab: ThreadingH
     assert all(body and body.startswith(MARKER) and "abc123" in body for _, _, body in writes)
     reads = [r for r in gitlab.requests if r[0] == "GET"]  # type: ignore[attr-defined]
     assert reads and all(token == "glpat-test" for _, _, token in reads)
+
+
+@pytest.mark.parametrize("exit_code", ["1", None])  # plan failed; validate failed before it
+def test_a_failed_plan_replaces_the_gitlab_note_with_a_warning(
+    tmp_path: Path, gitlab: ThreadingHTTPServer, exit_code: str | None
+) -> None:
+    gitlab.notes.append({"id": 31, "body": f"{MARKER}\n**Plan: 1 to create** (old)"})  # type: ignore[attr-defined]
+    (tmp_path / "plan.md").write_text("half a plan")
+    if exit_code is not None:
+        (tmp_path / "plan.exit").write_text(exit_code)
+    post_note(tmp_path, gitlab_env(gitlab, CI_JOB_STATUS="failed"))
+    (write,) = [r for r in gitlab.requests if r[0] != "GET"]  # type: ignore[attr-defined]
+    method, path, body = write
+    assert (method, path) == ("PUT", "/api/v4/projects/17/merge_requests/4/notes/31")
+    assert body.startswith(MARKER) and "No plan: validation or planning failed" in body
+    assert "old" not in body and "half a plan" not in body
+
+
+def test_a_cancelled_plan_or_a_missing_token_leaves_the_gitlab_note(
+    tmp_path: Path, gitlab: ThreadingHTTPServer
+) -> None:
+    (tmp_path / "plan.exit").write_text("1")
+    post_note(tmp_path, gitlab_env(gitlab, CI_JOB_STATUS="canceled"))
+    quiet = post_note(tmp_path, gitlab_env(gitlab, INVENTORY_BOT_TOKEN=""))
+    assert "No INVENTORY_BOT_TOKEN" in quiet.stdout
+    assert gitlab.requests == []  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ import yaml
 
 from inventory_as_code.site import load_guard_rails, load_sites
 
+from ._runner import INSTALL_LINE
 from ._workflows import (
     CI_DIR,
     GITHUB_DIR,
@@ -64,8 +65,12 @@ def test_workflow_parses_with_jobs_and_steps(name: str) -> None:
 
 
 def test_triggers() -> None:
-    assert set(triggers(load_workflow("plan.yml"))) == {"pull_request"}
-    assert triggers(load_workflow("apply.yml")) == {"push": {"branches": ["main"]}}
+    # Every pull request starts plan.yml (its first job decides whether to plan: see
+    # test_github_jobs.py); only a merge that changes the inventory starts apply.yml.
+    assert triggers(load_workflow("plan.yml")) == {"pull_request": None}
+    apply = triggers(load_workflow("apply.yml"))
+    assert set(apply) == {"push"} and apply["push"]["branches"] == ["main"]
+    assert "**/inventory-as-code.toml" in apply["push"]["paths"]
     assert set(triggers(load_workflow("drift.yml"))) == {"schedule", "workflow_dispatch"}
     assert triggers(load_workflow("drift.yml"))["schedule"][0]["cron"]
     fleet = triggers(load_workflow("fleet.yml"))
@@ -74,16 +79,18 @@ def test_triggers() -> None:
 
 def test_permissions_are_least_privilege() -> None:
     expected = {
-        "plan.yml": {"contents": "read", "pull-requests": "write"},
+        "plan.yml": {"contents": "read"},
         "apply.yml": {"contents": "read", "actions": "read", "pull-requests": "read"},
         "drift.yml": {"contents": "read"},
         "fleet.yml": {"contents": "read"},
     }
+    # Only the job that comments may write to pull requests (not the job that decides).
+    widened = {("plan.yml", "plan"): {"contents": "read", "pull-requests": "write"}}
     for name, permissions in expected.items():
         workflow = load_workflow(name)
         assert workflow["permissions"] == permissions, name
-        for job in workflow["jobs"].values():
-            assert "permissions" not in job  # nothing widens them per job
+        for job_id, job in workflow["jobs"].items():
+            assert job.get("permissions") == widened.get((name, job_id)), (name, job_id)
 
 
 def test_concurrency_groups_per_site() -> None:
@@ -122,17 +129,21 @@ def test_apply_runs_in_the_production_environment_and_fleet_is_bounded() -> None
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_every_workflow_installs_python_311_and_the_tool(name: str) -> None:
-    text = (GITHUB_DIR / name).read_text(encoding="utf-8")
-    assert "pip install inventory-as-code" in text  # the hint for users' own repositories
+def test_every_workflow_installs_python_311_and_this_release(name: str) -> None:
+    """Each job that runs the tool installs the release this repository is (init rewrites
+    the line to the user's own installation; a release raises __version__ and these)."""
     for job_id, job in load_workflow(name)["jobs"].items():
+        runs_tool = any(command_lines(s.get("run", "")) for s in job["steps"])
+        if not runs_tool:
+            continue
         uses = [s.get("uses", "") for s in job["steps"]]
         assert uses[0].startswith("actions/checkout@") or job_id == "apply", job_id
         python = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
         assert python and python[0]["with"]["python-version"] == "3.11", job_id
-        runs_tool = any(command_lines(s.get("run", "")) for s in job["steps"])
-        if runs_tool:
-            assert any(s.get("run") == "pip install ." for s in job["steps"]), job_id
+        installs = [s for s in job["steps"] if "pip install" in s.get("run", "")]
+        assert [s["run"] for s in installs] == [INSTALL_LINE], job_id
+    text = (GITHUB_DIR / name).read_text(encoding="utf-8")
+    assert 'see docs/ci.md, "Installing the tool in CI"' in text
 
 
 def test_plan_workflow_comments_uploads_and_annotates() -> None:
@@ -255,6 +266,12 @@ def test_secrets_are_only_mapped_into_env_under_the_toml_names(name: str) -> Non
     names = {site[k] for site in toml_sites().values() for k in ("api_key_env", "site_id_env")}
     for block in _env_blocks(workflow):
         for key, value in block.items():
+            if key == "HAVE_SECRETS":
+                # Only whether they are set, as true/false: never a value.
+                assert re.fullmatch(
+                    r"\$\{\{ secrets\.\w+ != '' && secrets\.\w+ != '' \}\}", value
+                ), value
+                continue
             for match in SECRET_REF.finditer(str(value)):
                 ref = match.group(1)
                 if ref.startswith("."):

@@ -105,3 +105,25 @@ def test_a_plan_file_that_cannot_be_written_is_a_clean_error(
     full = run("plan", str(project), "--out", str(tmp_path / "plan.json"))
     assert full.exit_code == 1
     assert "the plan could not be saved (No space left on device)" in full.stderr
+
+
+def test_a_plan_records_its_tool_version_and_apply_names_another(
+    project: Path, tmp_path: Path
+) -> None:
+    from inventory_as_code import __version__
+    from inventory_as_code.plan.model import checksum
+
+    plan_file = tmp_path / "plan.json"
+    assert run("plan", str(project), "--out", str(plan_file)).exit_code == 0
+    data = json.loads(plan_file.read_text())
+    assert data["metadata"]["tool_version"] == __version__
+    # Made by an older release (the checksum made again, as that release would have).
+    data["metadata"]["tool_version"] = "0.0.9"
+    data["checksum"] = checksum(data)
+    plan_file.write_text(json.dumps(data))
+    applied = run("apply", str(plan_file), "--project", str(project))
+    assert applied.exit_code == 0, applied.output
+    assert (
+        f"was made by inventory-as-code 0.0.9; this is {__version__}. Only the saved changes "
+        "this version also plans are applied." in applied.output
+    )
