@@ -22,6 +22,7 @@ from inventory_as_code.cli._argv import add_global_options, normalise_argv
 COMMANDS = {
     "init": ("inventory_as_code.cli.init", "init_command"),
     "validate": ("inventory_as_code.cli.validate", "validate_command"),
+    "fmt": ("inventory_as_code.cli.fmt", "fmt_command"),
     "plan": ("inventory_as_code.cli.plan", "plan_command"),
     "apply": ("inventory_as_code.cli.apply", "apply_command"),
     "show": ("inventory_as_code.cli.show", "show_command"),

@@ -19,6 +19,7 @@ Validation is offline: nothing here touches the network or credentials.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,15 +55,20 @@ class ValidationResult:
         return not self.problems
 
 
-def check_project(path: Path) -> ValidationResult:
-    """Validate the project in folder ``path``; never raises for bad input."""
+def check_project(path: Path, *, replaced: Mapping[str, bytes] | None = None) -> ValidationResult:
+    """Validate the project in folder ``path``; never raises for bad input.
+
+    ``replaced``: the bytes of some files (by path relative to ``path``) to read
+    instead of what the disk holds.
+    """
     with paused_gc():
-        return _Check(Path(path)).run()
+        return _Check(Path(path), replaced).run()
 
 
 class _Check:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, replaced: Mapping[str, bytes] | None = None) -> None:
         self.root = root
+        self.replaced = replaced
         self.problems = ProblemCollector()
         self.warnings = ProblemCollector(one_per_position=False)
         self.notes = ProblemCollector(one_per_position=False)
@@ -110,7 +116,7 @@ class _Check:
                 )
         builder = ProjectBuilder(self.problems)
         unreadable: list[str] = []
-        reader = Reader(settings.limits, self.problems, self.notes)
+        reader = Reader(settings.limits, self.problems, self.notes, self.replaced)
         for rel, doc in reader.documents(sources):
             self.files.append(rel)
             if doc is None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,12 +46,21 @@ TOP_LEVEL_KEYS = tuple(load_schema()["properties"])
 class Reader:
     """Reads the files of one project against one :class:`Limits`."""
 
-    def __init__(self, limits: Limits, problems: ProblemCollector, notes: ProblemCollector) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        problems: ProblemCollector,
+        notes: ProblemCollector,
+        replaced: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.limits = limits
         self.problems = problems
         self.notes = notes
         self.budget = Budget(limits.max_values)
         self.bytes_read = 0
+        # Files read from here instead of the disk (by relative path): `fmt` loads the
+        # project as it would be after formatting, before writing anything.
+        self.replaced = replaced or {}
 
     def documents(self, files: Sequence[SourceFile]) -> Iterator[tuple[str, Document | None]]:
         """``(relative path, document or None)`` for every file that is the project's.
@@ -106,6 +115,8 @@ class Reader:
         return doc, None
 
     def _bytes(self, source: SourceFile) -> bytes | None:
+        if source.rel in self.replaced:
+            return self.replaced[source.rel]
         raw = read_limited(source.path, self.limits.max_file_bytes)
         if isinstance(raw, Unread):
             self.problems.add(source.rel, 0, 0, "", raw.message, raw.hint)
