@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from inventory_as_code import __version__
+from inventory_as_code import __version__, docs_url
 from inventory_as_code.cli._common import EXIT_ERROR, make_console
 from inventory_as_code.site import LOCAL_DIR, PROJECT_CONFIG
 
@@ -32,6 +32,9 @@ IGNORED = f"{LOCAL_DIR}/"
 
 def template(name: str) -> str:
     text = resources.files("inventory_as_code").joinpath("templates", name).read_text("utf-8")
+    # `{format.md}` in a template: that page of the docs, linked (pyproject's [project.urls]).
+    for page in ("format.md", "ci.md"):
+        text = text.replace("{" + page + "}", docs_url(page))
     # The examples install the tool from this repository's source; a new one pins the release.
     return text.replace(
         "run: pip install .\n", f"run: pip install inventory-as-code=={__version__}\n"
@@ -88,11 +91,12 @@ def init_command(directory: Path) -> None:
         )
         raise SystemExit(EXIT_ERROR) from None
     out.print(
-        "\nNext: name your locations in store.yaml and add products (docs/format.md), then\n"
+        "\nNext: name your locations in store.yaml and add products\n"
+        f"({docs_url('format.md')}), then\n"
         f"  inventory-as-code validate {directory}\n"
         f"  inventory-as-code plan {directory}       # against the embedded local store\n"
         "For CI, create the secrets WIX_PROD_API_KEY and WIX_PROD_SITE_ID and the\n"
-        "`production` environment (docs/ci.md)."
+        f"`production` environment ({docs_url('ci.md')})."
     )
 
 

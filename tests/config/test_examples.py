@@ -41,8 +41,8 @@ def test_apparel_store_model() -> None:
     assert state.default_location is not None
     assert state.default_location.name == "Main warehouse"
     tee = state.products["organic-cotton-tee"]
-    assert len(tee.variants) == 14  # 5 sizes x 3 colors minus XS/Forest Green
-    assert tee.variant(("XS", "Forest Green")) is None
+    assert len(tee.variants) == 14  # 5 sizes x 3 colors minus XS/Olive
+    assert tee.variant(("XS", "Olive")) is None
     xl_black = tee.variant(("XL", "Black"))
     assert xl_black is not None
     assert (xl_black.sku, xl_black.price) == ("NL-TEE-XL-Black", "31.00")
