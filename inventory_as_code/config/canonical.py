@@ -12,7 +12,7 @@ that carries no meaning changes, and only in these ways:
 * a comment on a line of its own takes the indentation of the line below it
   when it stood at that line's column (it describes it), else keeps its place
   relative to the block it is in;
-* no trailing whitespace (except inside a block or a quoted scalar, where it
+* no trailing whitespace (except inside a block or a double-quoted scalar, where it
   may be content), ``\\n`` line ends, one newline at the end of the file.
 
 Everything else is kept as written: key order, quotes, flow or block style,
@@ -225,8 +225,9 @@ class _Layout:
         delta = self.stack[-1].delta if self.stack else 0
         style = token.style if isinstance(token, yaml.ScalarToken) else None
         block = style in ("|", ">")
-        quoted = style in ("'", '"')
-        # Inside quotes, spaces before a line break may be escaped (`\ `): kept as written.
+        quoted = style == '"'
+        # Inside double quotes, spaces before a line break may be escaped (`\ `): kept as
+        # written. (In single quotes YAML drops them, as it does in plain text.)
         self.plan[first].keep_tail = quoted
         for line in range(first + 1, last + 1):
             self.covered.add(line)
