@@ -78,6 +78,7 @@ _ZERO_WIDTH = (
     yaml.BlockMappingStartToken,
     yaml.BlockSequenceStartToken,
 )
+_ZERO_WIDTH_TYPES = frozenset(_ZERO_WIDTH)
 _STRUCTURE = (yaml.KeyToken, yaml.ValueToken, yaml.BlockEntryToken)
 
 
@@ -130,12 +131,15 @@ class _Layout:
         for index, token in enumerate(tokens):
             line = min(token.start_mark.line, last_line)  # the end of a file without a newline
             if line > self.seen:
+                stack = tuple(self.stack)
                 for between in range(self.seen + 1, line + 1):
-                    self.plan[between].stack = tuple(self.stack)
+                    self.plan[between].stack = stack
                 self.seen = line
-            self._structure(token)
-            if isinstance(token, _ZERO_WIDTH):
-                continue
+            kind = type(token)
+            if kind is not yaml.ScalarToken:  # the most frequent, and no structure
+                self._structure(token)
+                if kind in _ZERO_WIDTH_TYPES:
+                    continue
             self._place(token, tokens[index + 1] if index + 1 < len(tokens) else None)
         last = next((t for t in reversed(tokens) if not isinstance(t, _ZERO_WIDTH)), None)
         self.ends_in_block_scalar = isinstance(last, yaml.ScalarToken) and last.style in ("|", ">")
@@ -195,7 +199,7 @@ class _Layout:
     def _place(self, token: yaml.Token, following: yaml.Token | None) -> None:
         line, column = token.start_mark.line, token.start_mark.column
         plan = self.plan[line]
-        if self._starts_line(line, column) and plan.indent is None:
+        if plan.indent is None and self._starts_line(line, column):
             top = self.stack[-1] if self.stack else None
             structural = not self.flow and isinstance(token, _STRUCTURE)
             if top is not None and structural and column == top.old:
@@ -203,7 +207,7 @@ class _Layout:
             else:
                 plan.indent = max(column + (top.delta if top else 0), 0)
             plan.first = column
-        if isinstance(token, yaml.BlockEntryToken) and not self.flow and following is not None:
+        if type(token) is yaml.BlockEntryToken and not self.flow and following is not None:
             self._gap_after_dash(token, following)
         end = token.end_mark
         if end.line > line:
