@@ -109,6 +109,12 @@ CASES = {
             k: v
         """,
     ),
+    "single quotes over several lines: spaces before a break go, as YAML folds them": (
+        # Unlike double quotes, single quotes cannot escape a space (`\\ `): the spaces at
+        # a line's end are not content, and fmt removes them as in plain text.
+        "a:\n    b: 'one   \n       two  '\n",
+        "a:\n  b: 'one\n     two  '\n",
+    ),
     "a BOM, anchors, merge keys, document markers and quotes stay": (
         "\ufeff---\ndefaults: &d\n    price: '1.00'\nproducts:\n    tee:\n        <<: *d\n...\n",
         "\ufeff---\ndefaults: &d\n  price: '1.00'\nproducts:\n  tee:\n    <<: *d\n...\n",
