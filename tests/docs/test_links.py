@@ -45,6 +45,14 @@ def test_every_list_of_the_top_level_keys_is_the_schemas() -> None:
     readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     (listed,) = re.findall(r"YAML files with none of the keys (.*?) \(", readme)
     assert set(re.findall(r"`(\w+)`", listed)) == keys
-    toml = (REPO / "inventory_as_code" / "templates" / "inventory-as-code.toml").read_text()
-    (listed,) = re.findall(r"none of the keys ([\w/]+)", toml)
-    assert set(listed.split("/")) == keys
+    for toml in (
+        "inventory_as_code/templates/inventory-as-code.toml",
+        "examples/ci/inventory-as-code.toml",
+    ):
+        text = " ".join(line.lstrip("# ") for line in (REPO / toml).read_text().splitlines())
+        (listed,) = re.findall(r"none of the keys ([\w/]+)", text)
+        assert set(listed.split("/")) == keys, toml
+    format_md = " ".join((REPO / "docs" / "format.md").read_text(encoding="utf-8").split())
+    (listed,) = re.findall(r"(\w+) top-level keys exist: (.*?)\.", format_md)
+    assert listed[0] == "Six" and set(re.findall(r"`(\w+)`", listed[1])) == keys
+    assert "none of the six above" in format_md
