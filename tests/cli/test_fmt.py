@@ -173,6 +173,13 @@ def test_the_whole_project_is_compared_before_anything_is_written(shop: Path) ->
         formatting._same_model(shop, loaded.state, [changed])
 
 
+def test_what_init_writes_is_already_formatted(tmp_path: Path) -> None:
+    # A new project's first `fmt --check` in CI must pass: init's templates are canonical.
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new")], env=LOCAL)
+    assert result.exit_code == 0, result.output
+    assert format_project(tmp_path / "new").changed == ()
+
+
 def test_the_real_command(shop: Path) -> None:
     ran = run_cli("fmt", "--check", shop)
     assert (ran.code, ran.out) == (1, f"{shop / 'store.yaml'}\n"), ran

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from inventory_as_code.config.formatting import format_project
 from inventory_as_code.emulator import Emulator, EmulatorTransport
 from inventory_as_code.export.verify import export_project
 from inventory_as_code.export.write import ExportError
@@ -58,6 +59,7 @@ def test_every_example_round_trips(client: WixClient, tmp_path: Path, example: s
     result = export_project(client, out)
     assert result.residual == []
     assert_round_trip(client, out)
+    assert format_project(out).changed == ()  # fmt --check passes on an export
     # Exporting twice gives identical files.
     again = tmp_path / "again"
     export_project(client, again)
