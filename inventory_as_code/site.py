@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inventory_as_code.config.problems import did_you_mean
+from inventory_as_code.config.problems import did_you_mean, suggest
 from inventory_as_code.config.projectfile import PROJECT_CONFIG as PROJECT_CONFIG
 from inventory_as_code.config.projectfile import ProjectConfigError, read_project_config
 from inventory_as_code.config.rails import GuardRailSettings, merge_rails, parse_rail_table
@@ -180,8 +180,10 @@ def resolve_site(
     if site is not None:
         if site not in sites:
             known = ", ".join(sorted(sites)) or "none"
+            match = near_site(site, [*sorted(sites), LOCAL_SITE])
+            hint = f"; did you mean {match!r}?" if match else "."
             raise SiteError(
-                f"unknown site {site!r}: {PROJECT_CONFIG} defines {known}. "
+                f"unknown site {site!r}{hint} {PROJECT_CONFIG} defines {known}. "
                 f"Add [sites.{site}] there, or use --site {LOCAL_SITE} for the embedded "
                 "local store."
             )
@@ -194,6 +196,14 @@ def resolve_site(
             "Set WIX_API_KEY and WIX_SITE_ID, pass --site NAME, or pass --site local explicitly."
         )
     return None
+
+
+def near_site(name: str, names: list[str]) -> str | None:
+    """The site a mistyped ``--site`` meant: the one it begins (``prod``), else the closest."""
+    starting = [n for n in names if n.lower().startswith(name.lower())] if name else []
+    if len(starting) == 1:
+        return starting[0]
+    return suggest(name, names)
 
 
 def connect(

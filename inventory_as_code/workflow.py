@@ -27,7 +27,6 @@ from inventory_as_code.live.fetch import IN_CHUNK
 from inventory_as_code.live.place import Refresh, SnapshotPlace
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
-from inventory_as_code.plan.addresses import stock_address
 from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.plan.model import Kind, Note, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
@@ -130,20 +129,11 @@ def plan_project(
                 )
             except UnknownTargetError as exc:
                 # Refused as with the whole store; suggest from the whole YAML, not the cut.
-                known = set(known_addresses(whole_yaml, live)) | stock_addresses(whole_yaml)
+                known = set(known_addresses(whole_yaml, live))
                 raise UnknownTargetError(explain_unknown(exc.target, known), exc.target) from None
             return _with_selection_note(plan, selection, changed_since), live
         plan, live = _plan(desired, live, project, site_id, guard_rails, plan_targets, metadata)
     return _with_selection_note(plan, selection, changed_since), live
-
-
-def stock_addresses(desired: DesiredState) -> set[str]:
-    return {
-        stock_address(slug, variant.key, location)
-        for slug, product in desired.products.items()
-        for variant in product.variants
-        for location in variant.stock
-    }
 
 
 def _start_selected(

@@ -14,6 +14,7 @@ import importlib
 import click
 
 from inventory_as_code import __version__
+from inventory_as_code.cli._argv import add_global_options, normalise_argv
 
 # Each command is imported when it runs, not when the CLI starts: `validate`
 # needs neither the Wix client nor httpx, which `apply` alone took 0.3 s to
@@ -21,6 +22,7 @@ from inventory_as_code import __version__
 COMMANDS = {
     "init": ("inventory_as_code.cli.init", "init_command"),
     "validate": ("inventory_as_code.cli.validate", "validate_command"),
+    "fmt": ("inventory_as_code.cli.fmt", "fmt_command"),
     "plan": ("inventory_as_code.cli.plan", "plan_command"),
     "apply": ("inventory_as_code.cli.apply", "apply_command"),
     "pull": ("inventory_as_code.cli.pull", "pull_command"),
@@ -44,7 +46,13 @@ class LazyGroup(click.Group):
             return None
         module, attribute = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(module), attribute)
+        # The main group's options work after the command too (`plan --no-color`).
+        add_global_options(command, [p for p in self.params if isinstance(p, click.Option)])
         return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Terraform's spellings (`-out`), settled before click reads `-out` as `-o ut`.
+        return super().parse_args(ctx, normalise_argv(ctx, args))
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -70,20 +78,28 @@ class LazyGroup(click.Group):
             exit_on_exception(exc)
 
 
+def _no_color(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # On whichever command it was given: a command's context takes the colour of its
+    # parent when it is made, and click.echo and make_console() read the current one.
+    if value:
+        ctx.color = False
+
+
+# The main group's options are every command's too (add_global_options), so each does
+# its work in a callback rather than through main()'s arguments.
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="inventory-as-code")
 @click.option(
     "--no-color",
     is_flag=True,
-    help="No colours or styles in the output (like NO_COLOR=1). Before the command.",
+    expose_value=False,
+    callback=_no_color,
+    help="No colours or styles in the output (like NO_COLOR=1).",
 )
-@click.pass_context
-def main(ctx: click.Context, no_color: bool) -> None:
+def main() -> None:
     """Wix Stores inventory as code: plan and apply your catalog from YAML.
 
     With no Wix credentials every command runs against an embedded local
     store in .inventory-as-code/ (an emulator of the Wix API), so you can try
     everything without a Wix account. Start a new repository with `init`.
     """
-    if no_color:
-        ctx.color = False  # click.echo strips styles; make_console() reads it too

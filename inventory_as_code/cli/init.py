@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from inventory_as_code import docs_url
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_ERROR, make_console
 from inventory_as_code.cli._install_source import DOCS, InstallSource, install_source
@@ -42,9 +43,13 @@ INSTALL_STEP = re.compile(
 def template(name: str, source: InstallSource | None = None) -> str:
     """A template's text; a workflow's install step installs ``source`` when given."""
     text = resources.files("inventory_as_code").joinpath("templates", name).read_text("utf-8")
-    if source is None:
-        return text
-    return INSTALL_STEP.sub(lambda match: _install_step(match["indent"], source), text)
+    if source is not None:
+        text = INSTALL_STEP.sub(lambda match: _install_step(match["indent"], source), text)
+    # `{format.md}` in a template, and the workflows' mentions of docs/ci.md: those pages of
+    # the docs, linked (pyproject's [project.urls]); a new repository has no docs/ of ours.
+    for page in ("format.md", "ci.md"):
+        text = text.replace("{" + page + "}", docs_url(page))
+    return text.replace("docs/ci.md", docs_url("ci.md"))
 
 
 def _install_step(indent: str, source: InstallSource) -> str:
@@ -128,11 +133,12 @@ def init_command(directory: Path) -> None:
         err.print("Warning: ", style="bold yellow", end="")
         err.print(safe_text(source.warning + where))
     out.print(
-        "\nNext: name your locations in store.yaml and add products (docs/format.md), then\n"
+        "\nNext: name your locations in store.yaml and add products\n"
+        f"({docs_url('format.md')}), then\n"
         f"  inventory-as-code validate {directory}\n"
         f"  inventory-as-code plan {directory}       # against the embedded local store\n"
         "For CI, create the secrets WIX_PROD_API_KEY and WIX_PROD_SITE_ID and the\n"
-        "`production` environment (docs/ci.md)."
+        f"`production` environment ({docs_url('ci.md')})."
     )
 
 

@@ -15,7 +15,7 @@ FIFO swapped in after the walk cannot hang a run either.
 Files that are plainly not the project's: in a repository root, a
 ``docker-compose.yml`` or ``mkdocs.yml`` is YAML too. A file whose top level
 is a mapping with keys, none of which is ``locations``, ``defaults``,
-``products``, ``prune`` or ``moved`` nor a near miss of one (``product:``, ``Prune:``),
+``options``, ``products``, ``prune`` or ``moved`` nor a near miss of one (``product:``, ``Prune:``),
 is skipped with a note instead of read, unless ``[project] include`` names it
 (the project then said it is its own). A near miss stays an error, so a typo
 never makes a file of products vanish.
@@ -60,6 +60,9 @@ class Reader:
         self.notes = notes
         self.budget = Budget(limits.max_values)
         self.bytes_read = 0
+        # Files read from here instead of the disk (by relative path): `fmt` loads the
+        # project as it would be after formatting, before writing anything.
+        self.replaced = replaced or {}
 
     def documents(self, files: Sequence[SourceFile]) -> Iterator[tuple[str, Document | None]]:
         """``(relative path, document or None)`` for every file that is the project's.

@@ -166,7 +166,8 @@ class EventBuilder:
             self._report(
                 first.start_mark,
                 "the top level of a file must be a mapping (keys like products: or locations:).",
-                "start the file with one of: locations:, defaults:, products:, prune:.",
+                "start the file with one of: locations:, defaults:, options:, products:, prune:, "
+                "moved:.",
             )
             return None
         return Document(self.rel, root, self.marks)

@@ -18,14 +18,18 @@ from typing import Any
 
 import yaml
 
+from inventory_as_code import docs_url
 from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.export.build import ExportDocument
 
 SINGLE_FILE_LIMIT = 200
-HEADER = (
-    "# Exported from the live store by `inventory-as-code export`; edit freely.\n"
-    "# The format is described in docs/format.md of inventory-as-code.\n"
-)
+
+
+def header() -> str:
+    return (
+        "# Exported from the live store by `inventory-as-code export`; edit freely.\n"
+        f"# The format: {docs_url('format.md')}\n"
+    )
 
 
 class ExportError(InventoryAsCodeError):
@@ -65,16 +69,17 @@ def product_file(slug: str) -> str:
 
 def layout(doc: ExportDocument) -> dict[str, str]:
     """File name (relative to the project) -> its text."""
-    files = {"store.yaml": HEADER + dump(doc.store)}
+    top = header()
+    files = {"store.yaml": top + dump(doc.store)}
     if len(doc.products) <= SINGLE_FILE_LIMIT:
         if doc.products:
-            files["products.yaml"] = HEADER + dump({"products": doc.products})
+            files["products.yaml"] = top + dump({"products": doc.products})
         return files
     groups: dict[str, dict[str, Any]] = {}
     for slug, product in doc.products.items():
         groups.setdefault(product_file(slug), {})[slug] = product
     for name in sorted(groups):
-        files[name] = HEADER + dump({"products": groups[name]})
+        files[name] = top + dump({"products": groups[name]})
     return files
 
 

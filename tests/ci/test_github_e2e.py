@@ -43,7 +43,6 @@ def pull_request_plan(runner: Runner, *, validate: bool = True) -> Path:
     if validate:  # offline and unchanged by the store: once per test is enough
         checked = runner.step("plan.yml", "plan", "validate")
         assert checked.returncode == 0, checked.stdout + checked.stderr
-        # The example's SKU template fills in "Forest Green": a warning, shown, not failing.
         assert checked.stdout.splitlines()[-1].startswith("OK: 4 files")
     plan = runner.step("plan.yml", "plan", "plan")
     assert plan.returncode == 0, plan.stderr

@@ -142,7 +142,7 @@ def test_merge_request_then_default_branch_then_drift(
 
 
 def test_pre_commit_hook_runs_validate(runner: Runner) -> None:
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = validate_hook()
     # pre-commit runs `entry` plus the config's args (here none: the current folder).
     env = {k: v for k, v in runner.base_env.items() if not k.startswith("WIX_")}
     ok = run_bash(hook["entry"], env, runner.repo)
@@ -152,3 +152,9 @@ def test_pre_commit_hook_runs_validate(runner: Runner) -> None:
     broken = run_bash(hook["entry"], env, runner.repo)
     assert broken.returncode == 1
     assert "products/hoodies.yaml:" in broken.stdout
+
+
+def validate_hook() -> dict[str, str]:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook: dict[str, str] = next(h for h in hooks if h["id"] == "inventory-as-code-validate")
+    return hook

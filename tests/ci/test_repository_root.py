@@ -74,15 +74,33 @@ def test_the_gitlab_jobs_work_in_a_repository_root(cluttered: Runner) -> None:
 
 
 def test_the_pre_commit_hook_works_in_a_repository_root(cluttered: Runner) -> None:
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = validate_hook()
     env = {k: v for k, v in cluttered.base_env.items() if not k.startswith("WIX_")}
     result = run_bash(hook["entry"], env, cluttered.repo)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("OK: 4 files")
 
 
+def test_the_fmt_hook_formats_the_inventory_and_nothing_else_in_a_repository_root(
+    cluttered: Runner,
+) -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "inventory-as-code-fmt")
+    env = {k: v for k, v in cluttered.base_env.items() if not k.startswith("WIX_")}
+    compose = "services:\n    shop:   \n        image: nginx\n"
+    (cluttered.repo / "docker-compose.yml").write_text(compose)
+    store = next(cluttered.repo.glob("locations.y*ml"))
+    indented = store.read_text().replace("\n  ", "\n    ")
+    store.write_text(indented)
+    result = run_bash(hook["entry"], env, cluttered.repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{store.name}\n"
+    assert store.read_text() == indented.replace("\n    ", "\n  ")
+    assert (cluttered.repo / "docker-compose.yml").read_text() == compose
+
+
 def test_the_hook_runs_for_every_file_that_can_change_the_project() -> None:
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = validate_hook()
     files = re.compile(hook["files"])  # pre-commit matches with re.search
     for name in ("store.yaml", "products/tees.yml", "products/Tees.YAML", "inventory-as-code.toml"):
         assert files.search(name), name
@@ -95,3 +113,9 @@ def test_the_ci_examples_say_how_to_choose_the_files() -> None:
     docs = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
     assert "[project]" in docs and "include" in docs
     assert Path(REPO / "examples" / "ci" / "inventory-as-code.toml").read_text().count("[project]")
+
+
+def validate_hook() -> dict[str, str]:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook: dict[str, str] = next(h for h in hooks if h["id"] == "inventory-as-code-validate")
+    return hook

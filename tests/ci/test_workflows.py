@@ -345,14 +345,16 @@ def test_the_toml_defines_staging_and_production_for_the_tool() -> None:
 
 def test_pre_commit_hook_definition() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    (hook,) = hooks
-    assert hook["id"] == "inventory-as-code-validate"
-    assert hook["entry"] == "inventory-as-code validate"
-    assert hook["language"] == "python"
-    assert hook["pass_filenames"] is False
-    assert re.search(hook["files"], "products/tees.yaml")
-    assert re.search(hook["files"], "locations.yml")
-    assert not re.search(hook["files"], "README.md")
+    assert [(h["id"], h["entry"]) for h in hooks] == [
+        ("inventory-as-code-validate", "inventory-as-code validate"),
+        ("inventory-as-code-fmt", "inventory-as-code fmt"),
+    ]
+    for hook in hooks:
+        assert hook["language"] == "python"
+        assert hook["pass_filenames"] is False
+        assert re.search(hook["files"], "products/tees.yaml")
+        assert re.search(hook["files"], "locations.yml")
+        assert not re.search(hook["files"], "README.md")
 
 
 def test_docs_show_a_pre_commit_config_that_uses_the_hook() -> None:

@@ -37,6 +37,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "acceptance",
         "init",
         "validate",
+        "fmt",
         "plan",
         "apply",
         "pull",

@@ -272,7 +272,8 @@ SITES_TOML = (
         (
             ("status", "shop", "--site", "prod"),
             {},
-            "unknown site 'prod': inventory-as-code.toml defines production. Add [sites.prod] "
+            "unknown site 'prod'; did you mean 'production'? inventory-as-code.toml defines "
+            "production. Add [sites.prod] "
             "there, or use --site local for the embedded local store.",
         ),
         (

@@ -227,7 +227,8 @@ def test_a_sku_freed_by_a_deletion_in_the_same_run(store: Path, tmp_path: Path) 
         ),
         (
             ("apply", "shop", "--auto-approve", "--target", "new-mug"),
-            "Error: --target 'new-mug' is not an address. Write it as the plan shows objects, "
+            "Error: --target 'new-mug' is not an address; did you mean product[\"new-mug\"]? "
+            "Write it as the plan shows objects, "
             'e.g. product["organic-tee"], variant["organic-tee"]["S/Black"], option["Color"] or '
             'location["Main warehouse"] (quote it for the shell).\n',
         ),

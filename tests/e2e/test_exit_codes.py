@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from inventory_as_code import docs_url
 from inventory_as_code.plan.model import checksum
 from tests.e2e.cli import applied, copy_project, run_cli, sell, timeless, write_project
 
@@ -363,11 +364,12 @@ def test_init_exits_0_then_1_rather_than_overwrite(tmp_path: Path) -> None:
         "Wrote new/.github/workflows/plan.yml\n"
         "Wrote new/.github/workflows/apply.yml\n"
         "Added .inventory-as-code/ to new/.gitignore\n\n"
-        "Next: name your locations in store.yaml and add products (docs/format.md), then\n"
+        "Next: name your locations in store.yaml and add products\n"
+        f"({docs_url('format.md')}), then\n"
         "  inventory-as-code validate new\n"
         "  inventory-as-code plan new       # against the embedded local store\n"
         "For CI, create the secrets WIX_PROD_API_KEY and WIX_PROD_SITE_ID and the\n"
-        "`production` environment (docs/ci.md).\n"
+        f"`production` environment ({docs_url('ci.md')}).\n"
     ), first
     again = run_cli("init", "new", cwd=tmp_path)
     assert (again.code, again.out) == (1, ""), again
