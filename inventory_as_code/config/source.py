@@ -54,15 +54,13 @@ class Reader:
         texts: Mapping[str, bytes] | None = None,
     ) -> None:
         self.limits = limits
-        # Files read from these bytes instead of the disk (an edit checked before it is written).
-        self.texts = texts or {}
         self.problems = problems
         self.notes = notes
         self.budget = Budget(limits.max_values)
         self.bytes_read = 0
-        # Files read from here instead of the disk (by relative path): `fmt` loads the
-        # project as it would be after formatting, before writing anything.
-        self.replaced = replaced or {}
+        # Files read from these bytes instead of the disk (by relative path): an edit checked
+        # before it is written (`pull`), the project as `fmt` would leave it.
+        self.texts = texts or {}
 
     def documents(self, files: Sequence[SourceFile]) -> Iterator[tuple[str, Document | None]]:
         """``(relative path, document or None)`` for every file that is the project's.
