@@ -32,9 +32,11 @@ FILES = {
     "github/apply.yml": ".github/workflows/apply.yml",
 }
 IGNORED = f"{LOCAL_DIR}/"
-# The install step of the example workflows: its comment and the release it pins.
+# The install step of the example workflows: its comment and the release it pins (the
+# comment's docs/ci.md may already be a link to it).
 INSTALL_STEP = re.compile(
-    r'^(?P<indent> *)# The release to run; see docs/ci\.md, "Installing the tool in CI"\.\n'
+    r"^(?P<indent> *)# The release to run; see (?:\S*/)?docs/ci\.md, "
+    r'"Installing the tool in CI"\.\n'
     r'(?P=indent)run: pip install "inventory-as-code==(?P<version>[^"\n]+)"\n',
     re.MULTILINE,
 )

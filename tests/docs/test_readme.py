@@ -71,4 +71,4 @@ def test_the_tour_prints_what_its_comments_quote(tmp_path: Path) -> None:
         for quoted in QUOTED.findall(comment):
             assert quoted in result.output, f"{line}\n{result.output}"
         ran += 1
-    assert ran == 6
+    assert ran == 10
