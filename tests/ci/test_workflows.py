@@ -76,7 +76,7 @@ def test_permissions_are_least_privilege() -> None:
     expected = {
         "plan.yml": {"contents": "read", "pull-requests": "write"},
         "apply.yml": {"contents": "read", "actions": "read", "pull-requests": "read"},
-        "drift.yml": {"contents": "read"},
+        "drift.yml": {"contents": "read", "issues": "write"},
         "fleet.yml": {"contents": "read"},
     }
     for name, permissions in expected.items():
