@@ -119,7 +119,9 @@ def _git(cwd: Path, *args: str) -> bytes:
         raise _GitFailed(f"git could not run ({exc})") from None
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitFailed(lines[-1] if lines else f"git {args[0]} exited {done.returncode}")
+        fatal = [line.removeprefix("fatal: ") for line in lines if line.startswith("fatal: ")]
+        found = fatal or lines
+        raise _GitFailed(found[0] if found else f"git {args[0]} exited {done.returncode}")
     return done.stdout
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from inventory_as_code.emulator import Emulator
 from inventory_as_code.site import LOCAL_DIR, LOCAL_SITE_ID
@@ -31,6 +32,9 @@ from inventory_as_code.workflow import apply_plan, plan_project
 from tests.clients import emulator_client
 from tests.e2e.cli import run_cli, write_project
 
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "inventory_as_code/schemas/plan.schema.json").read_text()
+)
 NOW = datetime.now(UTC).replace(microsecond=0)
 COMMITTED = NOW - timedelta(days=10)
 APPLIED = NOW - timedelta(days=9)
@@ -180,7 +184,10 @@ def day(moment: datetime) -> str:
 
 
 def test_each_difference_names_its_cause_and_remedy(shop: Path) -> None:
-    found = causes(plan_json(shop))
+    data = plan_json(shop)
+    Draft202012Validator(SCHEMA).validate(data)  # the fields are part of the documented JSON
+    assert data["metadata"]["drift"]["history"] == "full"
+    found = causes(data)
     head = git(shop.parent, "rev-parse", "HEAD").strip()
     # A dashboard edit after the last YAML commit: the store changed.
     dune = found['variant["dune"]["(default)"]']
@@ -232,9 +239,13 @@ def test_one_change_with_lines_on_both_sides_is_both(shop: Path) -> None:
     assert emma["remedy"] == ["pull", "apply"]
 
 
-def test_the_text_and_the_markdown_say_it_too(shop: Path) -> None:
-    ran = run_cli("plan", shop, "--explain-drift")
+def test_the_text_and_the_markdown_say_it_too(shop: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    ran = run_cli("plan", shop, "--explain-drift", "--out", saved)
     assert ran.code == 0, ran
+    shown = run_cli("show", saved)  # a saved plan keeps the causes
+    assert shown.code == 0, shown
+    assert ran.out.split("Why the store")[1].split("\n\n")[0] in shown.out
     hamlet = 'stock["hamlet"]["(default)"]["Shop floor"]'
     assert "Why the store and the YAML differ (drift), with the remedy:" in ran.out
     assert (
