@@ -128,7 +128,7 @@ def apply_at(project: Path, when: datetime) -> None:
 
 
 def dashboard_edits(project: Path) -> None:
-    """Five days ago, in the store: Dune's price, and three copies of Ulysses... of Hamlet sold."""
+    """Five days ago, in the store: Dune's and Emma's prices, and two copies of Hamlet sold."""
     store = at(project, DASHBOARD)
     try:
         for slug, price in (("dune", "11.00"), ("emma", "9.00")):
