@@ -92,7 +92,7 @@ class LineHistory:
 
     states: Mapping[tuple[str, int], LineState] = field(default_factory=dict)
     missing: NoHistory = NoHistory("the line was not looked up")
-    history: str = "none"  # "full", "shallow" or "none"
+    history: str = "none"  # "full", "shallow", "none" (no git history), "unused" (none asked)
     head: str | None = None
 
     def state(self, file: str, line: int) -> LineState:
@@ -129,7 +129,7 @@ def read_history(project: Path, wanted: Mapping[str, Iterable[int]]) -> LineHist
     """The history of ``wanted`` lines (project-relative file -> 1-based lines)."""
     lines_of = {file: sorted(set(lines)) for file, lines in wanted.items() if lines}
     if not lines_of:
-        return LineHistory()
+        return LineHistory(history="unused")
     try:
         located = _locate(project)
     except _GitFailed as exc:
