@@ -4,7 +4,10 @@ Run by ``run.py`` at the end of a case (it changes the store and the YAML):
 
 1. the project becomes a git repository (if ``plan_target`` did not make it one
    already) and everything is committed with a date three days back, so the
-   store (applied minutes ago) is newer than every YAML line;
+   store (applied minutes ago) is newer than every YAML line; then a history
+   of :data:`HISTORY` commits, each inserting a comment line somewhere in one
+   of the catalog's files (nothing to plan, but ``git blame`` must follow
+   every one of them, as in a repository used for months);
 2. drift in the store: 1% of the stock items at the default location (policy
    ``set``) sell one unit, through the Wix API of the emulator, as a checkout
    would ("store changed, likely a sale");
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import time
 from collections import Counter
@@ -33,6 +37,7 @@ from inventory_as_code.wix import Adjustment, WixClient
 
 HOUR = 3600
 SALES_SHARE = 0.01
+HISTORY = 200
 
 
 def _git(project: Path, *args: str, at: float | None = None) -> None:
@@ -46,6 +51,18 @@ def _git(project: Path, *args: str, at: float | None = None) -> None:
 def _commit(project: Path, message: str, at: float) -> None:
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "--allow-empty", "-m", message, at=at)
+
+
+def _history(project: Path, since: float) -> None:
+    """``HISTORY`` commits of one comment line each, in the catalog's files."""
+    files = sorted((project / "catalog").rglob("*.yaml"))
+    rng = random.Random(5)
+    for k in range(HISTORY):
+        path = rng.choice(files)
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.insert(rng.randrange(1, len(lines)), f"# restock note {k}\n")
+        path.write_text("".join(lines), encoding="utf-8")
+        _git(project, "commit", "-q", "-am", f"note {k}", at=since + 60 * (k + 1))
 
 
 def _sell(emu: Any, site: str) -> int:
@@ -86,6 +103,7 @@ def drift_step(
     if not (project / ".git").exists():
         _git(project, "init", "-q")
     _commit(project, "the catalog, as applied", now - 3 * 24 * HOUR)
+    _history(project, now - 3 * 24 * HOUR)
     sold = _sell(emu, env["WIX_SITE_ID"])
     raised = change_ten_percent(project, seed=11)
     _commit(project, "stock raised, not applied", time.time() + HOUR)
@@ -112,8 +130,9 @@ def drift_step(
     sales = sum(1 for c in data["changes"] if c["drift"]["likely_sale"])
     row.note = (
         f"{len(data['changes'])} change(s): {sold} sold in the store, {raised} raised in the "
-        f"YAML; causes {dict(sorted(causes.items()))}, {sales} likely sale(s); history "
-        f"{data['metadata']['drift']['history']}; plain plan {plain.wall_s:.2f} s wall, "
+        f"YAML, {HISTORY + 2} commits; causes {dict(sorted(causes.items()))}, "
+        f"{sales} likely sale(s); history {data['metadata']['drift']['history']}; "
+        f"plain plan {plain.wall_s:.2f} s wall, "
         f"{plain.cpu_s:.2f} s CPU, {plain.peak_mb:.0f} MB; runs (wall s) plain "
         f"{[round(r.wall_s, 2) for r, _ in runs['plain']]}, explained "
         f"{[round(r.wall_s, 2) for r, _ in runs['explained']]}"
