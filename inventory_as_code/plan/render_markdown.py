@@ -2,8 +2,10 @@
 
 Top to bottom: the summary line; deletions, tripped guard rails (both
 ``> [!CAUTION]``) and unresolved differences (``> [!WARNING]``), never folded
-away; the counts per kind; a chart of stock change per location; the
-store-wide overview of a large plan; the changes by product; the notes.
+away; with ``--explain-drift``, each difference's cause and remedy (never
+folded away either, at most :data:`MAX_DRIFT` listed); the counts per kind;
+a chart of stock change per location; the store-wide overview of a large
+plan; the changes by product; the notes.
 
 Fitting, most detailed first, until the comment fits ``limit``:
 

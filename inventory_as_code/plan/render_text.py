@@ -1,8 +1,9 @@
 """The plan as terminal text, for ``plan``, ``show`` and ``apply DIR``.
 
 What can do harm comes first and in red: deletions (with their count), then
-tripped guard rails, then the differences the plan will not make. Then the
-changes, one entry per location and per product, summarised (see
+tripped guard rails, then the differences the plan will not make; with
+``--explain-drift``, each difference's cause and remedy (:mod:`.render_drift`).
+Then the changes, one entry per location and per product, summarised (see
 :mod:`.render_summary`); ``detailed=True`` gives every object instead. A plan
 of many products opens with a store-wide overview. The summary line ends it.
 
