@@ -93,12 +93,12 @@ def _line(state: LineState, store: int | None) -> _Verdict:
         return _Verdict(_Side.UNKNOWN, reason=state.reason)
     assert isinstance(state, Committed)
     commit = state.commit
-    if store is None:
-        return _Verdict(_Side.UNKNOWN, commit, NO_STORE_DATE)
-    if store > commit.time + CLOCK_TOLERANCE:
+    if store is not None and store > commit.time + CLOCK_TOLERANCE:
         return _Verdict(_Side.STORE, commit)
     if state.cut:  # the line may be older than its commit: nothing else can be said
         return _Verdict(_Side.UNKNOWN, reason=SHALLOW)
+    if store is None:
+        return _Verdict(_Side.UNKNOWN, commit, NO_STORE_DATE)
     if commit.time > store + CLOCK_TOLERANCE:
         return _Verdict(_Side.YAML, commit)
     return _Verdict(_Side.UNKNOWN, commit, CLOSE)

@@ -148,6 +148,10 @@ def test_the_explanations_name_dates_and_commits() -> None:
         f"unknown: not in the YAML: added in the store (last changed on {when(T)}), "
         "or removed from the YAML and not applied"
     )
+    drift = classify(change(action=Action.CREATE), [Committed(OLD, cut=True)], None)
+    assert drift.explanation == (
+        "unknown: not in the store: added to the YAML and not applied, or deleted there"
+    )
     drift = classify(change(action=Action.CREATE), [Committed(OLD)], None)
     assert drift.explanation == (
         f"unknown: not in the store: added to the YAML in aaaaaaa on {when(OLD.time)} "
