@@ -30,16 +30,15 @@ from inventory_as_code.site import LOCAL_DIR, LOCAL_SITE_ID
 from inventory_as_code.wix import Adjustment, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
 from tests.clients import emulator_client
-from tests.e2e.cli import run_cli, write_project
+from tests.e2e.cli import REPO, run_cli, write_project
 
-SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "inventory_as_code/schemas/plan.schema.json").read_text()
-)
-NOW = datetime.now(UTC).replace(microsecond=0)
-COMMITTED = NOW - timedelta(days=10)
-APPLIED = NOW - timedelta(days=9)
-DASHBOARD = NOW - timedelta(days=5)
-EDITED = NOW - timedelta(days=4)
+SCHEMA = json.loads((REPO / "inventory_as_code/schemas/plan.schema.json").read_text())
+# The dates of the story docs/plan-and-apply.md tells (fixed, so the commits' ids and the
+# output are the same on every run, and the docs' quoted output is checked as it stands).
+COMMITTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+APPLIED = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+DASHBOARD = datetime(2026, 11, 24, 14, 2, tzinfo=UTC)
+EDITED = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)
 
 STORE = """\
 locations:
@@ -81,6 +80,8 @@ def git(root: Path, *args: str, when: datetime | None = None) -> str:
     """The test's own git, with the dates it chooses (never the tool's git)."""
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e"}
     env.update(GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
+    # No user or system config (a signing key, a hook): the same commit ids everywhere.
+    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
     if when is not None:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when.isoformat()
     done = subprocess.run(
@@ -168,6 +169,34 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield project
 
 
+def documented(doc: str, first: str) -> list[str]:
+    """The lines of the fenced block of ``docs/DOC`` whose first line starts with ``first``."""
+    blocks: list[list[str]] = []
+    inside: list[str] | None = None
+    fence = ""  # the opening fence's backticks: a block quoting a block has more of them
+    for line in (REPO / "docs" / doc).read_text(encoding="utf-8").splitlines():
+        if inside is None:
+            if line.startswith("```"):
+                inside, fence = [], line[: len(line) - len(line.lstrip("`"))]
+        elif line == fence:
+            blocks.append(inside)
+            inside = None
+        else:
+            inside.append(line)
+    found = [b for b in blocks if b and b[0].startswith(first)]
+    assert len(found) == 1, f"docs/{doc}: no single block opens with {first!r}"
+    return found[0]
+
+
+def in_order(excerpt: list[str], output: str) -> None:
+    """Each line of ``excerpt`` is a whole line of ``output``, in the same order."""
+    lines = output.splitlines()
+    at = 0
+    for line in excerpt:
+        assert line in lines[at:], f"{line!r} is not in the output (in this order):\n{output}"
+        at = lines.index(line, at) + 1
+
+
 def plan_json(project: Path, *args: str, code: int = 0) -> dict[str, Any]:
     ran = run_cli("plan", project, "--explain-drift", "--format", "json", *args)
     assert ran.code == code, ran
@@ -200,6 +229,9 @@ def test_each_difference_names_its_cause_and_remedy(shop: Path) -> None:
     assert hamlet["cause"] == "store" and hamlet["likely_sale"] is True
     assert hamlet["explanation"] == f"store changed on {day(DASHBOARD)}, likely a sale"
     assert hamlet["remedy"] == ["pull"]
+    # docs/plan-and-apply.md shows this very object.
+    example = json.loads("{" + "\n".join(documented("plan-and-apply.md", '"drift": {')) + "}")
+    assert example == {"drift": hamlet}
     # A commit after the store last changed: the YAML changed and was not applied.
     ulysses = found['product["ulysses"]']
     assert ulysses == {
@@ -244,6 +276,13 @@ def test_the_text_and_the_markdown_say_it_too(shop: Path, tmp_path: Path) -> Non
     saved = tmp_path / "plan.json"
     ran = run_cli("plan", shop, "--explain-drift", "--out", saved)
     assert ran.code == 0, ran
+    # The output docs/plan-and-apply.md shows, all of it but the lines about the read, and
+    # the line of it docs/format.md quotes.
+    _, elided, *output = documented("plan-and-apply.md", "$ inventory-as-code plan shop")
+    assert elided == "..."
+    report = ran.out[ran.out.index("Why the store") : ran.out.index("Saved the plan to")]
+    assert report == "\n".join(output) + "\n"
+    in_order(documented("format.md", '  ~ stock["hamlet"]'), ran.out)
     shown = run_cli("show", saved)  # a saved plan keeps the causes
     assert shown.code == 0, shown
     assert ran.out.split("Why the store")[1].split("\n\n")[0] in shown.out
@@ -262,6 +301,8 @@ def test_the_text_and_the_markdown_say_it_too(shop: Path, tmp_path: Path) -> Non
         "(1 likely sale), 2 YAML changed and not applied, 1 YAML not committed.\n" in markdown.out
     )
     assert f"\n! {hamlet}: store changed on {day(DASHBOARD)}, likely a sale" in markdown.out
+    # docs/ci.md's excerpt of the drift issue.
+    in_order(documented("ci.md", "**Why the store"), markdown.out)
     # Without the flag, nothing of it: a pull request's plan is not a drift report.
     plain = run_cli("plan", shop, "--format", "json")
     assert all("drift" not in c for c in json.loads(plain.out)["changes"])
