@@ -22,6 +22,7 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
+from inventory_as_code.drift import explain_drift as explained
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.live.place import Refresh
@@ -219,6 +220,13 @@ def print_plan(
     "(in .inventory-as-code/) with what changed since, and reads in full when it cannot be "
     "trusted. Scheduled drift checks should read in full.",
 )
+@click.option(
+    "--explain-drift",
+    is_flag=True,
+    help="Give each difference its cause (the store changed, or the YAML changed and was "
+    "not applied, from the live objects' dates and the git history of the YAML lines) and "
+    "its remedy (pull --target ADDRESS, or apply). Scheduled drift checks use it.",
+)
 @handle_errors
 def plan_command(
     project: Path,
@@ -231,6 +239,7 @@ def plan_command(
     targets: tuple[str, ...],
     changed_since: str | None,
     refresh: Refresh,
+    explain_drift: bool,
 ) -> None:
     """Show what `apply` would change in the live store. Changes nothing.
 
@@ -244,9 +253,10 @@ def plan_command(
       inventory-as-code plan --detailed
       inventory-as-code plan --site production --changed-since origin/main
       inventory-as-code plan --site production --refresh incremental
+      inventory-as-code plan --site production --explain-drift
     """
     check_output_path("--out", out, "nothing was planned.", ours=is_plan_head, kind="a saved plan")
-    plan, client, _, _ = make_plan(
+    plan, client, _, live = make_plan(
         project,
         site,
         targets,
@@ -255,6 +265,8 @@ def plan_command(
         refresh=refresh,
     )
     client.close()
+    if explain_drift:
+        plan = explained(plan, live, project)
     print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
     if out is not None:
         try:

@@ -48,6 +48,8 @@ class LiveLocation:
     # Stores Locations' ``createdDate`` (ISO-8601 UTC): of two locations with one name,
     # the older is the one the YAML means (see plan/locations.py).
     created: str = ""
+    # ``updatedDate`` (ISO-8601 UTC, "" when Wix gave none): evidence for explaining drift.
+    updated: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,9 @@ class LiveProduct:
     options: tuple[LiveOption, ...]
     variants: tuple[LiveVariant, ...]
     raw: Mapping[str, Any] = field(default=NO_RAW, compare=False, repr=False)
+    # ``updatedDate``: moves with every write to the product, its variants included
+    # (a variant has no date of its own). Evidence for explaining drift (drift/).
+    updated: str = field(default="", compare=False)
 
     def variant(self, key: VariantKey) -> LiveVariant | None:
         for variant in self.variants:
@@ -169,6 +174,9 @@ class LiveInventoryItem(msgspec.Struct, frozen=True, gc=False):
     quantity: int | None
     in_stock: bool | None
     preorder: LivePreorder
+    # ``updatedDate``: the string Wix sent (already decoded with the page, so keeping it
+    # costs a reference); evidence for explaining drift (drift/).
+    updated: str = ""
 
 
 ReadMode = Literal["full", "targeted", "incremental"]

@@ -27,6 +27,7 @@ def location_from_wix(raw: Mapping[str, Any]) -> LiveLocation:
         revision=str(raw.get("revision", "")),
         wix_location_id=raw.get("wixLocationId"),
         created=str(raw.get("createdDate") or ""),
+        updated=str(raw.get("updatedDate") or ""),
     )
 
 
@@ -179,6 +180,7 @@ def product_from_wix(
         options=options,
         variants=tuple(sorted(variants, key=lambda v: v.key)),
         raw=raw,
+        updated=str(raw.get("updatedDate") or ""),
     )
 
 
@@ -208,4 +210,5 @@ def inventory_item_from_wix(raw: Mapping[str, Any]) -> LiveInventoryItem:
             limit=int(limit) if limit is not None and tracks_quantity else None,
             counter=int(preorder.get("counter", 0) or 0),
         ),
+        updated=str(raw.get("updatedDate") or ""),
     )

@@ -50,6 +50,7 @@ class ProductHead(NamedTuple):
     visible: bool
     options: tuple[LiveOption, ...]
     variant_count: int | None
+    updated: str = ""
 
 
 class ChoiceRef(NamedTuple):
@@ -100,6 +101,7 @@ def product_head(raw: wire.Product) -> ProductHead:
         visible=raw.visible is not False,
         options=options_of(raw.options),
         variant_count=raw.variantSummary.variantCount if raw.variantSummary else None,
+        updated=raw.updatedDate or "",
     )
 
 
@@ -184,6 +186,7 @@ def product_of(head: ProductHead, rows: Sequence[VariantRow]) -> LiveProduct:
         visible=head.visible,
         options=head.options,
         variants=tuple(sorted(variants, key=lambda v: v.key)),
+        updated=head.updated,
     )
 
 
@@ -236,4 +239,5 @@ class ItemMaker:
             quantity=(raw.quantity or 0) if tracks_quantity else None,
             in_stock=None if tracks_quantity else bool(raw.inStock),
             preorder=preorder,
+            updated=raw.updatedDate or "",
         )

@@ -101,6 +101,8 @@ class ProductRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
     visible: bool
     options: list[OptionRow]
     variants: list[VariantRow]
+    # Last so that a snapshot written before it had dates still loads (without them).
+    updated: str = ""
 
 
 class ItemRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -112,6 +114,7 @@ class ItemRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
     quantity: int | None  # None: tracked as in stock / out of stock
     in_stock: bool | None
     preorder: int  # index into Snapshot.preorders
+    updated: str = ""  # last: see ProductRow.updated
 
 
 class PreorderRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -171,6 +174,7 @@ def _product_row(product: LiveProduct) -> ProductRow:
             VariantRow(v.id, list(v.key), v.sku, v.price, v.compare_at_price, v.visible)
             for v in product.variants
         ],
+        product.updated,
     )
 
 
@@ -205,6 +209,7 @@ def product_of(row: ProductRow) -> LiveProduct:
             )
             for v in row.variants
         ),
+        updated=row.updated,
     )
 
 
@@ -227,7 +232,17 @@ def build(
         pre = preorder_index.setdefault(item.preorder, len(preorder_index))
         quantity = item.quantity if item.tracking == "quantity" else None
         rows.append(
-            ItemRow(item.id, item.revision, p, item.variant_id, loc, quantity, item.in_stock, pre)
+            ItemRow(
+                item.id,
+                item.revision,
+                p,
+                item.variant_id,
+                loc,
+                quantity,
+                item.in_stock,
+                pre,
+                item.updated,
+            )
         )
     return Snapshot(
         format=FORMAT,
@@ -262,6 +277,7 @@ def items_of(snapshot: Snapshot) -> list[LiveInventoryItem]:
                     quantity=row.quantity,
                     in_stock=None if row.quantity is not None else bool(row.in_stock),
                     preorder=preorders[row.preorder],
+                    updated=row.updated,
                 )
             )
     except IndexError:

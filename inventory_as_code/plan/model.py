@@ -66,6 +66,54 @@ class Observed:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
+class Cause(enum.Enum):
+    """Why the store and the YAML differ (``plan --explain-drift``, :mod:`..drift`)."""
+
+    STORE = "store"  # the store changed after the YAML line was last committed
+    YAML = "yaml"  # the YAML line was committed after the store's last change: not applied
+    UNCOMMITTED = "uncommitted"  # the YAML line differs from the last commit
+    BOTH = "both"  # some of the change's lines say one, some the other
+    UNKNOWN = "unknown"  # no evidence either way; ``explanation`` says why
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A change's cause, the evidence behind it and what resolves it. For people and tools;
+    ``apply`` never reads it. ``remedy``: the commands that resolve it, the first advised
+    (``pull``: ``pull --target`` the change's address; ``apply``)."""
+
+    cause: Cause
+    explanation: str
+    remedy: tuple[str, ...]
+    store_updated: str | None = None  # the live object's updatedDate
+    yaml_commit: str | None = None  # the last commit of the YAML line(s) behind the change
+    yaml_committed: str | None = None  # that commit's committer date (ISO-8601 UTC)
+    likely_sale: bool = False  # a `set` quantity that only went down
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cause": self.cause.value,
+            "explanation": self.explanation,
+            "remedy": list(self.remedy),
+            "store_updated": self.store_updated,
+            "yaml_commit": self.yaml_commit,
+            "yaml_committed": self.yaml_committed,
+            "likely_sale": self.likely_sale,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Drift:
+        return cls(
+            Cause(data["cause"]),
+            str(data.get("explanation", "")),
+            tuple(str(r) for r in data.get("remedy", ())),
+            data.get("store_updated"),
+            data.get("yaml_commit"),
+            data.get("yaml_committed"),
+            bool(data.get("likely_sale", False)),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     kind: Kind
@@ -78,6 +126,8 @@ class Change:
     reason: tuple[Origin, ...] = ()
     # Identity parts (slug, variant key, location name) so apply needs no parsing.
     keys: Mapping[str, Any] = field(default_factory=dict)
+    # Why the store and the YAML differ: only with ``plan --explain-drift``.
+    drift: Drift | None = None
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -302,6 +352,8 @@ def change_to_dict(change: Change) -> dict[str, Any]:
             "revision": change.observed.revision,
             "values": dict(change.observed.values),
         }
+    if change.drift is not None:
+        out["drift"] = change.drift.to_dict()
     return out
 
 
@@ -326,4 +378,5 @@ def _change_from_dict(data: Mapping[str, Any]) -> Change:
             for o in data.get("reason", [])
         ),
         keys=dict(data.get("keys", {})),
+        drift=None if data.get("drift") is None else Drift.from_dict(data["drift"]),
     )

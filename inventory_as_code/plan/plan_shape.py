@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from inventory_as_code.plan.model import Action, Kind
+from inventory_as_code.plan.model import Action, Cause, Kind
 
 # Deeper than any plan the tool writes (a swatch colour is 4 levels below a change).
 MAX_DEPTH = 24
@@ -225,6 +225,22 @@ _OBSERVED = _optional(
         closed=True,
     )
 )
+# ``plan --explain-drift``: shown by the renderers, never read by apply.
+_DRIFT = _optional(
+    _object(
+        {
+            "cause": _one_of(tuple(cause.value for cause in Cause)),
+            "explanation": _text,
+            "remedy": _list_of(_one_of(("pull", "apply")), "a list of commands"),
+            "store_updated": _OPTIONAL_TEXT,
+            "yaml_commit": _OPTIONAL_TEXT,
+            "yaml_committed": _OPTIONAL_TEXT,
+            "likely_sale": _optional(_flag),
+        },
+        ("cause", "explanation", "remedy"),
+        closed=True,
+    )
+)
 _CHANGE = _object(
     {
         "address": _text,
@@ -236,6 +252,7 @@ _CHANGE = _object(
         "keys": _object(KEYS),
         "reason": _list_of(_ORIGIN, "a list of YAML positions"),
         "observed": _OBSERVED,
+        "drift": _DRIFT,
     },
     ("address", "kind", "action"),
     closed=True,

@@ -2,8 +2,10 @@
 
 Top to bottom: the summary line; deletions, tripped guard rails (both
 ``> [!CAUTION]``) and unresolved differences (``> [!WARNING]``), never folded
-away; the counts per kind; a chart of stock change per location; the
-store-wide overview of a large plan; the changes by product; the notes.
+away; with ``--explain-drift``, each difference's cause and remedy (never
+folded away either, at most :data:`MAX_DRIFT` listed); the counts per kind;
+a chart of stock change per location; the store-wide overview of a large
+plan; the changes by product; the notes.
 
 Fitting, most detailed first, until the comment fits ``limit``:
 
@@ -36,6 +38,8 @@ from inventory_as_code.plan.render_common import (
     rail_status,
     shown,
 )
+from inventory_as_code.plan.render_drift import HEADING as DRIFT_HEADING
+from inventory_as_code.plan.render_drift import REMEDIES, drift_report
 from inventory_as_code.plan.render_entries import (
     Entry,
     PlanView,
@@ -59,6 +63,7 @@ from inventory_as_code.plan.render_text import (
 GITHUB_COMMENT_LIMIT = 65_536
 MARKER = "<!-- inventory-as-code plan -->"
 MAX_UNRESOLVED = 20
+MAX_DRIFT = 30
 SEE_ALL = "run `inventory-as-code show plan.json --detailed`, or see the plan artifact"
 _KIND_TITLES = {
     Kind.LOCATION: "Locations",
@@ -168,6 +173,20 @@ def _unresolved(plan: Plan) -> list[str]:
     if count > MAX_UNRESOLVED:
         body.append(f"{count - MAX_UNRESOLVED:,} more are not listed here: {SEE_ALL}.")
     return [*_quote(body), ""]
+
+
+def _drift(plan: Plan) -> list[str]:
+    """Each difference's cause and remedy (``plan --explain-drift``), never folded away."""
+    drift = drift_report(plan, limit=MAX_DRIFT)
+    if drift is None:
+        return []
+    out = [f"**{prose(DRIFT_HEADING.rstrip(':'))}**: {prose(drift.counts)}.", ""]
+    listed = [f"{_DIFF_MARKERS.get(action, '-')} {line}" for action, line in drift.lines]
+    out += [*code_block(listed, "diff"), ""]
+    for line in (drift.more, drift.note):
+        if line:
+            out += [prose(line), ""]
+    return [*out, REMEDIES, ""]  # our own words: their code spans are meant
 
 
 def _counts(plan: Plan) -> list[str]:
@@ -281,7 +300,8 @@ def render_markdown(
     """The comment, at the most detailed level that fits ``limit`` (see the module docstring)."""
     view = plan_view(plan)
     head = [MARKER, f"### {title or 'inventory-as-code plan'}", "", f"**{summary_line(plan)}**", ""]
-    rest = _rails(plan) + _unresolved(plan) + _counts(plan) + stock_chart(stock_by_location(plan))
+    rest = _rails(plan) + _unresolved(plan) + _drift(plan) + _counts(plan)
+    rest += stock_chart(stock_by_location(plan))
     if rest and rest[-1] != "":
         rest.append("")
     notes = ["**Notes**", "", *(f"- {prose(shown(n.message))}" for n in plan.notes), ""]

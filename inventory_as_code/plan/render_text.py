@@ -1,8 +1,9 @@
 """The plan as terminal text, for ``plan``, ``show`` and ``apply DIR``.
 
 What can do harm comes first and in red: deletions (with their count), then
-tripped guard rails, then the differences the plan will not make. Then the
-changes, one entry per location and per product, summarised (see
+tripped guard rails, then the differences the plan will not make; with
+``--explain-drift``, each difference's cause and remedy (:mod:`.render_drift`).
+Then the changes, one entry per location and per product, summarised (see
 :mod:`.render_summary`); ``detailed=True`` gives every object instead. A plan
 of many products opens with a store-wide overview. The summary line ends it.
 
@@ -29,6 +30,8 @@ from inventory_as_code.plan.render_common import (
     rail_status,
     shown,
 )
+from inventory_as_code.plan.render_drift import HEADING as DRIFT_HEADING
+from inventory_as_code.plan.render_drift import REMEDIES, drift_report
 from inventory_as_code.plan.render_entries import (
     Entry,
     PlanView,
@@ -47,6 +50,7 @@ from inventory_as_code.plan.render_summary import summary_entries
 __all__ = ["format_field_change", "format_value", "render_text", "summary_line"]
 
 MAX_RAIL_ADDRESSES = 10
+MAX_DRIFT_LINES = 30
 
 
 def summary_line(plan: Plan) -> str:
@@ -155,6 +159,17 @@ def render_text(plan: Plan, *, show_notes: bool = True, detailed: bool = False) 
     view = plan_view(plan)
     text = Text()
     _top(plan, view, text)
+    drift = drift_report(plan, limit=None if detailed else MAX_DRIFT_LINES)
+    if drift is not None:  # plan --explain-drift: each difference's cause, before the changes
+        text.append(f"{DRIFT_HEADING}\n  {drift.counts}\n", style="bold")
+        for action, listed in drift.lines:
+            symbol, style = SYMBOLS[action]
+            text.append(f"  {symbol} ", style=style)
+            text.append(f"{listed}\n")
+        for said in (drift.more, drift.note, REMEDIES.replace("`", "")):
+            if said:
+                text.append(f"  {said}\n", style="dim")
+        text.append("\n")
     if len(view.products) >= OVERVIEW_MIN_PRODUCTS:
         text.append("Overview:\n", style="bold")
         for line in overview_lines(view):

@@ -58,7 +58,8 @@ def test_pipeline_structure() -> None:
     assert apply["artifacts"]["when"] == "always"
 
     assert rule_ifs(ci["drift"]) == ['$CI_PIPELINE_SOURCE == "schedule"']
-    assert "--detailed-exitcode" in "\n".join(ci["drift"]["script"])
+    assert "--detailed-exitcode --explain-drift" in "\n".join(ci["drift"]["script"])
+    assert ci["drift"]["variables"]["GIT_DEPTH"] == "0"  # the causes need the whole history
 
 
 def test_every_gitlab_command_names_its_site() -> None:
@@ -114,7 +115,9 @@ def test_merge_request_then_default_branch_then_drift(
     drift = run_job(runner, "drift")
     assert drift.returncode == 2
     assert "ERROR: drift on production" in drift.stdout
-    assert "Fjord Hoodie (dashboard)" in (runner.repo / "drift.md").read_text()
+    report = (runner.repo / "drift.md").read_text()
+    assert "Fjord Hoodie (dashboard)" in report
+    assert "Why the store and the YAML differ (drift), with the remedy" in report
 
     # The default branch re-applies: a fresh plan inside the resource group.
     again = run_job(runner, "apply")

@@ -81,7 +81,7 @@ def test_permissions_are_least_privilege() -> None:
     expected = {
         "plan.yml": {"contents": "read"},
         "apply.yml": {"contents": "read", "actions": "read", "pull-requests": "read"},
-        "drift.yml": {"contents": "read"},
+        "drift.yml": {"contents": "read", "issues": "write"},
         "fleet.yml": {"contents": "read"},
     }
     # Only the job that comments may write to pull requests (not the job that decides).
