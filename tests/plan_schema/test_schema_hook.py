@@ -1,0 +1,93 @@
+"""The hook that validates every plan of the suite fails the test that made a bad one.
+
+A plan with a member the schema does not allow fails its test, whether the
+test serialised it itself or a command it ran did; a good plan passes; the
+shortcut of validating each shape of change once stays exact.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from tests.plan_schema.checker import LITERAL, Checker, shape
+from tests.plan_schema.plugin import FOLDER_ENV
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+INNER = '''
+import subprocess, sys
+from inventory_as_code.plan.model import Note, Plan
+
+BAD = "from inventory_as_code.plan.model import Note, Plan; Plan(notes=(Note('X', 5),)).to_dict()"
+
+def test_bad_plan_in_process():
+    Plan(notes=(Note("X", 5),)).to_dict()
+
+def test_bad_plan_from_a_command():
+    subprocess.run([sys.executable, "-c", BAD], check=True)
+
+def test_good_plan():
+    Plan().to_dict()
+'''
+
+
+def test_a_bad_plan_fails_the_test_that_made_it(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["tests.plan_schema.plugin"]\n')
+    pytester.makepyfile(test_inner=INNER)
+    env = {k: v for k, v in os.environ.items() if k not in (FOLDER_ENV, "PYTHONPATH")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "environ", {**env, "PYTHONPATH": REPO})
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "0")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_bad_plan_in_process*",
+            "*notes[[]0[]].message: 5 is not of type 'string'*",
+            "*validated 3 plans (1 of them from commands the tests ran*",
+        ]
+    )
+    assert "a command's Plan.to_dict" in result.stdout.str()
+
+
+def _constrained(schema: Any, name: str = "") -> set[str]:
+    """Members whose values a (sub)schema constrains beyond their JSON type."""
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        value_keywords = {"enum", "const", "pattern", "minimum", "maximum", "format"}
+        value_keywords |= {"minLength", "maxLength", "exclusiveMinimum", "exclusiveMaximum"}
+        if value_keywords & set(schema) and name:
+            found.add(name)
+        for key, sub in schema.get("properties", {}).items():
+            found |= _constrained(sub, key)
+        for keyword in ("items", "additionalProperties", "anyOf", "oneOf", "allOf"):
+            sub = schema.get(keyword)
+            for part in sub if isinstance(sub, list) else [sub]:
+                found |= _constrained(part, name)
+    return found
+
+
+def test_every_member_the_change_schema_constrains_is_kept_literally_in_the_shape() -> None:
+    # Otherwise two changes of one shape could differ in what the schema checks.
+    change = Checker().schema["$defs"]["change"]
+    assert _constrained(change) <= LITERAL
+
+
+def test_changes_of_one_shape_are_validated_once_and_a_new_kind_again() -> None:
+    checker = Checker()
+    change = {"address": "a", "kind": "stock", "action": "update", "before": {}, "after": {}}
+    plan = {
+        "format_version": 1,
+        "site": "s",
+        "summary": {"create": 0, "update": 2, "delete": 0},
+        "changes": [change, {**change, "address": "b"}],
+        "checksum": "sha256:" + "0" * 64,
+    }
+    assert checker.problems(plan) == []
+    assert len(checker.valid_shapes) == 1
+    bad = {**change, "kind": "warehouse"}
+    assert shape(bad) != shape(change)
+    (problem,) = checker.problems({**plan, "changes": [bad]})
+    assert problem.startswith("changes[0].kind: 'warehouse' is not one of")
