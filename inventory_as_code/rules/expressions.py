@@ -153,7 +153,7 @@ def compile_expression(source: str, scope: str, role: str) -> Expression:
     given = program.return_type().name().lower()
     if given not in (result, "dyn"):
         raise CompileError(
-            f"{role} must give {_NAMES[result]}, but this gives a {given}",
+            f"{role} must give {_NAMES[result]}, but this gives a value of type {given}",
             hint=f"{role} = 'price_drop > 0.5' gives true or false"
             if role == "when"
             else "count = 'size(products)' gives a whole number",

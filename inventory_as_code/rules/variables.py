@@ -19,6 +19,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+# Wix's default preorder limit, also its largest: an item Wix counts gets it unless told
+# otherwise (shared/wix-api inventory-items-v3), so it limits nothing.
+NO_LIMIT = 100_000
+
 # name -> (CEL type, what it holds)
 CHANGE_VARIABLES: dict[str, tuple[str, str]] = {
     "kind": ("string", "location, option, product, variant or stock"),
@@ -50,7 +54,8 @@ CHANGE_VARIABLES: dict[str, tuple[str, str]] = {
     "preorder": (
         "map(string, dyn)",
         "a stock item's preorder settings after the change: {enabled, limit, message} "
-        "(enabled false, limit and message null where there are none)",
+        "(enabled false, limit and message null where there are none; limit null also for "
+        "Wix's default 100000, the largest, which limits nothing)",
     ),
 }
 
@@ -103,6 +108,8 @@ def _preorder(change: Mapping[str, Any]) -> dict[str, Any]:
         elif name in live:
             settings[name] = live[name]
     settings["enabled"] = bool(settings["enabled"])
+    if settings["limit"] == NO_LIMIT:
+        settings["limit"] = None
     return settings
 
 
