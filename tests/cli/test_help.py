@@ -41,6 +41,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "apply",
         "show",
         "status",
+        "check",
         "export",
         "emulator",
         "completion",

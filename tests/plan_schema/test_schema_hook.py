@@ -17,7 +17,7 @@ from tests.plan_schema.plugin import FOLDER_ENV
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-INNER = '''
+INNER = """
 import subprocess, sys
 from inventory_as_code.plan.model import Note, Plan
 
@@ -31,7 +31,7 @@ def test_bad_plan_from_a_command():
 
 def test_good_plan():
     Plan().to_dict()
-'''
+"""
 
 
 def test_a_bad_plan_fails_the_test_that_made_it(pytester: pytest.Pytester) -> None:
