@@ -14,15 +14,21 @@ saved plan: ``apply FILE`` evaluates them again on what it executes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from inventory_as_code.config.rails import RailAcceptance
-from inventory_as_code.plan.model import Acceptance, Plan, RuleError, RuleTrip, change_to_dict
+from inventory_as_code.plan.model import Acceptance, Plan, RuleError, RuleTrip
 from inventory_as_code.rules.expressions import activation
 from inventory_as_code.rules.spec import Rule
-from inventory_as_code.rules.variables import change_variables, plan_variables
+from inventory_as_code.rules.variables import (
+    CHANGE_VARIABLES,
+    PLAN_VARIABLES,
+    change_variables,
+    names_in,
+    plan_variables,
+)
 
 
 def with_rules(plan: Plan, rules: Sequence[Rule], accept: Iterable[RailAcceptance] = ()) -> Plan:
@@ -39,14 +45,11 @@ def rule_trips(
     plan_rules = [rule for rule in rules if rule.scope == "plan"]
     hits: dict[str, list[str]] = {rule.name: [] for rule in rules}
     errors: dict[str, list[RuleError]] = {rule.name: [] for rule in rules}
-    every: list[dict[str, Any]] = []
-    for change in plan.changes:
-        variables = change_variables(change_to_dict(change))
-        if plan_rules:
-            every.append(variables)
-        if not change_rules:
-            continue
-        values = activation("change", variables)
+    # Only the variables the rules read are computed (and converted for CEL).
+    needed = _reads(change_rules, CHANGE_VARIABLES)
+    for change in plan.changes if change_rules else ():
+        variables = change_variables(change, needed)
+        values = activation("change", variables) if len(change_rules) > 1 else variables
         for rule in change_rules:
             tripped, error = rule.when.evaluate(values)
             if error is not None:
@@ -57,10 +60,11 @@ def rule_trips(
     counts: dict[str, int] = {}
     if plan_rules:
         summary = plan.summary
+        read = _reads(plan_rules, {**CHANGE_VARIABLES, **PLAN_VARIABLES})
         values = activation(
             "plan",
             plan_variables(
-                every,
+                plan.changes,
                 {
                     "create": summary.create,
                     "update": summary.update,
@@ -68,6 +72,7 @@ def rule_trips(
                     "switch_tracking": summary.switch_tracking,
                 },
                 plan.site,
+                [name for name in CHANGE_VARIABLES if name in read] if "changes" in read else [],
             ),
         )
         for rule in plan_rules:
@@ -106,6 +111,16 @@ def rule_trips(
                 trip = replace(trip, accepted=Acceptance(entry.where, entry.reason, entry.max))
         trips.append(trip)
     return tuple(trips)
+
+
+def _reads(rules: Sequence[Rule], variables: Mapping[str, Any]) -> list[str]:
+    """The variables these rules may read, in the order of ``variables``."""
+    names: set[str] = set()
+    for rule in rules:
+        names |= names_in(rule.when.source)
+        if rule.count is not None:
+            names |= names_in(rule.count.source)
+    return [name for name in variables if name in names]
 
 
 def blocking_rules(plan: Plan, *, forced: bool = False) -> tuple[RuleTrip, ...]:

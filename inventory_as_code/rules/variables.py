@@ -15,9 +15,12 @@ for the common questions ("the price after this change", "the quantity").
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from inventory_as_code.plan.model import Action, Change, Kind, change_to_dict
 
 # Wix's default preorder limit, also its largest: an item Wix counts gets it unless told
 # otherwise (shared/wix-api inventory-items-v3), so it limits nothing.
@@ -80,89 +83,144 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _now(change: Mapping[str, Any], name: str) -> Any:
-    """A field's value after the change: written by it, else as read; None for a deletion."""
-    after = change.get("after")
-    if after is None:
-        return None
-    if name in after:
-        return after[name]
-    observed = change.get("observed") or {}
-    live = observed.get("values") or {}
-    if name in live:
-        return live[name]
-    before = change.get("before") or {}
-    return before.get(name)
+class _Change:
+    """One change, its variables computed on demand: a rule pays only for what it reads."""
 
+    def __init__(self, change: Change) -> None:
+        self.change = change
+        self._json: dict[str, Any] | None = None
 
-def _preorder(change: Mapping[str, Any]) -> dict[str, Any]:
-    settings: dict[str, Any] = {"enabled": False, "limit": None, "message": None}
-    if change.get("kind") != "stock" or change.get("after") is None:
+    @property
+    def json(self) -> dict[str, Any]:
+        """The change as the plan JSON shows it (built once, when a rule reads it)."""
+        if self._json is None:
+            self._json = change_to_dict(self.change)
+        return self._json
+
+    def now(self, name: str) -> Any:
+        """A field's value after the change: written by it, else as read; None for a deletion."""
+        change = self.change
+        if change.after is None:
+            return None
+        if name in change.after:
+            return change.after[name]
+        live = change.observed.values if change.observed is not None else {}
+        if name in live:
+            return live[name]
+        return (change.before or {}).get(name)
+
+    def variant_money(self, name: str) -> float | None:
+        return _money(self.now(name)) if self.change.kind is Kind.VARIANT else None
+
+    def price_before(self) -> float | None:
+        if self.change.kind is not Kind.VARIANT:
+            return None
+        return _money((self.change.before or {}).get("price"))
+
+    def price_drop(self) -> float:
+        price, before = self.variant_money("price"), self.price_before()
+        if price is None or not before or price >= before:
+            return 0.0
+        return (before - price) / before
+
+    def quantity(self) -> int | None:
+        return _count(self.now("quantity")) if self.change.kind is Kind.STOCK else None
+
+    def quantity_change(self) -> int:
+        was = _count((self.change.before or {}).get("quantity")) or 0
+        if self.change.action is Action.DELETE:
+            return -was
+        quantity = self.quantity()
+        return 0 if quantity is None else quantity - was
+
+    def sku(self) -> str | None:
+        sku = self.now("sku") if self.change.kind is Kind.VARIANT else None
+        return sku if isinstance(sku, str) else None
+
+    def changed(self) -> list[str]:
+        if self.change.action is Action.CREATE:
+            return sorted(self.change.after or {})
+        return [f.field for f in self.change.fields]
+
+    def variant(self) -> str:
+        variant = self.change.keys.get("variant")
+        return "/".join(str(v) for v in variant) if isinstance(variant, list | tuple) else ""
+
+    def preorder(self) -> dict[str, Any]:
+        settings: dict[str, Any] = {"enabled": False, "limit": None, "message": None}
+        change = self.change
+        if change.kind is not Kind.STOCK or change.after is None:
+            return settings
+        live = (change.observed.values if change.observed is not None else {}).get("preorder")
+        written = change.after.get("preorder") or {}
+        for name in settings:
+            if name in written:
+                settings[name] = written[name]
+            elif live and name in live:
+                settings[name] = live[name]
+        settings["enabled"] = bool(settings["enabled"])
+        if settings["limit"] == NO_LIMIT:
+            settings["limit"] = None
         return settings
-    observed = change.get("observed") or {}
-    live = (observed.get("values") or {}).get("preorder") or {}
-    written = change["after"].get("preorder") or {}
-    for name in settings:
-        if name in written:
-            settings[name] = written[name]
-        elif name in live:
-            settings[name] = live[name]
-    settings["enabled"] = bool(settings["enabled"])
-    if settings["limit"] == NO_LIMIT:
-        settings["limit"] = None
-    return settings
 
 
-def _changed(change: Mapping[str, Any]) -> list[str]:
-    if change.get("action") == "create":
-        return sorted(change.get("after") or {})
-    return [str(f["field"]) for f in change.get("fields") or ()]
+_COMPUTE: dict[str, Callable[[_Change], Any]] = {
+    "kind": lambda c: c.change.kind.value,
+    "action": lambda c: c.change.action.value,
+    "address": lambda c: c.change.address,
+    "before": lambda c: c.json["before"],
+    "after": lambda c: c.json["after"],
+    "fields": lambda c: c.json["fields"],
+    "keys": lambda c: c.json["keys"],
+    "observed": lambda c: c.json.get("observed"),
+    "changed": _Change.changed,
+    "product": lambda c: str(c.change.keys.get("slug", "")),
+    "variant": _Change.variant,
+    "location": lambda c: str(c.change.keys.get("location", "")),
+    "sku": _Change.sku,
+    "price": lambda c: c.variant_money("price"),
+    "price_before": _Change.price_before,
+    "compare_at_price": lambda c: c.variant_money("compare_at_price"),
+    "price_drop": _Change.price_drop,
+    "quantity": _Change.quantity,
+    "quantity_change": _Change.quantity_change,
+    "preorder": _Change.preorder,
+}
+assert set(_COMPUTE) == set(CHANGE_VARIABLES)
 
 
-def change_variables(change: Mapping[str, Any]) -> dict[str, Any]:
-    """The variables of :data:`CHANGE_VARIABLES` for one change as ``change_to_dict`` gives it."""
-    keys = change.get("keys") or {}
-    variant = keys.get("variant")
-    is_variant = change.get("kind") == "variant"
-    price = _money(_now(change, "price")) if is_variant else None
-    price_before = _money((change.get("before") or {}).get("price")) if is_variant else None
-    drop = 0.0
-    if price is not None and price_before and price < price_before:
-        drop = (price_before - price) / price_before
-    quantity = _count(_now(change, "quantity")) if change.get("kind") == "stock" else None
-    was = _count((change.get("before") or {}).get("quantity"))
-    if change.get("action") == "delete":
-        quantity_change = -(was or 0)
-    else:
-        quantity_change = (quantity or 0) - (was or 0) if quantity is not None else 0
-    sku = _now(change, "sku") if is_variant else None
-    return {
-        "kind": change.get("kind", ""),
-        "action": change.get("action", ""),
-        "address": change.get("address", ""),
-        "before": change.get("before"),
-        "after": change.get("after"),
-        "fields": list(change.get("fields") or ()),
-        "keys": dict(keys),
-        "observed": change.get("observed"),
-        "changed": _changed(change),
-        "product": str(keys.get("slug", "")),
-        "variant": "/".join(str(v) for v in variant) if isinstance(variant, list) else "",
-        "location": str(keys.get("location", "")),
-        "sku": sku if isinstance(sku, str) else None,
-        "price": price,
-        "price_before": price_before,
-        "compare_at_price": _money(_now(change, "compare_at_price")) if is_variant else None,
-        "price_drop": drop,
-        "quantity": quantity,
-        "quantity_change": quantity_change,
-        "preorder": _preorder(change),
-    }
+def change_variables(change: Change, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The variables of :data:`CHANGE_VARIABLES` (or only ``names`` of them) for one change."""
+    view = _Change(change)
+    return {name: _COMPUTE[name](view) for name in (CHANGE_VARIABLES if names is None else names)}
 
 
 def plan_variables(
-    changes: Sequence[Mapping[str, Any]], summary: Mapping[str, int], site: str
+    changes: Sequence[Change],
+    summary: Mapping[str, int],
+    site: str,
+    names: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """The variables of :data:`PLAN_VARIABLES`; ``changes`` already hold the change variables."""
-    products = sorted({str(c["product"]) for c in changes if c.get("product")})
-    return {"changes": list(changes), "summary": dict(summary), "products": products, "site": site}
+    """The variables of :data:`PLAN_VARIABLES`; each entry of ``changes`` holds ``names`` of
+    the change variables (all by default; the list is empty when a rule reads none)."""
+    wanted = list(CHANGE_VARIABLES if names is None else names)
+    products = sorted({str(c.keys["slug"]) for c in changes if c.keys.get("slug")})
+    return {
+        "changes": [change_variables(c, wanted) for c in changes] if wanted else [],
+        "summary": dict(summary),
+        "products": products,
+        "site": site,
+    }
+
+
+# CEL string literals (raw, bytes, triple-quoted), dropped before looking for names.
+_STRING = re.compile(
+    r"[rRbB]*('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")", re.S
+)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def names_in(source: str) -> set[str]:
+    """Every identifier of a CEL expression outside its string literals: a superset of the
+    variables it reads (a field such as ``after.price`` adds ``price``, which is harmless)."""
+    return set(_NAME.findall(_STRING.sub(" ", source)))
