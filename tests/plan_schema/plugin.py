@@ -3,8 +3,11 @@
 The schema is the contract other tools build on (docs/plan-json.md), so the
 suite holds the tool to it everywhere, not in a few chosen tests:
 
-* In the test process, ``Plan.to_dict`` and ``plan_json_chunks`` are wrapped
-  (:mod:`.capture`); each plan they produce is validated on the spot.
+* In the test process, ``Plan.to_dict``, ``plan_json_chunks`` and
+  ``workflow.plan_project`` (where every plan of a project is finished,
+  whether it is then printed as text, JSON or Markdown, saved or applied)
+  are wrapped (:mod:`.capture`); each plan they produce is validated on the
+  spot.
 * Commands a test starts get ``tests/plan_schema/site`` on ``PYTHONPATH``,
   whose ``sitecustomize`` writes each plan they produce into a folder named
   by ``PLAN_SCHEMA_TEST_FOLDER``; the test process validates them.
@@ -51,7 +54,10 @@ class SchemaState:
             try:
                 header, text = path.read_text(encoding="utf-8").split("\n", 1)
                 document: Any = json.loads(text)
-                how = json.loads(header)["how"]
+                about = json.loads(header)
+                how = about["how"]
+                if "error" in about:
+                    document = RuntimeError(about["error"])
             except (OSError, ValueError) as exc:
                 document, how = None, f"unreadable ({exc})"
             path.unlink(missing_ok=True)
@@ -61,6 +67,9 @@ class SchemaState:
         return found
 
     def record(self, document: Any, how: str) -> None:
+        if isinstance(document, BaseException):
+            self.found.append(f"a plan from {how} cannot be serialised: {document!r}")
+            return
         if isinstance(document, str):  # the text plan_json_chunks wrote
             try:
                 document = json.loads(document)

@@ -1,8 +1,9 @@
 """The hook that validates every plan of the suite fails the test that made a bad one.
 
 A plan with a member the schema does not allow fails its test, whether the
-test serialised it itself or a command it ran did; a good plan passes; the
-shortcut of validating each shape of change once stays exact.
+test serialised it itself, a command it ran did, or the plan was only shown as
+text; a good plan passes; the shortcut of validating each shape of change once
+stays exact.
 """
 
 from __future__ import annotations
@@ -31,6 +32,24 @@ def test_bad_plan_from_a_command():
 
 def test_good_plan():
     Plan().to_dict()
+
+def test_bad_plan_only_shown_as_text(tmp_path, monkeypatch):
+    # A plan the command prints as text is never serialised by the tool itself.
+    from dataclasses import replace
+    from click.testing import CliRunner
+    from inventory_as_code import workflow
+    from inventory_as_code.cli import main
+
+    real = workflow._plan
+    def noted(*args, **kwargs):
+        plan, live = real(*args, **kwargs)
+        return replace(plan, notes=(Note("X", "m", address=7),)), live
+    monkeypatch.setattr(workflow, "_plan", noted)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (tmp_path / "store.yaml").write_text("locations:\\n  Main: {default: true}\\n")
+    env = {"CI": None, "WIX_API_KEY": None, "WIX_SITE_ID": None, "WIX_API_BASE_URL": None}
+    result = CliRunner().invoke(main, ["plan", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
 """
 
 
@@ -41,12 +60,15 @@ def test_a_bad_plan_fails_the_test_that_made_it(pytester: pytest.Pytester) -> No
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(os, "environ", {**env, "PYTHONPATH": REPO})
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "0")
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=3)
     result.stdout.fnmatch_lines(
         [
             "*test_bad_plan_in_process*",
             "*notes[[]0[]].message: 5 is not of type 'string'*",
-            "*validated 3 plans (1 of them from commands the tests ran*",
+            "*test_bad_plan_only_shown_as_text*",
+            "*a plan from plan_project:*",
+            "*notes[[]0[]].address: 7 is not of type 'string'*",
+            "*validated 4 plans (1 of them from commands the tests ran*",
         ]
     )
     assert "a command's Plan.to_dict" in result.stdout.str()

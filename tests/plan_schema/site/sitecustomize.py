@@ -29,12 +29,15 @@ if FOLDER:
     _numbers = itertools.count()
 
     def _write(document: Any, how: str) -> None:
+        header: dict[str, str] = {"how": how, "command": os.environ.get("_", "")}
+        if isinstance(document, BaseException):  # the plan could not be serialised
+            header["error"], document = repr(document), None
         text = document if isinstance(document, str) else json.dumps(document, default=str)
         name = f"{os.getpid()}-{next(_numbers)}.json"
         path = Path(str(FOLDER)) / name
         try:  # written whole, then renamed: the reader never sees half a plan
             path.with_suffix(".part").write_text(
-                json.dumps({"how": how, "command": os.environ.get("_", "")}) + "\n" + text,
+                json.dumps(header) + "\n" + text,
                 encoding="utf-8",
             )
             path.with_suffix(".part").replace(path)
