@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import write_project
+from tests.e2e.cli import run_cli, write_project
 from tests.rules.conftest import STORE, run
 
 RULE = """\
@@ -86,10 +86,15 @@ def test_entries_and_acceptances_are_checked_with_their_lines(tmp_path: Path) ->
     assert "no rule is named 'stpo' (did you mean \"stop\"?)" in text
 
 
-def test_a_plan_refuses_a_project_whose_rules_do_not_compile(tmp_path: Path) -> None:
+def test_validate_and_plan_refuse_a_rule_cel_refuses_at_its_place(tmp_path: Path) -> None:
+    # Through the installed command: the message, the place, exit 1, no traceback.
     toml = RULE.format(name="r", level="soft", when="'kidn == \"stock\"'")
     root = write_project(tmp_path / "p", {"store.yaml": STORE, "inventory-as-code.toml": toml})
-    result = run("plan", root)
-    assert result.exit_code == 1
-    assert "inventory-as-code.toml:4:9: rules[0].when:" in result.output
-    assert "unknown name 'kidn' (did you mean \"kind\"?)" in result.output
+    for command in ("validate", "plan"):  # validate reports on stdout, plan on stderr
+        result = run_cli(command, root)
+        said = result.out + result.err
+        assert result.code == 1, result
+        assert (
+            f"{root / 'inventory-as-code.toml'}:4:9: rules[0].when: [[rules]] #1: when is not a "
+            "valid expression: unknown name 'kidn' (did you mean \"kind\"?)." in said
+        ), result
