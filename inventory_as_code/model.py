@@ -196,6 +196,8 @@ class StockEntry:
     policy: Policy = DEFAULT_POLICY
     preorder: Preorder | None = None
     origins: Origins = field(default=NO_ORIGINS, compare=False, repr=False)
+    # The shop's threshold for warnings (config.reorder); never written to Wix.
+    reorder_point: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

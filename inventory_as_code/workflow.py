@@ -33,6 +33,7 @@ from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.saved import plan_metadata
 from inventory_as_code.plan.targets import UnknownTargetError, explain_unknown, known_addresses
 from inventory_as_code.reads import known_targets, narrowed, read_selected, worth_narrowing
+from inventory_as_code.rules.spec import Rule
 from inventory_as_code.selection import (
     Selection,
     SelectionError,
@@ -75,6 +76,7 @@ def plan_project(
     changed_since: str | None = None,
     refresh: Refresh = "full",
     store: str = "",
+    rules: tuple[Rule, ...] = (),
 ) -> tuple[Plan, LiveStore]:
     """Load the YAML (ConfigError on problems), read the live store, build the plan.
 
@@ -86,6 +88,7 @@ def plan_project(
     network, the load keeps the CPU busy); a YAML error cancels it after the
     pages in flight. The cyclic garbage collector is paused throughout (``_gc``).
     ``store`` tells the embedded local store apart (its database file) for the snapshot.
+    ``rules`` are the project's ``[[rules]]``, recorded in the plan where it trips them.
     """
     if changed_since is not None and targets:
         raise SelectionError("--changed-since and --target cannot be combined; use one of them")
@@ -125,14 +128,16 @@ def plan_project(
                 return _nothing_changed(desired, live, project, site_id, selection, metadata)
             try:
                 plan, live = _plan(
-                    desired, live, project, site_id, guard_rails, plan_targets, metadata
+                    desired, live, project, site_id, guard_rails, plan_targets, metadata, rules
                 )
             except UnknownTargetError as exc:
                 # Refused as with the whole store; suggest from the whole YAML, not the cut.
                 known = set(known_addresses(whole_yaml, live))
                 raise UnknownTargetError(explain_unknown(exc.target, known), exc.target) from None
             return _with_selection_note(plan, selection, changed_since), live
-        plan, live = _plan(desired, live, project, site_id, guard_rails, plan_targets, metadata)
+        plan, live = _plan(
+            desired, live, project, site_id, guard_rails, plan_targets, metadata, rules
+        )
     return _with_selection_note(plan, selection, changed_since), live
 
 
@@ -222,12 +227,14 @@ def _plan(
     guard_rails: GuardRailSettings | None,
     targets: tuple[str, ...],
     metadata: Mapping[str, Any] | None,
+    rules: tuple[Rule, ...] = (),
 ) -> tuple[Plan, LiveStore]:
     stats = live.stats
     options = PlanOptions(
         guard_rails=guard_rails or GuardRailSettings(),
         targets=targets,
         site=site_id,
+        rules=rules,
         metadata=plan_metadata(
             project,
             {

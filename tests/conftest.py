@@ -1,5 +1,7 @@
 """Suite-wide wiring: the Wix oracle checks every request the client sends and
-every answer the emulator gives against Wix's own REST types (docs/oracle.md)."""
+every answer the emulator gives against Wix's own REST types (docs/oracle.md);
+the plan schema hook validates every plan the suite makes, in process or in a
+command it runs, against schemas/plan.schema.json (docs/plan-json.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import os
 import shutil
 import tempfile
 
-pytest_plugins = ["pytester", "tests.oracle.plugin"]
+pytest_plugins = ["pytester", "tests.oracle.plugin", "tests.plan_schema.plugin"]
 
 # The per-user key that signs incremental snapshots (live/snapshot_key.py) lives in
 # $XDG_STATE_HOME: tests (and the commands they run) keep theirs in a folder of their own,

@@ -28,6 +28,7 @@ COMMANDS = {
     "pull": ("inventory_as_code.cli.pull", "pull_command"),
     "show": ("inventory_as_code.cli.show", "show_command"),
     "status": ("inventory_as_code.cli.status", "status_command"),
+    "check": ("inventory_as_code.cli.check", "check_command"),
     "export": ("inventory_as_code.cli.export", "export_command"),
     "acceptance": ("inventory_as_code.cli.acceptance", "acceptance_command"),
     "completion": ("inventory_as_code.cli.completion", "completion_command"),

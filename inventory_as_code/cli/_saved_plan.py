@@ -29,6 +29,9 @@ from inventory_as_code.plan.saved import (
     plan_key,
     read_plan_file,
 )
+from inventory_as_code.rules.evaluate import with_rules
+from inventory_as_code.rules.load import load_rules
+from inventory_as_code.rules.spec import Rule
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project, require_catalog_v3
@@ -55,6 +58,18 @@ def load_desired(project: Path) -> DesiredState:
             f"{len(exc.problems)} problem(s) in the YAML of {project}; run `inventory-as-code "
             "validate`. A saved plan is checked against the checked-out project: pass its "
             "folder with --project (default: the current folder)."
+        )
+        raise SystemExit(EXIT_ERROR) from None
+
+
+def load_project_rules(project: Path) -> tuple[Rule, ...]:
+    try:
+        return load_rules(project)
+    except ConfigError as exc:
+        print_problems(exc.problems, project)
+        make_console(stderr=True).print(
+            f"{len(exc.problems)} problem(s) in the rules of {project}; run "
+            "`inventory-as-code validate`."
         )
         raise SystemExit(EXIT_ERROR) from None
 
@@ -103,6 +118,7 @@ def bound_saved_plan(
             )
         require_catalog_v3(client)
         desired = load_desired(project)
+        project_rules = load_project_rules(project)
         try:
             with read_progress(err) as progress:
                 fresh, live = plan_project(
@@ -131,6 +147,8 @@ def bound_saved_plan(
                 "since. Plan again from the checked-out project and review that plan."
             )
         plan = executable_plan(fresh, binding, rails_for(binding.changes, desired, live, rails))
+        # The rules too are the checked-out project's, on what is executed.
+        plan = with_rules(plan, project_rules, rails.accept)
     except BaseException:
         client.close()
         raise

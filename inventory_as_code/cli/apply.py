@@ -38,10 +38,11 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._saved_plan import bound_saved_plan, refuse
-from inventory_as_code.cli.plan import make_plan
+from inventory_as_code.cli.plan import make_plan, rules_refusal
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Change, Plan
 from inventory_as_code.plan.render_text import render_text
+from inventory_as_code.rules.evaluate import blocking_rules
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import apply_plan
 
@@ -163,8 +164,9 @@ def _refuse_rails(plan: Plan) -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Apply even though the plan trips guard rails (for a person at a terminal; in CI, "
-    "accept the rail in inventory-as-code.toml instead, where it is reviewed).",
+    help="Apply even though the plan trips guard rails or soft rules (for a person at a "
+    "terminal; in CI, accept them in inventory-as-code.toml instead, where it is reviewed). "
+    "A hard rule is never forced.",
 )
 @click.option(
     "--all-or-nothing",
@@ -266,6 +268,10 @@ def apply_command(
             _finish(ApplyReport(), report_json, fmt, quiet=True)
         if not force:
             _refuse_rails(plan)
+        # A hard rule is refused even with --force; a soft one as a rail is.
+        trips = blocking_rules(plan, forced=force)
+        if trips:
+            refuse(rules_refusal(trips))
         if not source.is_file() and not auto_approve:
             if not sys.stdin.isatty():
                 err.print(

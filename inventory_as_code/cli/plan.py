@@ -28,15 +28,18 @@ from inventory_as_code.live import LiveStore
 from inventory_as_code.live.place import Refresh
 from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.guard_rails import blocking_rails
-from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.model import Plan, RuleTrip
 from inventory_as_code.plan.plan_json import buffered, plan_json_chunks
 from inventory_as_code.plan.render_markdown import (
     GITHUB_COMMENT_LIMIT,
     code_span,
     render_markdown,
 )
+from inventory_as_code.plan.render_rules import rule_label
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import compressed, is_plan_head, plan_key, write_plan_file
+from inventory_as_code.rules.evaluate import blocking_rules
+from inventory_as_code.rules.load import load_rules
 from inventory_as_code.site import ENV_SITE, Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
@@ -76,6 +79,7 @@ def make_plan(
                 changed_since=changed_since,
                 refresh=refresh,
                 store=target.store,
+                rules=load_rules(project),
             )
     except PlanRefused as exc:
         client.close()
@@ -104,6 +108,27 @@ def make_plan(
         )
         err.print(f"Read: {describe_read(stats.mode, stats.detail)}.", style="dim")
     return plan, client, target, live
+
+
+def rules_refusal(trips: tuple[RuleTrip, ...]) -> str:
+    """What a refusal (or ``--detailed-exitcode``) says of the rules that block apply."""
+    lines = ["Rules of inventory-as-code.toml that apply would refuse:"]
+    for trip in trips:
+        lines.append(f"  {rule_label(trip)}: {trip.message}")
+        shown = trip.addresses[:5] if trip.scope == "change" else ()
+        lines += [f"      {address}" for address in shown]
+        if len(trip.addresses) > len(shown):
+            lines.append(f"      ... and {len(trip.addresses) - len(shown)} more")
+    soft = [t for t in trips if t.level == "soft"]
+    if soft:
+        lines.append(
+            "A soft rule is accepted in review, in this change: [[guard_rails.accept]] with "
+            f'rule = "{soft[0].name}", max = {soft[0].count} and reason = "...". '
+            "A hard rule never applies: correct the YAML."
+        )
+    else:
+        lines.append("A hard rule never applies, accepted or forced: correct the YAML.")
+    return "\n".join(lines)
 
 
 def exit_refused(exc: PlanRefused, project: Path, why: str) -> NoReturn:
@@ -195,8 +220,9 @@ def print_plan(
     "--detailed-exitcode",
     is_flag=True,
     help="Exit 0 when the store matches the YAML, 2 when there are changes or unresolved "
-    "differences, 4 when the plan trips a guard rail that apply would refuse (one that no "
-    "[[guard_rails.accept]] entry of inventory-as-code.toml accepts), 1 on error.",
+    "differences, 4 when the plan trips a guard rail or a soft rule that no "
+    "[[guard_rails.accept]] entry of inventory-as-code.toml accepts, or a hard rule "
+    "(apply would refuse), 1 on error.",
 )
 @click.option(
     "--target",
@@ -285,14 +311,19 @@ def plan_command(
     if detailed_exitcode:
         # The pull request's check fails where apply would refuse, before the merge.
         blocking = blocking_rails(plan)
+        err = make_console(stderr=True)
         if blocking:
-            make_console(stderr=True).print(
+            err.print(
                 "Guard rails tripped that apply would refuse: "
                 + ", ".join(f"{r.code} ({r.kind})" if r.kind else r.code for r in blocking)
                 + ". If the change is intended, accept each in inventory-as-code.toml in this "
                 "change, for review: [[guard_rails.accept]] with rail, kind, max (the number of "
                 "objects) and reason. Otherwise correct the YAML."
             )
+        rules = blocking_rules(plan)
+        if rules:
+            err.print(safe_text(rules_refusal(rules), keep_newlines=True))
+        if blocking or rules:
             raise SystemExit(EXIT_REFUSED)
         # Unresolved differences are differences too: a drift check must not pass on them.
         raise SystemExit(EXIT_OK if plan.in_sync else EXIT_CHANGES)

@@ -24,6 +24,7 @@ from inventory_as_code.config.document import Document
 from inventory_as_code.config.moves import check_moves, read_moves
 from inventory_as_code.config.problems import ProblemCollector, did_you_mean
 from inventory_as_code.config.products import ProductBuilder, SkuEntry
+from inventory_as_code.config.reorder import read_points
 from inventory_as_code.config.stock import DEFAULTS, LOCATION, parse_block
 from inventory_as_code.config.store_options import StoreOptions
 from inventory_as_code.model import (
@@ -196,6 +197,9 @@ class ProjectBuilder:
                         "use an IANA time zone name such as Europe/Berlin or America/New_York.",
                     )
                     time_zone = None
+            points = read_points(ctx, view, data, path, per_location=False)
+            if None in points:
+                ctx.location_reorder[name] = points[None]
             address = self._address(view, data)
             if address is not None:
                 origins["address"] = view.at(data, "address")

@@ -63,6 +63,8 @@ class Context:
     location_names: list[str] = field(default_factory=list)
     location_layers: dict[str, Layer] = field(default_factory=dict)
     defaults_layer: Layer = field(default_factory=dict)
+    # A location's reorder_point (config.reorder), by location name.
+    location_reorder: dict[str, tuple[int, Origin]] = field(default_factory=dict)
     skus: dict[str, tuple[Origin, Sequence[PathPart]]] = field(default_factory=dict)
     _money: dict[str, str | ValueError] = field(default_factory=dict)
 

@@ -18,6 +18,7 @@ from typing import Any
 from inventory_as_code.config.context import Context, DocView
 from inventory_as_code.config.options import read_options, read_swatches
 from inventory_as_code.config.problems import PathPart, did_you_mean, listing
+from inventory_as_code.config.reorder import read_points, with_points
 from inventory_as_code.config.stock import (
     MAX_QUANTITY,
     PRODUCT,
@@ -292,6 +293,8 @@ class ProductBuilder:
         price = ctx.money(view, data, "price", (*path, "price"))
         compare = ctx.money(view, data, "compare_at_price", (*path, "compare_at_price"))
         product_layers = self._stock_layers(view, data, PRODUCT, path)
+        product_points = read_points(ctx, view, data, path, per_location=True)
+        reorder = bool(product_points or ctx.location_reorder)
         bases = {
             name: merge(ctx.defaults_layer, ctx.location_layers[name], product_layers.get(name))
             for name in ctx.location_names
@@ -367,6 +370,11 @@ class ProductBuilder:
                     entry = resolve(merge(bases[location], layer), digital, place, ctx.report)
                 if entry is not None:
                     stock[location] = entry
+            variant_points = (
+                read_points(ctx, view, vdata, vpath, per_location=True) if vdata else {}
+            )
+            if reorder or variant_points:
+                stock = with_points(stock, variant_points, product_points, ctx.location_reorder)
             if sku is not None:
                 self.skus.append((sku, origins["sku"], vpath))
             out.append(

@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from inventory_as_code.config.patterns import PathPattern, PatternError, compile_pattern
-from inventory_as_code.config.problems import ProblemCollector, did_you_mean
+from inventory_as_code.config.problems import Problem, ProblemCollector, did_you_mean
 from inventory_as_code.config.rails import SettingIssue, parse_rail_table
 from inventory_as_code.errors import InventoryAsCodeError
 
 PROJECT_CONFIG = "inventory-as-code.toml"
-KNOWN_TABLES = ("project", "sites", "guard_rails")
+KNOWN_TABLES = ("project", "sites", "guard_rails", "rules")
 MIB = 1024 * 1024
 # The settings are a few lines: a stray or hostile file of gigabytes is refused unread.
 MAX_CONFIG_BYTES = MIB
@@ -160,6 +160,7 @@ def settings_from(
         for issue in parse_rail_table(rails, table).issues:
             line, column = reader.locate_issue(table, issue)
             problems.add(PROJECT_CONFIG, line, column, issue.path, issue.message, issue.hint)
+    _check_rules(data, reader, problems)
     raw = data.get("project", {})
     if not isinstance(raw, dict):
         reader.report("project", "project must be a table: [project].")
@@ -187,6 +188,53 @@ def settings_from(
     if len(problems) > before:
         return None
     return ProjectSettings(include, exclude or (), Limits(**limits))
+
+
+def rule_problems(data: dict[str, Any], text: str) -> list[Problem]:
+    """The problems of ``[[rules]]`` and of the acceptances naming rules, with positions."""
+    problems = ProblemCollector()
+    _check_rules(data, _Reader(text, problems), problems)
+    return problems.sorted()
+
+
+def _check_rules(data: dict[str, Any], reader: _Reader, problems: ProblemCollector) -> None:
+    """``[[rules]]`` (each expression compiled) and the acceptances that name rules."""
+    tables = _rail_tables(data)
+    if "rules" not in data and not any(_rule_acceptances(rails) for _, rails in tables):
+        return  # no CEL to load
+    from inventory_as_code.rules.spec import acceptance_issues, parse_rules
+
+    rules = parse_rules(data.get("rules"))
+    for rule_issue in rules.issues:
+        line, column = reader.locate_rule(rule_issue.entry, rule_issue.key, rule_issue.position)
+        problems.add(
+            PROJECT_CONFIG, line, column, rule_issue.path, rule_issue.message, rule_issue.hint
+        )
+    raw = data.get("rules")
+    entries = raw if isinstance(raw, list) else []
+    # A rule declared but refused above is reported once, not again by its acceptances.
+    declared = [
+        e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)
+    ]
+    refused = set(declared) - {rule.name for rule in rules.rules}
+    for table, rails in tables:
+        named = {i: n for i, n in _rule_acceptances(rails).items() if n not in refused}
+        for issue in acceptance_issues(rules, named, table, declared):
+            setting = SettingIssue(issue.path, issue.message, issue.hint, issue.key, issue.entry)
+            line, column = reader.locate_issue(table, setting)
+            problems.add(PROJECT_CONFIG, line, column, issue.path, issue.message, issue.hint)
+
+
+def _rule_acceptances(rails: Any) -> dict[int, str]:
+    """Entry index -> rule name, for the ``[[...accept]]`` entries that name a rule."""
+    entries = rails.get("accept") if isinstance(rails, dict) else None
+    if not isinstance(entries, list):
+        return {}
+    return {
+        index: entry["rule"]
+        for index, entry in enumerate(entries)
+        if isinstance(entry, dict) and isinstance(entry.get("rule"), str)
+    }
 
 
 def _rail_tables(data: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -259,6 +307,34 @@ class _Reader:
             or (0, 0)
         )
 
+    def locate_rule(
+        self, entry: int | None, key: str, position: tuple[int, int] | None
+    ) -> tuple[int, int]:
+        """Where a ``[[rules]]`` issue is written; with ``position`` (the line and column in
+        the expression, as CEL counts them), the character inside the toml string."""
+        entries = self.headers("rules", array=True)
+        if entry is None or entry >= len(entries):
+            return self.locate("[[rules]]") or self.locate("rules") or (0, 0)
+        start = entries[entry]
+        found = self.key_after(start, key)
+        if found is None:
+            return start + 1, 1
+        if position is None:
+            return found
+        line, column = found
+        text = self.lines[line - 1]
+        value = _STRING_START.match(text, column - 1)
+        if value is None:
+            return found
+        opening = value.end()  # 0-based index just after the opening quote
+        inner_line, inner_column = position
+        if len(value.group(1)) == 3 and not text[opening:].strip():
+            # A multi-line string opened at the end of its line: TOML drops that newline.
+            return line + inner_line, inner_column
+        if inner_line == 1:
+            return line, opening + inner_column
+        return line + inner_line - 1, inner_column
+
     def report(self, path: str, message: str, hint: str = "", *, needle: str = "") -> None:
         line, column = (
             (self.locate(needle) if needle else None) or self.locate("[project]") or (0, 0)
@@ -294,3 +370,7 @@ class _Reader:
                     needle=f"{item}" if item else key,
                 )
         return tuple(out)
+
+
+# key = followed by the opening quote of a TOML string (multi-line ones first).
+_STRING_START = re.compile(r"""[^=]*=\s*('''|\"\"\"|'|")""")

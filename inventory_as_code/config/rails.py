@@ -15,6 +15,11 @@
     max = 1800                      # accepts it while it affects at most this many objects
     reason = "closing the winter collection (PR #123)"
 
+    [[guard_rails.accept]]          # a tripped soft rule of [[rules]] (inventory_as_code.rules)
+    rule = "price-drop"             # its name, in place of rail
+    max = 12
+    reason = "clearance sale (PR #124)"
+
 A site may override the numbers and add acceptances in
 ``[sites.NAME.guard_rails]`` / ``[[sites.NAME.guard_rails.accept]]``.
 
@@ -57,7 +62,7 @@ DELETE_KINDS = ("products", "variants", "stock")
 _SHARES = ("max_out_of_stock_share", "max_touched_share", "max_delete_share")
 _COUNTS = ("max_deletes", "min_items")
 SETTING_KEYS = (*_SHARES, *_COUNTS, "accept")
-ACCEPT_KEYS = ("rail", "kind", "max", "reason")
+ACCEPT_KEYS = ("rail", "rule", "kind", "max", "reason")
 ACCEPT_EXAMPLE = (
     'write each entry as [[guard_rails.accept]] with rail = "DELETE_SHARE", kind = "products" '
     '(optional), max = 1800 and reason = "closing the winter collection (PR #123)".'
@@ -73,9 +78,14 @@ class RailAcceptance:
     reason: str
     kind: str | None = None
     where: str = ""  # e.g. "[[guard_rails.accept]] #1", for people
+    # An acceptance of a soft rule of [[rules]] names it here; its rail is then "".
+    rule: str | None = None
 
     def covers(self, code: str, kind: str, count: int) -> bool:
         return code == self.rail and self.kind in (None, kind) and count <= self.max
+
+    def covers_rule(self, name: str, count: int) -> bool:
+        return self.rule is not None and name == self.rule and count <= self.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +198,8 @@ def _acceptance(
                 f"unknown key {key}{did_you_mean(key, ACCEPT_KEYS, inline=True)}.",
                 f"an acceptance takes {', '.join(ACCEPT_KEYS)}.",
             )
+    if "rule" in entry:
+        return _rule_acceptance(entry, where, problem, issues, before)
     missing = [key for key in ("rail", "max", "reason") if key not in entry]
     if missing:
         # One problem for all of them: they would all be shown at the entry's header.
@@ -242,6 +254,60 @@ def _acceptance(
         return None
     assert isinstance(bound, int)  # checked above
     return RailAcceptance(str(rail), bound, str(reason).strip(), kind, where)
+
+
+def _rule_acceptance(
+    entry: Mapping[str, Any],
+    where: str,
+    problem: Any,
+    issues: list[SettingIssue],
+    before: int,
+) -> RailAcceptance | None:
+    """An entry that accepts a soft rule (``rule = "name"``) instead of a rail.
+
+    Whether the rule exists and is soft is checked where the ``[[rules]]`` are
+    known (:mod:`.projectfile`, :mod:`inventory_as_code.rules`).
+    """
+    rule = entry.get("rule")
+    if not isinstance(rule, str) or not rule.strip():
+        problem("rule", "rule must name a rule of [[rules]], in quotes.", RULE_ACCEPT_EXAMPLE)
+    for other in ("rail", "kind"):
+        if other in entry:
+            problem(
+                other,
+                f"an acceptance names a rail or a rule, not both; {other} does not apply to "
+                "a rule.",
+                f"remove {other}, or write the rail's acceptance as an entry of its own.",
+            )
+    missing = [key for key in ("max", "reason") if key not in entry]
+    if missing:
+        problem(
+            missing[0],
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing: an "
+            "acceptance of a rule says how many objects it may affect (max, the count the plan "
+            "shows) and why (reason).",
+            RULE_ACCEPT_EXAMPLE,
+        )
+    bound = entry.get("max")
+    if bound is not None and (not _is_whole(bound) or bound < 1):
+        problem("max", f"max must be a whole number above 0, not {bound!r}.")
+    reason = entry.get("reason")
+    if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+        problem(
+            "reason",
+            "reason must say why the change is intended (and where it was reviewed).",
+            'for example reason = "clearance sale (PR #124)".',
+        )
+    if len(issues) > before:
+        return None
+    assert isinstance(bound, int) and isinstance(rule, str)  # checked above
+    return RailAcceptance("", bound, str(reason).strip(), None, where, rule=rule)
+
+
+RULE_ACCEPT_EXAMPLE = (
+    'write [[guard_rails.accept]] with rule = "price-drop", max = 12 and '
+    'reason = "clearance sale (PR #124)".'
+)
 
 
 def merge_rails(project: ParsedRails, site: ParsedRails | None) -> GuardRailSettings:

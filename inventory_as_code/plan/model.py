@@ -192,6 +192,40 @@ class GuardRail:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleError:
+    """A rule that could not be evaluated on a change (it counts as tripped there)."""
+
+    address: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrip:
+    """A rule of the project's ``[[rules]]`` that the plan trips (:mod:`inventory_as_code.rules`).
+
+    ``level`` is ``advisory`` (a warning), ``soft`` (blocks apply like a rail
+    until an ``[[guard_rails.accept]]`` entry with ``rule = name`` covers
+    ``count``) or ``hard`` (blocks apply, whatever is accepted or forced).
+    ``addresses`` are the changes that trip a rule of ``scope`` ``change``
+    (``count`` of them); a ``plan`` rule trips on the plan as a whole and
+    ``count`` is what its ``count`` expression says.
+    """
+
+    name: str
+    level: str
+    message: str
+    scope: str = "change"
+    addresses: tuple[str, ...] = ()
+    count: int = 0
+    errors: tuple[RuleError, ...] = ()
+    accepted: Acceptance | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.level == "hard" or (self.level == "soft" and self.accepted is None)
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     create: int
     update: int
@@ -211,6 +245,7 @@ class Plan:
     site: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
     unresolved: tuple[Unresolved, ...] = ()
+    rules: tuple[RuleTrip, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -275,6 +310,7 @@ class Plan:
                 }
                 for u in self.unresolved
             ],
+            "rules": [_rule_to_dict(r) for r in self.rules],
         }
 
     @classmethod
@@ -286,6 +322,7 @@ class Plan:
             site=str(data.get("site", "")),
             metadata=dict(data.get("metadata", {})),
             unresolved=tuple(Unresolved(**u) for u in data.get("unresolved", [])),
+            rules=tuple(_rule_from_dict(r) for r in data.get("rules", [])),
         )
 
 
@@ -332,6 +369,46 @@ def _rail_from_dict(data: Mapping[str, Any]) -> GuardRail:
         accepted=None
         if accepted is None
         else Acceptance(str(accepted["entry"]), str(accepted["reason"]), int(accepted["max"])),
+    )
+
+
+def _acceptance_to_dict(accepted: Acceptance) -> dict[str, Any]:
+    return {"entry": accepted.entry, "reason": accepted.reason, "max": accepted.max}
+
+
+def _acceptance_from_dict(data: Mapping[str, Any] | None) -> Acceptance | None:
+    if data is None:
+        return None
+    return Acceptance(str(data["entry"]), str(data["reason"]), int(data["max"]))
+
+
+def _rule_to_dict(trip: RuleTrip) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": trip.name,
+        "level": trip.level,
+        "message": trip.message,
+        "scope": trip.scope,
+        "count": trip.count,
+        "addresses": list(trip.addresses),
+        "errors": [{"address": e.address, "message": e.message} for e in trip.errors],
+    }
+    if trip.accepted is not None:
+        out["accepted"] = _acceptance_to_dict(trip.accepted)
+    return out
+
+
+def _rule_from_dict(data: Mapping[str, Any]) -> RuleTrip:
+    return RuleTrip(
+        name=str(data["name"]),
+        level=str(data["level"]),
+        message=str(data["message"]),
+        scope=str(data.get("scope", "change")),
+        addresses=tuple(str(a) for a in data.get("addresses", ())),
+        count=int(data.get("count", 0)),
+        errors=tuple(
+            RuleError(str(e["address"]), str(e["message"])) for e in data.get("errors", ())
+        ),
+        accepted=_acceptance_from_dict(data.get("accepted")),
     )
 
 

@@ -289,6 +289,26 @@ _DOCUMENT = _object(
             ),
             "a list of guard rails",
         ),
+        "rules": _list_of(
+            _object(
+                {
+                    "name": _text,
+                    "level": _one_of(("advisory", "soft", "hard")),
+                    "message": _text,
+                    "scope": _one_of(("change", "plan")),
+                    "count": _whole,
+                    "addresses": _TEXTS,
+                    "errors": _list_of(
+                        _object({"address": _text, "message": _text}, ("address", "message")),
+                        "a list of rule errors",
+                    ),
+                    "accepted": _ACCEPTED,
+                },
+                ("name", "level", "message"),
+                closed=True,
+            ),
+            "a list of tripped rules",
+        ),
         "unresolved": _list_of(
             _object(
                 {

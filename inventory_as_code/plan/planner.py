@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from inventory_as_code.checks.reorder import reorder_notes
 from inventory_as_code.live.model import LiveProduct, LiveStore
 from inventory_as_code.model import DesiredState, Product, Variant
 from inventory_as_code.plan.addresses import product_address, variant_address
@@ -64,6 +65,8 @@ from inventory_as_code.plan.rename_hints import rename_hints, with_stock_held
 from inventory_as_code.plan.renames import ProductRenames, apply_moves
 from inventory_as_code.plan.stock import StockPlanner
 from inventory_as_code.plan.targets import select_targets
+from inventory_as_code.rules.evaluate import with_rules
+from inventory_as_code.rules.spec import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class PlanOptions:
     targets: tuple[str, ...] = ()
     site: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    # The project's [[rules]], evaluated on the finished plan (inventory_as_code.rules).
+    rules: tuple[Rule, ...] = ()
 
 
 class Planner:
@@ -118,6 +123,7 @@ class Planner:
         self.notes += rename_hints(self.desired, self.live, changes)
         changes.sort(key=lambda c: c.sort_key)
         unresolved.sort(key=lambda u: (u.address, u.field))
+        self.notes += reorder_notes(self.desired, self.live, changes, renamed=True)
         rails = check_guard_rails(changes, self.live, self.desired, self.options.guard_rails)
         return Plan(
             changes=tuple(changes),
@@ -350,7 +356,11 @@ def _rename_fields(renames: ProductRenames, slug: str) -> list[FieldChange]:
 
 
 def build_plan(desired: DesiredState, live: LiveStore, options: PlanOptions | None = None) -> Plan:
-    return Planner(desired, live, options or PlanOptions()).run()
+    options = options or PlanOptions()
+    plan = Planner(desired, live, options).run()
+    if options.rules:
+        plan = with_rules(plan, options.rules, options.guard_rails.accept)
+    return plan
 
 
 __all__ = ["PlanOptions", "build_plan"]

@@ -52,6 +52,15 @@ from inventory_as_code.plan.render_overview import (
     overview_lines,
     stock_by_location,
 )
+from inventory_as_code.plan.render_rules import (
+    other_notes,
+    reorder_heading,
+    reorder_lines,
+    reorder_notes,
+    rule_detail,
+    rule_label,
+    rules_heading,
+)
 from inventory_as_code.plan.render_summary import summary_entries
 from inventory_as_code.plan.render_text import (
     MAX_RAIL_ADDRESSES,
@@ -157,6 +166,29 @@ def _rails(plan: Plan) -> list[str]:
         if addresses:
             body.append("  " + ", ".join(addresses))
     return [*_quote(body), ""]
+
+
+def _rules(plan: Plan) -> list[str]:
+    """The project's rules the plan trips; stock at or below its reorder point."""
+    out: list[str] = []
+    if plan.rules:
+        blocking = any(trip.blocking for trip in plan.rules)
+        body = ["[!CAUTION]" if blocking else "[!WARNING]", f"**{prose(rules_heading(plan))}**"]
+        for trip in plan.rules:
+            status, *rest = rule_detail(trip)
+            body.append(
+                f"- {code_span(rule_label(trip))} {prose(shown(trip.message))} "
+                f"{prose(shown(status))}"
+            )
+            if rest:
+                body.append("  " + ", ".join(code_span(shown(line)) for line in rest))
+        out += [*_quote(body), ""]
+    reorder = reorder_notes(plan)
+    if reorder:
+        body = ["[!WARNING]", f"**{prose(reorder_heading(reorder))}**"]
+        body += [f"- {code_span(shown(line))}" for line in reorder_lines(reorder)]
+        out += [*_quote(body), ""]
+    return out
 
 
 def _unresolved(plan: Plan) -> list[str]:
@@ -300,12 +332,13 @@ def render_markdown(
     """The comment, at the most detailed level that fits ``limit`` (see the module docstring)."""
     view = plan_view(plan)
     head = [MARKER, f"### {title or 'inventory-as-code plan'}", "", f"**{summary_line(plan)}**", ""]
-    rest = _rails(plan) + _unresolved(plan) + _drift(plan) + _counts(plan)
+    rest = _rails(plan) + _rules(plan) + _unresolved(plan) + _drift(plan) + _counts(plan)
     rest += stock_chart(stock_by_location(plan))
     if rest and rest[-1] != "":
         rest.append("")
-    notes = ["**Notes**", "", *(f"- {prose(shown(n.message))}" for n in plan.notes), ""]
-    tail = notes if plan.notes else []
+    others = other_notes(plan)
+    notes = ["**Notes**", "", *(f"- {prose(shown(n.message))}" for n in others), ""]
+    tail = notes if others else []
     reserve = 600  # the left-out note and line ends
     fixed = github_length("\n".join(head + rest + tail)) + reserve
     deletions = _deletions(view, None)

@@ -45,6 +45,15 @@ from inventory_as_code.plan.render_overview import (
     stock_by_location,
     units_line,
 )
+from inventory_as_code.plan.render_rules import (
+    other_notes,
+    reorder_heading,
+    reorder_lines,
+    reorder_notes,
+    rule_detail,
+    rule_label,
+    rules_heading,
+)
 from inventory_as_code.plan.render_summary import summary_entries
 
 __all__ = ["format_field_change", "format_value", "render_text", "summary_line"]
@@ -147,10 +156,30 @@ def _top(plan: Plan, view: PlanView, text: Text) -> None:
                 more = len(rail.addresses) - MAX_RAIL_ADDRESSES
                 text.append(f"      ... and {more} more\n", style="red")
         text.append("\n")
+    _rules(plan, text)
     if plan.unresolved:
         text.append(unresolved_heading() + "\n", style="bold yellow")
         for line in unresolved_lines(plan):
             text.append(f"  {line}\n", style="yellow" if line.startswith("?") else "dim")
+        text.append("\n")
+
+
+def _rules(plan: Plan, text: Text) -> None:
+    """The project's rules the plan trips, then stock at or below its reorder point."""
+    if plan.rules:
+        blocking = any(trip.blocking for trip in plan.rules)
+        text.append(rules_heading(plan) + "\n", style="bold red" if blocking else "bold yellow")
+        for trip in plan.rules:
+            style = "red" if trip.blocking else "yellow"
+            text.append(f"  ! {shown(rule_label(trip))}: {shown(trip.message)}\n", style=style)
+            for line in rule_detail(trip):
+                text.append(f"      {shown(line)}\n", style=style)
+        text.append("\n")
+    reorder = reorder_notes(plan)
+    if reorder:
+        text.append(reorder_heading(reorder) + "\n", style="bold yellow")
+        for line in reorder_lines(reorder):
+            text.append(f"  {shown(line)}\n", style="yellow")
         text.append("\n")
 
 
@@ -187,9 +216,10 @@ def render_text(plan: Plan, *, show_notes: bool = True, detailed: bool = False) 
         render_entry(entry, text)
     if entries:
         text.append("\n")
-    if show_notes and plan.notes:
+    notes = other_notes(plan)
+    if show_notes and notes:
         text.append("Notes:\n", style="bold")
-        for note in plan.notes:
+        for note in notes:
             text.append(f"  - {shown(note.message)}\n", style="dim")
         text.append("\n")
     text.append(summary_line(plan) + "\n", style="bold")

@@ -30,7 +30,7 @@ CI_DIR = REPO / "examples" / "ci"
 GITHUB_DIR = CI_DIR / "github"
 GITLAB_FILE = CI_DIR / "gitlab" / ".gitlab-ci.yml"
 TOML_FILE = CI_DIR / "inventory-as-code.toml"
-WORKFLOWS = ("plan.yml", "apply.yml", "drift.yml", "fleet.yml")
+WORKFLOWS = ("plan.yml", "apply.yml", "drift.yml", "fleet.yml", "check.yml")
 TOOL = "inventory-as-code"
 TIMEOUT = 60  # seconds, for every subprocess
 

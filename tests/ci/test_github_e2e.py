@@ -35,6 +35,7 @@ EXECUTED_STEPS = {
     ("fleet.yml", "plan", "validate"),
     ("fleet.yml", "plan", "plan"),
     ("fleet.yml", "apply", "apply"),
+    ("check.yml", "check", "check"),  # test_check_recipe.py
 }
 
 

@@ -43,6 +43,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "pull",
         "show",
         "status",
+        "check",
         "export",
         "emulator",
         "completion",

@@ -70,7 +70,9 @@ def assert_no_crash(ran: Ran) -> None:
 def _environment(env: dict[str, str] | None) -> dict[str, str]:
     # PYTHONPATH: the package of this checkout, whatever the venv's editable install points at
     # (a git worktree shares the venv of the main checkout).
-    merged = {**os.environ, **BASE_ENV, "PYTHONPATH": str(REPO), **(env or {})}
+    # What is on it already stays after it (tests/plan_schema: the plans a command makes).
+    path = os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))
+    merged = {**os.environ, **BASE_ENV, "PYTHONPATH": path, **(env or {})}
     return {k: v for k, v in merged.items() if v != ""}  # "" means: unset
 
 
