@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "inventory_as_code/schemas/plan.schema.json"
 
 # Members of a change whose values (not only types) the change schema constrains.
-LITERAL = frozenset({"kind", "action"})
+LITERAL = frozenset({"kind", "action", "cause", "remedy"})  # enums (remedy: of its items)
 
 Shape = tuple[Any, ...] | str
 
@@ -34,7 +34,7 @@ def shape(value: Any, literal: bool = False) -> Shape:
     if isinstance(value, dict):
         return ("object", frozenset((k, shape(v, k in LITERAL)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return ("array", frozenset(shape(item) for item in value))
+        return ("array", frozenset(shape(item, literal) for item in value))
     if literal:
         return ("=", repr(value))
     if value is None:
