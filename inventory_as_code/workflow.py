@@ -24,6 +24,7 @@ from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.config import load_project
 from inventory_as_code.live import LiveStore, ReadStats, read_live_store
 from inventory_as_code.live.fetch import IN_CHUNK
+from inventory_as_code.live.move_records import read_move_records
 from inventory_as_code.live.place import Refresh, SnapshotPlace
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
@@ -124,6 +125,7 @@ def plan_project(
             )
             if changed_since is not None and not plan_targets:
                 return _nothing_changed(desired, live, project, site_id, selection, metadata)
+            live = with_move_records(client, desired, live)
             try:
                 plan, live = _plan(
                     desired, live, project, site_id, guard_rails, plan_targets, metadata
@@ -133,8 +135,17 @@ def plan_project(
                 known = set(known_addresses(whole_yaml, live)) | stock_addresses(whole_yaml)
                 raise UnknownTargetError(explain_unknown(exc.target, known), exc.target) from None
             return _with_selection_note(plan, selection, changed_since), live
+        live = with_move_records(client, desired, live)
         plan, live = _plan(desired, live, project, site_id, guard_rails, plan_targets, metadata)
     return _with_selection_note(plan, selection, changed_since), live
+
+
+def with_move_records(client: WixClient, desired: DesiredState, live: LiveStore) -> LiveStore:
+    """The store's move records (refills left half-done or in progress), when the YAML has
+    refill rules: one query, never from a snapshot (live.move_records)."""
+    if not desired.has_refills:
+        return live
+    return replace(live, move_records=read_move_records(client), move_records_read=True)
 
 
 def stock_addresses(desired: DesiredState) -> set[str]:
