@@ -145,7 +145,13 @@ def with_move_records(client: WixClient, desired: DesiredState, live: LiveStore)
     refill rules: one query, never from a snapshot (live.move_records)."""
     if not desired.has_refills:
         return live
-    return replace(live, move_records=read_move_records(client), move_records_read=True)
+    records = read_move_records(client)
+    stats = live.stats
+    if stats is not None:  # the plan's "Read ... in N API call(s)" counts this query too
+        by_endpoint = dict(stats.calls_by_endpoint)
+        by_endpoint["customizations.query"] = by_endpoint.get("customizations.query", 0) + 1
+        stats = replace(stats, calls=stats.calls + 1, calls_by_endpoint=by_endpoint)
+    return replace(live, move_records=records, move_records_read=True, stats=stats)
 
 
 def stock_addresses(desired: DesiredState) -> set[str]:

@@ -43,6 +43,8 @@ class Leg:
     destination_was: int | None = None
     record: str = ""  # the move record's id, once it exists
     record_revision: str = ""
+    record_order: tuple[str, str] = ("", "")  # its createdDate and id (MoveRecord.order)
+    destination_revision: str = ""  # the destination's revision when the move was sized
     guard: str = ""  # revision the write in flight is guarded by
     quantity: int = 0  # what that write sets
     notes: list[str] = field(default_factory=list)
@@ -70,6 +72,15 @@ def owed_message(change: Change, units: int, why: str) -> str:
 
 
 def owed(run: Run, leg: Leg, why: str) -> None:
+    """The units left the source and the destination's write certainly did not land: say so
+    in the record (``owe``), so the next run gives them whatever the destination does next
+    (a sale there would otherwise make the record's last write impossible to tell apart)."""
+    if leg.record:
+        result = run.client.customizations.bulk_rename(
+            [(leg.record, leg.record_revision, record_name(MoveState.OWE, "0", 0))]
+        )
+        if not result.ok:
+            logger.warning("could not mark move record %s as owed", leg.record)
     run.set(leg.change, Status.FAILED, "MOVE_HALF_DONE", owed_message(leg.change, leg.units, why))
 
 
@@ -141,8 +152,16 @@ def _settle(run: Run, unsure: list[Leg], again: list[Leg]) -> list[Leg]:
     try:
         now = read_inventory_items(run.client, [leg.destination for leg in unsure + again])
     except WixError as exc:
-        for leg in unsure + again:
+        for leg in again:
             owed(run, leg, f"could not read the destination again ({exc})")
+        for leg in unsure:
+            run.set(
+                leg.change,
+                Status.UNKNOWN,
+                "OUTCOME_UNKNOWN",
+                f"the answer to the destination's write was lost and it could not be read again "
+                f"({exc}); the move record is kept and the next plan says what became of it",
+            )
         again.clear()
         return []
     for leg in unsure:

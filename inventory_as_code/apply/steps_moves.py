@@ -14,6 +14,8 @@ any machine finds a move that was interrupted and finishes it once
 
     read both items and the records      fresh counts: the units are recomputed
     create the records                   take: source <- quantity, at revision r
+    read the records and items again     an older record on an item: step back;
+                                         an item changed since: size it again
     write the sources                    guarded by r
     rename the records                   give: destination <- quantity, at revision s
     write the destinations               guarded by s
@@ -150,13 +152,63 @@ def _round(run: Run, legs: list[Leg]) -> list[Leg]:
     items = read_inventory_items(run.client, [i for g in legs for i in (g.source, g.destination)])
     busy = {i for r in read_move_records(run.client) for i in (r.source_item, r.destination_item)}
     ready = _records(run, [leg for leg in legs if _size(run, leg, items, busy)])
-    retry, taken = _take(run, ready)
+    ready, retry = _claim(run, ready)
+    again, taken = _take(run, ready)
     for leg in taken:
         assert leg.destination_was is not None
-        leg.guard = items[leg.destination].revision
+        leg.guard = leg.destination_revision
         leg.quantity = leg.destination_was + leg.units
     give(run, rename(run, taken))
-    return retry
+    return retry + again
+
+
+def _claim(run: Run, legs: list[Leg]) -> tuple[list[Leg], list[Leg]]:
+    """After announcing: go on only with moves no older record shares an item with, and
+    whose items did not change since they were sized; returns (ready, to try again).
+
+    Reading the records and then the items is not one read: a move of another apply
+    can start after the one and finish before the other. Announcing first closes that:
+    of two records on one item, every apply sees the older one (it was created before
+    the younger one's apply looked), so the younger one's apply steps back, and the
+    older one's finds nothing older. A record of a move left half-done is older too.
+    """
+    if not legs:
+        return [], []
+    records = read_move_records(run.client)
+    ready: list[Leg] = []
+    back: list[Leg] = []
+    retry: list[Leg] = []
+    for leg in legs:
+        ends = (leg.source, leg.destination)
+        older = [
+            r
+            for r in records
+            if r.id != leg.record
+            and r.order < leg.record_order
+            and (r.source_item in ends or r.destination_item in ends)
+        ]
+        (back if older else ready).append(leg)
+    for leg in back:
+        run.set(
+            leg.change,
+            Status.STALE,
+            "MOVE_IN_PROGRESS",
+            "another move of these units is recorded in the store (another apply makes it now, "
+            "or it was left half-done); nothing moved: the next plan finishes it",
+        )
+    now = read_inventory_items(run.client, [i for g in ready for i in (g.source, g.destination)])
+    for leg in list(ready):
+        source, destination = now.get(leg.source), now.get(leg.destination)
+        if (
+            source is None
+            or destination is None
+            or source.revision != leg.guard
+            or destination.revision != leg.destination_revision
+        ):
+            ready.remove(leg)
+            retry.append(leg)  # changed since it was sized: size it again
+    delete(run, back + retry)
+    return ready, retry
 
 
 def _size(run: Run, leg: Leg, items: dict[str, LiveInventoryItem], busy: set[str]) -> bool:
@@ -202,6 +254,7 @@ def _size(run: Run, leg: Leg, items: dict[str, LiveInventoryItem], busy: set[str
             f"{seen.get('quantity')} and {seen.get('source_quantity')})"
         )
     leg.guard, leg.quantity = source.revision, source.quantity - units
+    leg.destination_revision = destination.revision
     keys = change.keys
     leg.done = (
         f"moved {units}: {keys.get('location')} {destination.quantity} -> "
@@ -226,6 +279,7 @@ def _records(run: Run, legs: list[Leg]) -> list[Leg]:
     for leg, item in zip(legs, result.items, strict=True):
         if item.ok and item.item:
             leg.record, leg.record_revision = str(item.item["id"]), str(item.item["revision"])
+            leg.record_order = (str(item.item.get("createdDate") or ""), leg.record)
             out.append(leg)
         else:
             code = item.error.code if item.error else item.status.value.upper()

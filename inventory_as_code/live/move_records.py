@@ -23,7 +23,9 @@ move and finishing it:
   Customization): ``"inventory-as-code move <state> <revision> <quantity>"``,
   the write in flight: ``take`` (the source is being set to ``quantity``
   under ``revision``) or ``give`` (the source was taken; the destination is
-  being set to ``quantity`` under ``revision``).
+  being set to ``quantity`` under ``revision``); or ``owe 0 0``: the source
+  was taken and the destination's write failed, as its apply knew for sure
+  (Wix refused it), so the units are owed whatever the destination does next.
 
 The record's own revision serialises everyone who acts on it: only the apply
 whose guarded rename lands may write the next half.
@@ -60,6 +62,7 @@ RECORDS_FILTER: dict[str, Any] = {
 class MoveState(enum.Enum):
     TAKE = "take"  # the source's write is (maybe) in flight
     GIVE = "give"  # the source is taken; the destination's write is (maybe) in flight
+    OWE = "owe"  # the source is taken; the destination's write failed (its apply knew)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,12 @@ class MoveRecord:
     token: str
     updated: str = ""  # updatedDate
     age_s: float = 0.0  # how long ago it was last written, as the reader's clock says
+    created: str = ""  # createdDate: of two records on one item, the older goes first
+
+    @property
+    def order(self) -> tuple[str, str]:
+        """The order every apply agrees on: creation, then id."""
+        return (self.created, self.id)
 
     @property
     def in_flight(self) -> bool:
@@ -181,6 +190,7 @@ def parse_record(raw: Mapping[str, Any], now: float | None = None) -> MoveRecord
         token=body[3],
         updated=updated,
         age_s=_age(updated, time.time() if now is None else now),
+        created=str(raw.get("createdDate") or ""),
     )
 
 

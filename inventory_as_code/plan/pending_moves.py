@@ -27,6 +27,8 @@ give       not landed                 ``give``
 give       landed                     ``clear``: the move is complete
 give       cannot tell                ``clear``, *uncertain*: assumed they arrived
                                       (no unit is added twice)
+owe        (its apply saw the         ``give``
+           destination refuse)
 =========  =========================  ==========================================
 
 A record written less than ``IN_FLIGHT_SECONDS`` ago may belong to an apply
@@ -76,6 +78,20 @@ def _landed(item: LiveInventoryItem, guard: str, quantity: int) -> bool | None:
 
 
 def resolve(record: MoveRecord, items: Mapping[str, LiveInventoryItem]) -> Resolution:
+    if record.state is MoveState.OWE:
+        if record.destination_item not in items:
+            return Resolution(
+                record,
+                CLEAR,
+                f"the destination item no longer exists; {record.units} unit(s) owed to it "
+                "cannot be given",
+                uncertain=True,
+            )
+        if record.in_flight:
+            return Resolution(record, WAIT, f"an apply gives {record.units} unit(s) now")
+        return Resolution(
+            record, GIVE, f"{record.units} unit(s) left the source and were never given"
+        )
     taking = record.state is MoveState.TAKE
     item = items.get(record.source_item if taking else record.destination_item)
     half = "the source" if taking else "the destination"

@@ -2,7 +2,7 @@
 
     Main 4 -> 10 (+6) from Warehouse 30 -> 24
     Outlet 0 -> 2 (+2) from Warehouse 3 -> 1; 1 short: Warehouse keeps 1 (its floor)
-    finish a half-done move: Main 4 -> 10 (+6); taken from Warehouse already (now 24)
+    finish a half-done move: Main 4 -> 10 (+6) from Warehouse (taken from it already; it holds 24)
     clear a move record: the move is complete; only its record is left
 
 Shared by the text and Markdown renderers (through :mod:`.render_entries`
@@ -68,8 +68,8 @@ def _resume_text(change: Change, before: Mapping[str, Any], after: Mapping[str, 
         place = _place(change) or "the destination"
         parts.append(
             f"finish a half-done move: {place} "
-            f"{_from_to(before.get('quantity'), after.get('quantity'))}; taken from {source} "
-            f"already (now {before.get('source_quantity')})"
+            f"{_from_to(before.get('quantity'), after.get('quantity'))} from {source} (taken "
+            f"from it already; it holds {before.get('source_quantity')})"
         )
     cleared = [r for r in records if r.get("action") != "give"]
     for record in cleared:

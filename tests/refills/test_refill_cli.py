@@ -1,0 +1,86 @@
+"""Refills through the real command: plan, review, a sale at both ends, apply the saved plan.
+
+The embedded local store of the project (no server); the sales are made in it
+between the commands, as checkout and the POS make them while a pull request
+waits for review.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from inventory_as_code.cli import main
+from inventory_as_code.emulator import Emulator
+from inventory_as_code.site import LOCAL_DIR, LOCAL_SITE_ID
+from inventory_as_code.wix import WixClient
+from tests.clients import emulator_client
+from tests.e2e.cli import applied, run_cli, timeless, write_project
+from tests.refills.shop import STORE, sell, units
+
+SCHEMA = Path(__file__).parents[2] / "inventory_as_code/schemas/plan.schema.json"
+USING = "Using the embedded local store (.inventory-as-code/local.db); no Wix site is touched.\n"
+
+
+@contextmanager
+def local_store(project: Path) -> Iterator[WixClient]:
+    emulator = Emulator(project / LOCAL_DIR / "local.db")
+    try:
+        with emulator_client(emulator, LOCAL_SITE_ID) as client:
+            yield client
+    finally:
+        emulator.close()
+
+
+def test_a_refill_reviewed_then_applied_after_sales_at_both_ends(tmp_path: Path) -> None:
+    shop = applied(write_project(tmp_path / "shop", {"store.yaml": textwrap.dedent(STORE)}))
+    with local_store(shop) as client:
+        sell(client, "Main", 6)
+        assert units(client) == {"Main": 4, "Warehouse": 20}
+
+    planned = run_cli("plan", "--out", "plan.json", "--detailed", cwd=shop)
+    assert planned.code == 0, planned
+    assert timeless(planned.out) == USING + (
+        "Read 2 location(s), 1 product(s), 1 variant(s), 2 stock item(s) in 7 API call(s) "
+        "(T s).\n"
+        '  ~ refill["tee"]["(default)"]["Main"]  Main 4 -> 10 (+6) from Warehouse 20 -> 14  '
+        "# store.yaml:11:24, store.yaml:11:41\n"
+        "\n"
+        "Notes:\n"
+        '  - YAML location "Main" is the store\'s default location, named "Online store" in '
+        "Wix.\n"
+        "  - 1 stock item(s) differ from their YAML quantity but use policy initial: sales own "
+        "those counts, so no change is proposed.\n"
+        "\n"
+        "Plan: 0 to create, 1 to update, 0 to delete.\n"
+        "Saved the plan to plan.json; apply it with: inventory-as-code apply plan.json\n"
+    )
+    saved = json.loads((shop / "plan.json").read_text())
+    jsonschema.validate(saved, json.loads(SCHEMA.read_text()))
+
+    with local_store(shop) as client:  # while the pull request waits: both ends sell
+        sell(client, "Main", 1)
+        sell(client, "Warehouse", 2)
+        assert units(client) == {"Main": 3, "Warehouse": 18}
+
+    done = run_cli("apply", "plan.json", "--report-json", "report.json", cwd=shop)
+    assert done.code == 0, done
+    (outcome,) = json.loads((shop / "report.json").read_text())["outcomes"]
+    assert (outcome["status"], outcome["code"]) == ("applied", "RECOMPUTED")
+    assert outcome["message"] == (
+        "moved 7: Main 3 -> 10, Warehouse 18 -> 11; recomputed: Main held 3 and Warehouse 18 "
+        "when moved (the plan saw 4 and 20)"
+    )
+    with local_store(shop) as client:
+        assert units(client) == {"Main": 10, "Warehouse": 11}  # neither short nor over
+
+    # Where the units are now, per location (in process: status itself is not new).
+    status = CliRunner().invoke(main, ["status", str(shop)], env={"CI": None, "NO_COLOR": "1"})
+    assert "  - Online store  [default]  1 item(s), 10 unit(s)\n" in status.output, status.output
+    assert "  - Warehouse  1 item(s), 11 unit(s)\n" in status.output, status.output
