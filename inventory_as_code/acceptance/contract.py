@@ -202,6 +202,11 @@ def problems_against_plan(
     expect_deleted: set[Key] = set()
     gone_with: set[str] = set()  # ids of products/variants whose variants/stock go too
     renamed_locations = {}
+    moves = _planned_moves(plan)
+    for move in moves:  # their counts are checked as moves (_move_problems)
+        for end in (move.destination, move.source):
+            if end is not None and end.item is not None:
+                allowed[(("stock", end.item), "quantity")] = ...
     for change in plan.changes:
         kind, action, keys = change.kind.value, change.action.value, change.keys
         fields = {f.field for f in change.fields}
@@ -209,6 +214,8 @@ def problems_against_plan(
         if action == "create":
             expect_created[kind].append(change)
             continue
+        if kind == "move":
+            continue  # read above: the quantities it leaves at both ends
         if kind == "option":
             _option_expectation(change, before, after, allowed)
             continue
@@ -290,8 +297,141 @@ def problems_against_plan(
             problems.append(f"{key} was deleted, not in the plan")
     for key in expect_deleted - found.deleted:
         problems.append(f"{key} was planned to be deleted and is still there")
-    problems += _created_problems(found, expect_created, after)
+    moved = {end.place for m in moves for end in (m.destination, m.source) if end is not None}
+    problems += _created_problems(found, expect_created, after, moved)
+    problems += _move_problems(moves, before, after)
     return problems
+
+
+@dataclass
+class MoveEnd:
+    """One end of a move: an item that existed at plan time (its id), or one the same apply
+    creates (its slug, variant and location)."""
+
+    item: str | None
+    place: tuple[str, tuple[str, ...], str]
+
+
+@dataclass
+class PlannedMove:
+    destination: MoveEnd
+    source: MoveEnd | None  # None: a finish, whose units left the source before
+    floor: int = 0
+    keep: int = 0  # the source's floor
+    units: int = 0  # a finish gives exactly these
+    created: int = 0  # the source's count when the same apply creates it
+
+
+def _planned_moves(plan: Any) -> list[PlannedMove]:
+    out: list[PlannedMove] = []
+    for change in plan.changes:
+        if change.kind.value != "move":
+            continue
+        after, keys = dict(change.after or {}), change.keys
+        if not after.get("units"):
+            continue  # a record cleared: no count changes
+
+        def end(item: Any, location: Any, k: Any = keys) -> MoveEnd:
+            return MoveEnd(
+                str(item) if item else None,
+                (str(k.get("slug")), tuple(sorted(k.get("variant") or ())), str(location)),
+            )
+
+        destination = end(keys.get("inventory_item_id"), keys.get("location"))
+        if "records" in keys:
+            out.append(PlannedMove(destination, None, units=int(after["units"])))
+            continue
+        source = end(keys.get("source_item_id"), keys.get("source"))
+        created = next(
+            (
+                int((c.after or {}).get("quantity") or 0)
+                for c in plan.changes
+                if c.kind.value == "stock"
+                and c.action.value == "create"
+                and c.keys.get("slug") == keys.get("slug")
+                and sorted(c.keys.get("variant") or ()) == list(source.place[1])
+                and c.keys.get("location") == keys.get("source")
+            ),
+            0,
+        )
+        out.append(
+            PlannedMove(
+                destination,
+                source,
+                int(after["at_least"]),
+                int(after["source_floor"]),
+                created=created,
+            )
+        )
+    return out
+
+
+def _move_problems(
+    moves: list[PlannedMove], before: dict[Key, dict[str, Any]], after: dict[Key, dict[str, Any]]
+) -> list[str]:
+    """What moves must leave, read from the snapshots, not from the tool's apply code.
+
+    A move is recomputed from the counts when it is made (a sale since the plan is counted),
+    so the contract is its rule, not the plan's numbers: units leave the source and reach the
+    destination one for one; the destination ends at its floor unless the source is down to
+    its own; neither overshoots. A finish gives exactly the units it owes. An item the same
+    apply creates counts from 0 at the destination (refills are created empty).
+    """
+    problems: list[str] = []
+
+    def count(snap: dict[Key, dict[str, Any]], end: MoveEnd, created: int) -> int | None:
+        if end.item is not None:
+            state = snap.get(("stock", end.item))
+            return None if state is None else state.get("quantity")
+        for (kind, _), state in snap.items():
+            if kind == "stock" and _place(snap, state) == end.place:
+                return state.get("quantity")
+        return created
+
+    taken: dict[tuple[str, tuple[str, ...], str], int] = {}
+    sources: dict[tuple[str, tuple[str, ...], str], tuple[MoveEnd, int, int]] = {}
+    for move in moves:
+        was = count(before, move.destination, 0)
+        now = count(after, move.destination, 0)
+        if was is None or now is None:
+            problems.append(f"a move's destination {move.destination.place} is not in the store")
+            continue
+        units = now - was
+        if move.source is None:
+            if units != move.units:
+                problems.append(
+                    f"a finish gave {units} to {move.destination.place}, owed {move.units}"
+                )
+            continue
+        if units < 0 or (units and now > move.floor):
+            problems.append(f"{move.destination.place}: {was} -> {now}, floor {move.floor}")
+        taken[move.source.place] = taken.get(move.source.place, 0) + units
+        sources[move.source.place] = (move.source, move.keep, move.created)
+        if now < move.floor:
+            held = count(after, move.source, 0)
+            if held is not None and held > move.keep:
+                problems.append(
+                    f"{move.destination.place} stopped at {now} of {move.floor} while its source "
+                    f"holds {held}, above its floor {move.keep}"
+                )
+    for place, (source, keep, created) in sources.items():
+        was, now = count(before, source, created), count(after, source, created)
+        if was is None or now is None:
+            continue
+        if was - now != taken[place]:
+            problems.append(f"{place}: {was} -> {now}, but {taken[place]} unit(s) were moved out")
+        if now < keep:
+            problems.append(f"{place}: {now}, below its floor {keep}")
+    return problems
+
+
+def _place(
+    snap: dict[Key, dict[str, Any]], stock: dict[str, Any]
+) -> tuple[str, tuple[str, ...], str]:
+    variant = snap.get(("variant", str(stock["variant"]))) or {}
+    product = snap.get(("product", str(variant.get("product")))) or {}
+    choices = tuple(sorted(c for _, c in variant.get("choices") or ()))
+    return (str(product.get("slug")), choices, str(stock["location"]))
 
 
 def _product_of(snap: dict[Key, dict[str, Any]], stock: dict[str, Any]) -> str | None:
@@ -382,7 +522,10 @@ def _options_expectation(
 
 
 def _created_problems(
-    found: Diff, expect: dict[str, list[Any]], after: dict[Key, dict[str, Any]]
+    found: Diff,
+    expect: dict[str, list[Any]],
+    after: dict[Key, dict[str, Any]],
+    moved: set[tuple[str, tuple[str, ...], str]],
 ) -> list[str]:
     problems = []
     state: dict[str, Any] | None
@@ -454,6 +597,8 @@ def _created_problems(
         for name, value in (values.get("preorder") or {}).items():
             if not (name == "limit" and values["tracking"] == "in_stock"):
                 wanted[f"preorder.{name}"] = value
+        if (str(slug), tuple(choices), str(location)) in moved:
+            wanted.pop("quantity", None)  # created, then moved into or out of: _move_problems
         for name, value in wanted.items():
             if state.get(name) != value:
                 problems.append(f"{change.address} {name}: {state.get(name)!r}, planned {value!r}")

@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
-import threading
 import textwrap
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
