@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from inventory_as_code.apply.codes import is_revision_conflict
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
-from inventory_as_code.live.move_records import MoveState, record_name
+from inventory_as_code.live.move_records import MoveState, read_move_records, record_name
 from inventory_as_code.live.reader import read_inventory_items
 from inventory_as_code.plan.model import Change
 from inventory_as_code.wix import BulkItemResult, ItemStatus
@@ -94,7 +94,7 @@ def rename(run: Run, legs: Sequence[Leg]) -> list[Leg]:
         for leg in legs
     ]
     result = run.client.customizations.bulk_rename(renames)
-    out = []
+    out, refused = [], []
     for leg, item in zip(legs, result.items, strict=True):
         if item.ok and item.item:
             leg.record_revision = str(item.item["revision"])
@@ -107,8 +107,33 @@ def rename(run: Run, legs: Sequence[Leg]) -> list[Leg]:
                 "another apply took this move over (its record changed): it gives the units",
             )
         else:
-            owed(run, leg, "its move record could not be updated")
+            refused.append(leg)
+    if refused:
+        _gone_or_owed(run, refused)
     return out
+
+
+def _gone_or_owed(run: Run, legs: Sequence[Leg]) -> None:
+    """Renames refused for another reason than a revision. A record that is gone was
+    settled by another apply since this one read it (it finished the move, renaming the
+    record first, and deleted it): reporting the units as owed would be false, and the
+    next plan would find nothing to finish. Wix's code for a missing customization is
+    unconfirmed, so the records are read again rather than the code trusted."""
+    try:
+        present = {r.id for r in read_move_records(run.client)}
+    except WixError:
+        present = {leg.record for leg in legs}
+    for leg in legs:
+        if leg.record in present:
+            owed(run, leg, "its move record could not be updated")
+            continue
+        leg.record = ""
+        run.set(
+            leg.change,
+            Status.STALE,
+            "MOVE_TAKEN_OVER",
+            "another apply took this move over (its record is gone): it gave the units",
+        )
 
 
 def give(run: Run, legs: Sequence[Leg]) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from inventory_as_code.apply.report import ApplyReport
-from inventory_as_code.emulator import Emulator
-from inventory_as_code.live.move_records import read_move_records
+from inventory_as_code.emulator import Emulator, EmulatorResponse
+from inventory_as_code.live.move_records import new_record_body, read_move_records
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.wix import Adjustment, WixClient
 from inventory_as_code.workflow import apply_plan, plan_project
@@ -60,9 +61,36 @@ def sell(client: WixClient, location: str, count: int, sku: str = "TEE") -> None
     client.inventory.bulk_decrement([Adjustment(count, inventory_item_id=str(item["id"]))])
 
 
+class Meddling(Emulator):
+    """An emulator where something happens just before the nth write to a path: a sale
+    between the halves of a move, another apply reaching the same record."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.actions: dict[tuple[str, int], Callable[[], None]] = {}
+        self.watched: set[str] = set()
+        self.writes: Counter[str] = Counter()  # writes to each watched path since ``before``
+
+    def before(self, actions: Mapping[tuple[str, int], Callable[[], None]]) -> None:
+        """Run ``actions[(path, n)]`` just before the nth write to ``path`` from now on."""
+        self.actions, self.writes = dict(actions), Counter()
+        self.watched = {path for path, _ in actions}
+
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> EmulatorResponse:
+        path = target.partition("?")[0]
+        if method.upper() != "GET" and path in self.watched:
+            self.writes[path] += 1
+            action = self.actions.pop((path, self.writes[path]), None)
+            if action is not None:
+                action()
+        return super().handle(method, target, headers, body)
+
+
 @dataclass
 class Shop:
-    emulator: Emulator
+    emulator: Meddling
     client: WixClient
     project: Path
 
@@ -84,10 +112,26 @@ class Shop:
     def records(self) -> int:
         return len(read_move_records(self.client))
 
+    def half_done(self, units: int) -> None:
+        """A move from Warehouse to Main killed between its halves, as the protocol leaves
+        it: announced (``take``), the source taken, never given."""
+        items = {str(i["locationId"]): i for i in self.client.inventory.query()}
+        where = {name: location for location, name in names(self.client).items()}
+        source, destination = items[where["Warehouse"]], items[where["Main"]]
+        after = int(source["quantity"]) - units
+        revision = str(source["revision"])
+        body = new_record_body(
+            str(source["id"]), str(destination["id"]), units, "feed0001", revision, after
+        )
+        self.client.customizations.bulk_create([body])
+        self.client.inventory.bulk_update(
+            [{"id": source["id"], "revision": revision, "quantity": after}]
+        )
+
 
 @contextmanager
 def shop(tmp_path: Path, text: str = STORE, **emulator_options: object) -> Iterator[Shop]:
-    emulator = Emulator(id_seed=20, **emulator_options)  # type: ignore[arg-type]
+    emulator = Meddling(id_seed=20, **emulator_options)
     project = tmp_path / "shop"
     project.mkdir()
     (project / "store.yaml").write_text(textwrap.dedent(text))

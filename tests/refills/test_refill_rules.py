@@ -24,7 +24,7 @@ from inventory_as_code.plan.guard_rails import GuardRailSettings, check_guard_ra
 from inventory_as_code.plan.model import Kind
 from inventory_as_code.plan.pending_moves import CLEAR, GIVE, WAIT, resolve
 from inventory_as_code.plan.render_text import render_text
-from tests.refills.shop import STORE, Shop, names, shop
+from tests.refills.shop import STORE, shop
 
 INVALID = """
 locations:
@@ -234,27 +234,12 @@ def test_a_record_reads_back_as_it_was_written() -> None:
     assert parse_record({**raw, "name": "Gift message"}) is None
 
 
-def _half_done(s: Shop, units: int) -> None:
-    """A move killed between its halves: announced, taken, never given."""
-    items = {str(i["locationId"]): i for i in s.client.inventory.query()}
-    where = {name: location for location, name in names(s.client).items()}
-    source, destination = items[where["Warehouse"]], items[where["Main"]]
-    after = int(source["quantity"]) - units
-    body = new_record_body(
-        str(source["id"]), str(destination["id"]), units, "feed0001", str(source["revision"]), after
-    )
-    s.client.customizations.bulk_create([body])
-    s.client.inventory.bulk_update(
-        [{"id": source["id"], "revision": source["revision"], "quantity": after}]
-    )
-
-
 def test_a_move_left_half_done_is_finished_once_by_whoever_plans_next(tmp_path: Path) -> None:
     # The store's clock an hour behind: records look old, as after a job killed long ago.
     with shop(tmp_path, clock=lambda: utcnow() - timedelta(hours=1)) as s:
         assert s.apply().exit_code == 0
         s.sell("Main", 6)
-        _half_done(s, 6)
+        s.half_done(6)
         assert s.units() == {"Main": 4, "Warehouse": 14}
         plan = s.plan()
         (change,) = plan.changes
