@@ -1,4 +1,5 @@
-"""Refills through the real command: plan, review, a sale at both ends, apply the saved plan.
+"""Refills through the real command: plan, review, a sale at both ends, apply the saved plan;
+then a source run short.
 
 The embedded local store of the project (no server); the sales are made in it
 between the commands, as checkout and the POS make them while a pull request
@@ -84,3 +85,22 @@ def test_a_refill_reviewed_then_applied_after_sales_at_both_ends(tmp_path: Path)
     status = CliRunner().invoke(main, ["status", str(shop)], env={"CI": None, "NO_COLOR": "1"})
     assert "  - Online store  [default]  1 item(s), 10 unit(s)\n" in status.output, status.output
     assert "  - Warehouse  1 item(s), 11 unit(s)\n" in status.output, status.output
+
+    # A run of sales empties the warehouse below what Main needs: what it has is moved, and
+    # both the plan and the outcome say Main stays short.
+    with local_store(shop) as client:
+        sell(client, "Main", 9)
+        sell(client, "Warehouse", 8)
+    short = run_cli("apply", "--auto-approve", cwd=shop)
+    assert short.code == 0, short
+    assert (
+        '  ~ product["tee"]  Main 1 -> 4 (+3) from Warehouse 3 -> 0; 6 short of 10: Warehouse '
+        "keeps 0 (its floor)  # store.yaml:11:24, store.yaml:11:41\n" in short.out
+    ), short
+    assert (
+        "  - 1 refill(s) cannot reach their floor, the source has too little above its own: "
+        'tee: "Main" needs 9, "Warehouse" has 3 above its floor of 0 (3 held).\n' in short.out
+    ), short
+    assert "Apply: 1 applied, 0 failed" in short.out, short
+    with local_store(shop) as client:
+        assert units(client) == {"Main": 4, "Warehouse": 0}

@@ -7,7 +7,7 @@
   names the half-done move with the units at each location; the next apply
   gives the units once, on top of a sale made since.
 * The destination's write refused on every attempt: apply says the units are
-  owed (exit 3); the next apply gives them, once.
+  owed (exit 1: nothing else was applied); the next apply gives them, once.
 
 The store's clock runs an hour behind in the last two, so the move records
 left behind look as old as after a CI job killed long ago (a record younger
