@@ -104,3 +104,30 @@ def test_a_refill_reviewed_then_applied_after_sales_at_both_ends(tmp_path: Path)
     assert "Apply: 1 applied, 0 failed" in short.out, short
     with local_store(shop) as client:
         assert units(client) == {"Main": 4, "Warehouse": 0}
+
+
+def test_a_refill_that_cannot_work_or_would_empty_the_source_is_refused(tmp_path: Path) -> None:
+    typo = STORE.replace("refill_from: Warehouse", "refill_from: Warehous")
+    shop = write_project(tmp_path / "shop", {"store.yaml": textwrap.dedent(typo)})
+    checked = run_cli("validate", cwd=shop)
+    assert (checked.code, checked.out) == (
+        1,
+        'store.yaml:11:41: products.tee.stock.Main.refill_from: tee at "Main" refills from '
+        '"Warehous", which is not a declared location (did you mean "Warehouse"?); declared '
+        "locations are Main, Warehouse.\n"
+        "    Fix: name a location declared under locations:.\n"
+        "\n"
+        "1 problem in 1 file.\n",
+    ), checked
+
+    greedy = STORE.replace("at_least: 10", "at_least: 25")  # 25 of the warehouse's 30
+    (shop / "store.yaml").write_text(textwrap.dedent(greedy))
+    refused = run_cli("apply", "--auto-approve", cwd=shop)
+    assert refused.code == 4, refused
+    assert (
+        "Refused: the plan trips guard rails that no acceptance covers: MOVED_UNITS_SHARE.\n"
+        "  MOVED_UNITS_SHARE: 1 move(s) take 25 of the 30 units their sources hold (83%); the "
+        "limit is 50% (max_moved_share).\n"
+    ) in refused.err, refused
+    with local_store(shop) as client:
+        assert units(client) == {}  # nothing created, nothing moved
