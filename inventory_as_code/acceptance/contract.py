@@ -135,6 +135,9 @@ def snapshot(
         out[("stock", item["id"])] = {
             "variant": item.get("variantId"),
             "location": location_name.get(item.get("locationId"), item.get("locationId")),
+            # The YAML names the default location as it likes ("Main"): a place the plan
+            # names is found by this id where the plan knows it. An item never changes it.
+            "location_id": item.get("locationId"),
             "tracking": "quantity" if counted else "in_stock",
             "quantity": item.get("quantity") if counted else None,
             "in_stock": None if counted else bool(item.get("inStock")),
@@ -203,10 +206,12 @@ def problems_against_plan(
     gone_with: set[str] = set()  # ids of products/variants whose variants/stock go too
     renamed_locations = {}
     moves = _planned_moves(plan)
+    moved_items: set[str] = set()
     for move in moves:  # their counts are checked as moves (_move_problems)
         for end in (move.destination, move.source):
             if end is not None and end.item is not None:
                 allowed[(("stock", end.item), "quantity")] = ...
+                moved_items.add(end.item)
     for change in plan.changes:
         kind, action, keys = change.kind.value, change.action.value, change.keys
         fields = {f.field for f in change.fields}
@@ -253,6 +258,8 @@ def problems_against_plan(
                 expect_deleted.add(key)
                 continue
             for name, value in _stock_expectation(change).items():
+                if name == "quantity" and key[1] in moved_items:
+                    continue  # a switch, then a move: the move starts from it (_move_problems)
                 allowed[(key, name)] = value
         elif kind == "location":
             key = ("location", keys.get("wix_location_id") or change.observed.id)
@@ -306,10 +313,13 @@ def problems_against_plan(
 @dataclass
 class MoveEnd:
     """One end of a move: an item that existed at plan time (its id), or one the same apply
-    creates (its slug, variant and location)."""
+    creates (its slug, variant and YAML location name, and the location's id when the
+    location exists: the YAML's name of the default location is not Wix's)."""
 
     item: str | None
     place: tuple[str, tuple[str, ...], str]
+    location_id: str | None = None
+    start: int | None = None  # the count a stock create or switch of the plan gives it first
 
 
 @dataclass
@@ -319,7 +329,6 @@ class PlannedMove:
     floor: int = 0
     keep: int = 0  # the source's floor
     units: int = 0  # a finish gives exactly these
-    created: int = 0  # the source's count when the same apply creates it
 
 
 def _planned_moves(plan: Any) -> list[PlannedMove]:
@@ -331,37 +340,36 @@ def _planned_moves(plan: Any) -> list[PlannedMove]:
         if not after.get("units"):
             continue  # a record cleared: no count changes
 
-        def end(item: Any, location: Any, k: Any = keys) -> MoveEnd:
+        def end(item: Any, location: Any, location_id: Any, k: Any = keys) -> MoveEnd:
+            place = (str(k.get("slug")), tuple(sorted(k.get("variant") or ())), str(location))
+            # An item created, or switched to counting, by the same apply: a move counts
+            # from what that write gives it (apply writes stock before it moves).
+            start = next(
+                (
+                    int((c.after or {}).get("quantity") or 0)
+                    for c in plan.changes
+                    if c.kind.value == "stock"
+                    and c.action.value in ("create", "switch_tracking")
+                    and (c.after or {}).get("tracking") == "quantity"
+                    and c.keys.get("slug") == place[0]
+                    and tuple(sorted(c.keys.get("variant") or ())) == place[1]
+                    and c.keys.get("location") == place[2]
+                ),
+                None,
+            )
             return MoveEnd(
-                str(item) if item else None,
-                (str(k.get("slug")), tuple(sorted(k.get("variant") or ())), str(location)),
+                str(item) if item else None, place, str(location_id) if location_id else None, start
             )
 
-        destination = end(keys.get("inventory_item_id"), keys.get("location"))
+        destination = end(
+            keys.get("inventory_item_id"), keys.get("location"), keys.get("location_id")
+        )
         if "records" in keys:
             out.append(PlannedMove(destination, None, units=int(after["units"])))
             continue
-        source = end(keys.get("source_item_id"), keys.get("source"))
-        created = next(
-            (
-                int((c.after or {}).get("quantity") or 0)
-                for c in plan.changes
-                if c.kind.value == "stock"
-                and c.action.value == "create"
-                and c.keys.get("slug") == keys.get("slug")
-                and sorted(c.keys.get("variant") or ()) == list(source.place[1])
-                and c.keys.get("location") == keys.get("source")
-            ),
-            0,
-        )
+        source = end(keys.get("source_item_id"), keys.get("source"), keys.get("source_location_id"))
         out.append(
-            PlannedMove(
-                destination,
-                source,
-                int(after["at_least"]),
-                int(after["source_floor"]),
-                created=created,
-            )
+            PlannedMove(destination, source, int(after["at_least"]), int(after["source_floor"]))
         )
     return out
 
@@ -375,24 +383,30 @@ def _move_problems(
     so the contract is its rule, not the plan's numbers: units leave the source and reach the
     destination one for one; the destination ends at its floor unless the source is down to
     its own; neither overshoots. A finish gives exactly the units it owes. An item the same
-    apply creates counts from 0 at the destination (refills are created empty).
+    apply creates, or switches to counting, starts from the count the plan's stock change
+    gives it (a refill's own item gets 0), which is checked here, not by that change.
     """
     problems: list[str] = []
 
-    def count(snap: dict[Key, dict[str, Any]], end: MoveEnd, created: int) -> int | None:
+    def count(snap: dict[Key, dict[str, Any]], end: MoveEnd) -> int | None:
+        """The end's count in ``snap``; None when it is not there, or not counted."""
         if end.item is not None:
             state = snap.get(("stock", end.item))
             return None if state is None else state.get("quantity")
         for (kind, _), state in snap.items():
-            if kind == "stock" and _place(snap, state) == end.place:
+            if kind == "stock" and _at(snap, state, end):
                 return state.get("quantity")
-        return created
+        return None
+
+    def start(end: MoveEnd) -> int | None:
+        """The end's count before the move: what the plan's create or switch writes first."""
+        return end.start if end.start is not None else count(before, end)
 
     taken: dict[tuple[str, tuple[str, ...], str], int] = {}
-    sources: dict[tuple[str, tuple[str, ...], str], tuple[MoveEnd, int, int]] = {}
+    sources: dict[tuple[str, tuple[str, ...], str], tuple[MoveEnd, int]] = {}
     for move in moves:
-        was = count(before, move.destination, 0)
-        now = count(after, move.destination, 0)
+        was = start(move.destination)
+        now = count(after, move.destination)
         if was is None or now is None:
             problems.append(f"a move's destination {move.destination.place} is not in the store")
             continue
@@ -406,17 +420,18 @@ def _move_problems(
         if units < 0 or (units and now > move.floor):
             problems.append(f"{move.destination.place}: {was} -> {now}, floor {move.floor}")
         taken[move.source.place] = taken.get(move.source.place, 0) + units
-        sources[move.source.place] = (move.source, move.keep, move.created)
+        sources[move.source.place] = (move.source, move.keep)
         if now < move.floor:
-            held = count(after, move.source, 0)
+            held = count(after, move.source)
             if held is not None and held > move.keep:
                 problems.append(
                     f"{move.destination.place} stopped at {now} of {move.floor} while its source "
                     f"holds {held}, above its floor {move.keep}"
                 )
-    for place, (source, keep, created) in sources.items():
-        was, now = count(before, source, created), count(after, source, created)
+    for place, (source, keep) in sources.items():
+        was, now = start(source), count(after, source)
         if was is None or now is None:
+            problems.append(f"a move's source {place} is not in the store")
             continue
         if was - now != taken[place]:
             problems.append(f"{place}: {was} -> {now}, but {taken[place]} unit(s) were moved out")
@@ -425,13 +440,17 @@ def _move_problems(
     return problems
 
 
-def _place(
-    snap: dict[Key, dict[str, Any]], stock: dict[str, Any]
-) -> tuple[str, tuple[str, ...], str]:
+def _at(snap: dict[Key, dict[str, Any]], stock: dict[str, Any], end: MoveEnd) -> bool:
+    """Whether a stock item of ``snap`` is at the end's place: by the location's id where
+    the plan knows it, else by name (a location the same apply creates has the YAML's)."""
     variant = snap.get(("variant", str(stock["variant"]))) or {}
     product = snap.get(("product", str(variant.get("product")))) or {}
     choices = tuple(sorted(c for _, c in variant.get("choices") or ()))
-    return (str(product.get("slug")), choices, str(stock["location"]))
+    if (str(product.get("slug")), choices) != end.place[:2]:
+        return False
+    if end.location_id is not None:
+        return bool(stock.get("location_id") == end.location_id)
+    return bool(stock["location"] == end.place[2])
 
 
 def _product_of(snap: dict[Key, dict[str, Any]], stock: dict[str, Any]) -> str | None:
@@ -571,6 +590,8 @@ def _created_problems(
                     f"location {values['name']} {name}: {state.get(name)!r}, planned {value!r}"
                 )
     stock_by_place = {(s["variant"], s["location"]): s for s in created.get("stock", [])}
+    # The YAML's name of the default location is not Wix's: by id where the plan knows it.
+    stock_by_place.update({(s["variant"], s["location_id"]): s for s in created.get("stock", [])})
     variant_ids = {
         (after[("product", s["product"])]["slug"], tuple(c for _, c in s["choices"])): vid
         for (k, vid), s in after.items()
@@ -586,7 +607,8 @@ def _created_problems(
             (v for (s, c), v in variant_ids.items() if s == slug and sorted(c) == sorted(choices)),
             None,
         )
-        state = stock_by_place.get((vid, location)) if vid else None
+        where = change.keys.get("location_id") or location
+        state = stock_by_place.get((vid, where)) if vid else None
         if state is None:
             continue  # counted above (a stock item at a location named differently is a miss)
         values = dict(change.after or {})
@@ -597,7 +619,7 @@ def _created_problems(
         for name, value in (values.get("preorder") or {}).items():
             if not (name == "limit" and values["tracking"] == "in_stock"):
                 wanted[f"preorder.{name}"] = value
-        if (str(slug), tuple(choices), str(location)) in moved:
+        if (str(slug), tuple(sorted(choices)), str(location)) in moved:  # as _planned_moves
             wanted.pop("quantity", None)  # created, then moved into or out of: _move_problems
         for name, value in wanted.items():
             if state.get(name) != value:
