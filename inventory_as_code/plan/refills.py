@@ -15,7 +15,9 @@ plans one change per move, with both halves::
   move is partial and says so (``shortfall``); when it has nothing to give,
   there is no change, only a note.
 * An item that does not exist yet counts with the quantity it is created
-  with (the move is made after it is created, in the same apply).
+  with, and one that switches from ``in_stock`` to a count with the count it
+  switches to (apply writes stock before it moves: the move is in the same
+  apply, so a second plan is empty).
 * A move in the store's move records (a move left half-done, or one another
   apply is making now: :mod:`.pending_moves`) comes first: the pair gets the
   change that finishes (or clears) it, and no new move until the next plan.
@@ -40,7 +42,7 @@ from inventory_as_code.model import DesiredState, Policy, StockEntry, variant_la
 from inventory_as_code.plan.addresses import refill_address
 from inventory_as_code.plan.model import Action, Change, FieldChange, Kind, Note, Observed
 from inventory_as_code.plan.pending_moves import CLEAR, GIVE, WAIT, Resolution, resolve
-from inventory_as_code.plan.stock import live_values
+from inventory_as_code.plan.stock import create_values, live_values
 
 # The keys of `after` that say what the YAML asks; the rest follow from the counts.
 RULE_KEYS = ("at_least", "refill_from", "source_floor")
@@ -53,11 +55,13 @@ def source_floor(entry: StockEntry) -> int:
     return 0
 
 
-def _count(item: LiveInventoryItem | None, created: int) -> int | None:
-    """An item's count for a move: the live one, ``created`` for an item still to create,
-    None when it does not count (tracking in_stock: a switch comes first)."""
-    if item is None:
-        return created
+def _count(item: LiveInventoryItem | None, entry: StockEntry) -> int | None:
+    """An item's count for a move: the live one, or, for an item this plan creates or
+    switches to quantity tracking (apply writes both before it moves), the count the
+    stock planner gives it; None when it does not count (in_stock, and no switch)."""
+    switched = item is not None and entry.tracking is not None and entry.tracking != item.tracking
+    if item is None or switched:
+        return create_values(entry).get("quantity")
     if item.tracking != "quantity" or item.quantity is None:
         return None
     return item.quantity
@@ -134,11 +138,9 @@ class RefillPlanner:
         if pending:
             self._resume(slug, key, name, source, entry, destination, origin, ids, pending)
             return
-        have = _count(destination, 0)
-        created = source_entry.quantity if source_entry.quantity is not None else 0
-        held = _count(origin, created)
+        have, held = _count(destination, entry), _count(origin, source_entry)
         if have is None or held is None:
-            return  # a tracking switch comes first; the next plan moves
+            return  # an end tracks in_stock and the YAML does not switch it (validation)
         floor, keep = entry.quantity, source_floor(source_entry)
         need = floor - have
         if need <= 0:

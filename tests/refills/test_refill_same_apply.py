@@ -1,5 +1,7 @@
-"""A refill whose items the same apply creates: one plan, one apply.
+"""A refill whose items the same apply creates or switches to counting: one plan, one apply.
 
+Apply writes stock (creates, tracking switches) before it moves, so a move counts from
+what those writes give its items, and the plan shows that move now, not in the next plan.
 The contract (:mod:`inventory_as_code.acceptance.contract`) holds apply to the plan here.
 """
 
@@ -7,9 +9,55 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from inventory_as_code.acceptance.contract import problems_against_plan, snapshot
 from inventory_as_code.plan.model import Kind
+from inventory_as_code.plan.render_text import render_text
 from tests.refills.shop import shop
+
+BEFORE = """
+locations:
+  Main: {default: true}
+  Outlet: {}
+products:
+  tee:
+    name: Tee
+    sku: TEE
+    price: "10.00"
+    stock:
+      Main: false
+      Outlet: true
+"""
+
+
+@pytest.mark.parametrize(
+    "outlet",
+    ["", "      Outlet: false\n"],
+    ids=["the source created", "the source switched too"],
+)
+def test_a_refill_that_switches_its_place_to_counting_moves_in_the_same_apply(
+    tmp_path: Path, outlet: str
+) -> None:
+    with shop(tmp_path, BEFORE.replace("      Outlet: true\n", outlet)) as s:
+        assert s.apply().exit_code == 0
+        s.write(
+            BEFORE.replace("Main: false", "Main: {at_least: 14, refill_from: Outlet}").replace(
+                "Outlet: true", "Outlet: 3"
+            )
+        )
+        plan = s.plan()
+        text = render_text(plan, detailed=True).plain
+        # Main tracks in_stock now: the switch gives it 0, and the move raises it.
+        assert "Main 0 -> 3 (+3) from Outlet 3 -> 0; 11 short of 14" in text
+        before = snapshot(s.client)
+        assert s.apply(plan).exit_code == 0
+        assert problems_against_plan(plan, before, snapshot(s.client)) == []
+        assert s.units() == {"Main": 3, "Outlet": 0}
+        again = s.plan()
+        assert again.in_sync, [(c.address, c.before, c.after) for c in again.changes]
+        assert any(n.code == "REFILL_SHORT" for n in again.notes)
+
 
 NEW_SOURCE = """
 locations:
