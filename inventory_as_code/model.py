@@ -185,7 +185,9 @@ class StockEntry:
     ``quantity`` with ``Tracking.QUANTITY``, ``in_stock`` with
     ``Tracking.IN_STOCK``. ``tracking=None`` leaves the live method alone.
     ``policy`` governs ``quantity`` only; ``in_stock`` and ``preorder`` are
-    always applied as written. When a value is ``None`` and Wix needs one
+    always applied as written. ``refill_from`` (with policy ``at_least``)
+    names the location whose units raise this item to its floor: stock is
+    moved from there instead of added from nothing. When a value is ``None`` and Wix needs one
     (creating an item, switching the method), use 0 / ``False``: new stock
     starts unavailable rather than selling what may not exist.
     """
@@ -198,6 +200,7 @@ class StockEntry:
     origins: Origins = field(default=NO_ORIGINS, compare=False, repr=False)
     # The shop's threshold for warnings (config.reorder); never written to Wix.
     reorder_point: int | None = None
+    refill_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +359,16 @@ class DesiredState:
     @property
     def variant_count(self) -> int:
         return sum(len(product.variants) for product in self.products.values())
+
+    @property
+    def has_refills(self) -> bool:
+        """Whether any stock entry refills from another location (``refill_from``)."""
+        return any(
+            entry.refill_from is not None
+            for product in self.products.values()
+            for variant in product.variants
+            for entry in variant.stock.values()
+        )
 
     @property
     def stock_entry_count(self) -> int:

@@ -24,6 +24,7 @@ from inventory_as_code.apply.report import ApplyReport, Outcome, Status
 from inventory_as_code.config import load_project
 from inventory_as_code.live import LiveStore, ReadStats, read_live_store
 from inventory_as_code.live.fetch import IN_CHUNK
+from inventory_as_code.live.move_records import read_move_records
 from inventory_as_code.live.place import Refresh, SnapshotPlace
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
@@ -126,6 +127,7 @@ def plan_project(
             )
             if changed_since is not None and not plan_targets:
                 return _nothing_changed(desired, live, project, site_id, selection, metadata)
+            live = with_move_records(client, desired, live)
             try:
                 plan, live = _plan(
                     desired, live, project, site_id, guard_rails, plan_targets, metadata, rules
@@ -135,10 +137,25 @@ def plan_project(
                 known = set(known_addresses(whole_yaml, live))
                 raise UnknownTargetError(explain_unknown(exc.target, known), exc.target) from None
             return _with_selection_note(plan, selection, changed_since), live
+        live = with_move_records(client, desired, live)
         plan, live = _plan(
             desired, live, project, site_id, guard_rails, plan_targets, metadata, rules
         )
     return _with_selection_note(plan, selection, changed_since), live
+
+
+def with_move_records(client: WixClient, desired: DesiredState, live: LiveStore) -> LiveStore:
+    """The store's move records (refills left half-done or in progress), when the YAML has
+    refill rules: one query, never from a snapshot (live.move_records)."""
+    if not desired.has_refills:
+        return live
+    records = read_move_records(client)
+    stats = live.stats
+    if stats is not None:  # the plan's "Read ... in N API call(s)" counts this query too
+        by_endpoint = dict(stats.calls_by_endpoint)
+        by_endpoint["customizations.query"] = by_endpoint.get("customizations.query", 0) + 1
+        stats = replace(stats, calls=stats.calls + 1, calls_by_endpoint=by_endpoint)
+    return replace(live, move_records=records, move_records_read=True, stats=stats)
 
 
 def _start_selected(

@@ -15,7 +15,8 @@ Module map, in the order a run uses them:
 * ``scenarios``: the scenarios, as data (one small function each)
 * ``runner``: one scenario on one store: plan, apply, check, teardown
 * ``contract``: the store snapshot and the difference the plan allows
-  (shared with ``tests/properties/test_contract.py``)
+  (shared with ``tests/properties/test_contract.py``); ``contract_moves`` what
+  each refill's move must leave at both ends
 * ``recorder``: every call and answer, labelled by scenario, step and phase
 * ``compare``: the site against the shadow: status, shape, calls, side effects
 * ``site``: what a site holds before the run; deleting by prefix

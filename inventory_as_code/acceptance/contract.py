@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from inventory_as_code.acceptance.contract_moves import move_problems, planned_moves
 from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._types import InventoryItem
 
@@ -135,6 +136,9 @@ def snapshot(
         out[("stock", item["id"])] = {
             "variant": item.get("variantId"),
             "location": location_name.get(item.get("locationId"), item.get("locationId")),
+            # The YAML names the default location as it likes ("Main"): a place the plan
+            # names is found by this id where the plan knows it. An item never changes it.
+            "location_id": item.get("locationId"),
             "tracking": "quantity" if counted else "in_stock",
             "quantity": item.get("quantity") if counted else None,
             "in_stock": None if counted else bool(item.get("inStock")),
@@ -202,6 +206,13 @@ def problems_against_plan(
     expect_deleted: set[Key] = set()
     gone_with: set[str] = set()  # ids of products/variants whose variants/stock go too
     renamed_locations = {}
+    moves = planned_moves(plan)
+    moved_items: set[str] = set()
+    for move in moves:  # their counts are checked as moves (contract_moves)
+        for end in (move.destination, move.source):
+            if end is not None and end.item is not None:
+                allowed[(("stock", end.item), "quantity")] = ...
+                moved_items.add(end.item)
     for change in plan.changes:
         kind, action, keys = change.kind.value, change.action.value, change.keys
         fields = {f.field for f in change.fields}
@@ -209,6 +220,8 @@ def problems_against_plan(
         if action == "create":
             expect_created[kind].append(change)
             continue
+        if kind == "move":
+            continue  # read above: the quantities it leaves at both ends
         if kind == "option":
             _option_expectation(change, before, after, allowed)
             continue
@@ -246,6 +259,8 @@ def problems_against_plan(
                 expect_deleted.add(key)
                 continue
             for name, value in _stock_expectation(change).items():
+                if name == "quantity" and key[1] in moved_items:
+                    continue  # a switch, then a move: the move starts from it (contract_moves)
                 allowed[(key, name)] = value
         elif kind == "location":
             key = ("location", keys.get("wix_location_id") or change.observed.id)
@@ -290,7 +305,9 @@ def problems_against_plan(
             problems.append(f"{key} was deleted, not in the plan")
     for key in expect_deleted - found.deleted:
         problems.append(f"{key} was planned to be deleted and is still there")
-    problems += _created_problems(found, expect_created, after)
+    moved = {end.place for m in moves for end in (m.destination, m.source) if end is not None}
+    problems += _created_problems(found, expect_created, after, moved)
+    problems += move_problems(moves, before, after)
     return problems
 
 
@@ -382,7 +399,10 @@ def _options_expectation(
 
 
 def _created_problems(
-    found: Diff, expect: dict[str, list[Any]], after: dict[Key, dict[str, Any]]
+    found: Diff,
+    expect: dict[str, list[Any]],
+    after: dict[Key, dict[str, Any]],
+    moved: set[tuple[str, tuple[str, ...], str]],
 ) -> list[str]:
     problems = []
     state: dict[str, Any] | None
@@ -428,6 +448,8 @@ def _created_problems(
                     f"location {values['name']} {name}: {state.get(name)!r}, planned {value!r}"
                 )
     stock_by_place = {(s["variant"], s["location"]): s for s in created.get("stock", [])}
+    # The YAML's name of the default location is not Wix's: by id where the plan knows it.
+    stock_by_place.update({(s["variant"], s["location_id"]): s for s in created.get("stock", [])})
     variant_ids = {
         (after[("product", s["product"])]["slug"], tuple(c for _, c in s["choices"])): vid
         for (k, vid), s in after.items()
@@ -443,7 +465,8 @@ def _created_problems(
             (v for (s, c), v in variant_ids.items() if s == slug and sorted(c) == sorted(choices)),
             None,
         )
-        state = stock_by_place.get((vid, location)) if vid else None
+        where = change.keys.get("location_id") or location
+        state = stock_by_place.get((vid, where)) if vid else None
         if state is None:
             continue  # counted above (a stock item at a location named differently is a miss)
         values = dict(change.after or {})
@@ -454,6 +477,8 @@ def _created_problems(
         for name, value in (values.get("preorder") or {}).items():
             if not (name == "limit" and values["tracking"] == "in_stock"):
                 wanted[f"preorder.{name}"] = value
+        if (str(slug), tuple(sorted(choices)), str(location)) in moved:  # as planned_moves
+            wanted.pop("quantity", None)  # created, then moved into or out of: contract_moves
         for name, value in wanted.items():
             if state.get(name) != value:
                 problems.append(f"{change.address} {name}: {state.get(name)!r}, planned {value!r}")

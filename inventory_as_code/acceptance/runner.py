@@ -316,6 +316,7 @@ def side_effects(before: Snapshot, after: Snapshot) -> dict[str, Any]:
 
     def named(state: dict[str, Any]) -> dict[str, Any]:
         out = dict(state)
+        out.pop("location_id", None)  # a stock item's Wix location id: "location" names it
         for kind in ("product", "variant"):
             if kind in out:
                 out[kind] = label.get((kind, str(out[kind])), out[kind])

@@ -355,6 +355,48 @@ def locations_steps(n: Names) -> list[Step]:
     ]
 
 
+# --- refills: units moved into the default location ------------------------------------
+
+
+def refills_steps(n: Names) -> list[Step]:
+    """The default location kept at a floor with units moved from the suite's location."""
+    home, there = n.default_location, n.location
+
+    def store(floor: int) -> Document:
+        locations = {
+            home: {"default": True},
+            there: {"address": HOME_ADDRESS, "time_zone": TIME_ZONE},
+        }
+        jar = {
+            "name": "Acceptance Jar",
+            "sku": n("JAR"),
+            "price": "6.00",
+            "stock": {
+                home: {"at_least": floor, "refill_from": there},
+                there: {"quantity": 20, "policy": "initial"},
+            },
+        }
+        return {"locations": locations, "products": {n("jar"): jar}}
+
+    return [
+        # Created empty at home and filled from there, in one apply.
+        Step("create", store(4), ("product create", "stock create", "move update")),
+        Step(
+            "refill-after-sales-at-both-ends",
+            store(4),
+            ("move update",),
+            sale_before_plan=Sale("jar", units=3),
+            sale_before_apply=Sale("jar", units=1, location=there),
+        ),
+        Step(
+            "floor-raised-then-a-sale-at-home",
+            store(6),
+            ("move update",),
+            sale_before_apply=Sale("jar", units=1),
+        ),
+    ]
+
+
 def _with(products: Document, slug: str, **values: Any) -> Document:
     """``products`` with ``values`` set on one product (a copy: steps never share dicts)."""
     out = {s: dict(p) for s, p in products.items()}
@@ -395,6 +437,14 @@ SCENARIOS = [
         "qty",
         "policies set, initial and at_least, with sales before the plan and between plan and apply",
         quantities_steps,
+    ),
+    Scenario(
+        "refills",
+        "rfl",
+        "stock moved into the default location from the suite's location (refill_from), "
+        "with sales at both ends between plan and apply",
+        refills_steps,
+        needs_location=True,
     ),
     Scenario(
         "locations",

@@ -109,13 +109,15 @@ def run_acceptance(
     started = time.monotonic()
     shadow, emulator = _shadow(found, site.folder, report.notes)
     location_touched = False
+    # The first scenario that needs the suite's location creates it; the later ones find it.
+    location_made = False
     try:
         for scenario in chosen:
             names = Names(
                 scope=f"{report.run_prefix}{scenario.short}-",
                 default_location=str(found.default_location["name"]),
                 location=location_name(prefix),
-                location_is_new=found.location is None,
+                location_is_new=found.location is None and not location_made,
                 token=token,
             )
             if scenario.needs_location and found.location is None and not options.create_location:
@@ -126,7 +128,8 @@ def run_acceptance(
             location_touched |= scenario.needs_location
             ours = run_scenario(site, scenario, names, progress)
             report.scenarios.append(ours)
-            if scenario.needs_location and found.location is None and ours.steps[0].done:
+            if scenario.needs_location and names.location_is_new and ours.steps[0].done:
+                location_made = True
                 report.notes.append(
                     f"created the suite's location {names.location!r}; Wix cannot delete a "
                     "location, so it stays, at its home address, for later runs to reuse"

@@ -24,6 +24,13 @@ endpoint's batch limit, in dependency order:
  5. ``inventory-items.bulk-create``                    all other new stock, 1,000 per call
  6. ``inventory-items.bulk-update``                    stock changes, tracking switches and
                                                        top-ups (policy at_least), 1,000
+ 6a. moves (refills, ``refill_from``)                  per 100 moves: a move record created
+                                                       and renamed (customizations bulk
+                                                       create / update); per 1,000: the
+                                                       sources, then the destinations
+                                                       (inventory-items.bulk-update); and
+                                                       one delete per record (Wix has no
+                                                       bulk delete of customizations)
  7. ``inventory-items.bulk-delete``                    1,000 per call
  8. ``products.bulk-delete``                           100 per call
  9. ``locations.archive``                              one call per location
@@ -82,6 +89,7 @@ class Step(enum.Enum):
     PRODUCT_UPDATE = "products.bulk-update"
     STOCK_CREATE = "inventory-items.bulk-create"
     STOCK_UPDATE = "inventory-items.bulk-update"
+    STOCK_MOVE = "inventory-items.move"
     STOCK_DELETE = "inventory-items.bulk-delete"
     PRODUCT_DELETE = "products.bulk-delete"
     LOCATION_DELETE = "locations.archive"
@@ -125,6 +133,8 @@ class Batch:
             return location_update_calls(self.changes[0])
         if self.step is Step.OPTION_UPDATE:
             return option_update_calls(self.changes[0])
+        if self.step is Step.STOCK_MOVE:
+            return move_calls(self.changes)
         return 1
 
 
@@ -149,6 +159,22 @@ def option_update_calls(change: Change) -> int:
     edits = change.keys.get("edits") or {}
     rewrites = bool(edits.get("choices") or edits.get("colors"))
     return int(bool(edits.get("name"))) + int(rewrites or bool(change.keys.get("added")))
+
+
+def move_calls(changes: Sequence[Change]) -> int:
+    """Writes of a batch of moves, if none is outrun by a sale (steps_moves): records created
+    and renamed 100 a call, sources and destinations written 1,000 a call, records deleted
+    one by one. A finish renames, gives and deletes; a clear only deletes."""
+    new = [c for c in changes if "records" not in c.keys]
+    records = [r for c in changes for r in c.keys.get("records") or []]
+    gives = sum(1 for r in records if r.get("action") == "give")
+    calls = 0
+    if new:
+        calls += 2 * math.ceil(len(new) / OPTIONS_BULK) + 2 * math.ceil(len(new) / INVENTORY_BULK)
+        calls += len(new)
+    if gives:
+        calls += math.ceil(gives / OPTIONS_BULK) + math.ceil(gives / INVENTORY_BULK)
+    return calls + len(records)
 
 
 def is_top_up(change: Change) -> bool:
@@ -311,6 +337,9 @@ def compile_plan(
     batches += _chunks(
         sorted(stock_updates, key=lambda c: c.address), INVENTORY_BULK, Step.STOCK_UPDATE
     )
+    moves = by_kind[(Kind.MOVE, Action.UPDATE)]
+    if moves:  # one step: its calls are grouped by the move protocol (steps_moves)
+        batches.append(Batch(Step.STOCK_MOVE, tuple(sorted(moves, key=lambda c: c.address))))
     batches += _chunks(by_kind[(Kind.STOCK, Action.DELETE)], INVENTORY_BULK, Step.STOCK_DELETE)
     batches += _chunks(by_kind[(Kind.PRODUCT, Action.DELETE)], PRODUCTS_BULK, Step.PRODUCT_DELETE)
     batches += [Batch(Step.LOCATION_DELETE, (c,)) for c in by_kind[(Kind.LOCATION, Action.DELETE)]]
@@ -378,6 +407,7 @@ def lower_bound(
         + math.ceil(stock_updates / INVENTORY_BULK)
         + math.ceil(counts[(Kind.STOCK, Action.DELETE)] / INVENTORY_BULK)
         + math.ceil(counts[(Kind.PRODUCT, Action.DELETE)] / PRODUCTS_BULK)
+        + move_calls([c for c in plan.changes if c.kind is Kind.MOVE])
     )
 
 

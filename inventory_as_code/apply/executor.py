@@ -30,7 +30,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from inventory_as_code.apply import steps_locations, steps_options, steps_products, steps_stock
+from inventory_as_code.apply import (
+    steps_locations,
+    steps_moves,
+    steps_options,
+    steps_products,
+    steps_stock,
+)
 from inventory_as_code.apply.calls import Batch, CallPlan, Step
 from inventory_as_code.apply.readback import verify
 from inventory_as_code.apply.report import ApplyReport, Inconsistency, Status
@@ -52,6 +58,7 @@ _HANDLERS: dict[Step, Callable[[Run, Batch], None]] = {
     Step.PRODUCT_UPDATE: steps_products.product_update,
     Step.STOCK_CREATE: steps_stock.stock_create,
     Step.STOCK_UPDATE: steps_stock.stock_update,
+    Step.STOCK_MOVE: lambda run, batch: steps_moves.move_step(run, batch.changes),
     Step.STOCK_DELETE: steps_stock.stock_delete,
     Step.PRODUCT_DELETE: steps_products.product_delete,
     Step.LOCATION_DELETE: steps_locations.location_delete,

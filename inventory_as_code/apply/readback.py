@@ -77,6 +77,8 @@ OptionUsers = list[tuple[Change, dict[str, Any], dict[str, str]]]
 
 
 def _moved_on(run: Run, object_id: str, revision: str) -> bool:
+    if object_id in run.moved_items:
+        return True  # a move of this run wrote it after its stock change (steps_moves)
     written = run.written.get(object_id)
     return written is not None and written != revision
 

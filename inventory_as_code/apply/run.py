@@ -50,6 +50,9 @@ class Run:
         # Revisions Wix returned for what this run wrote, by object id: a later
         # read-back at another revision means someone changed it since.
         self.written: dict[str, str] = {}
+        # Inventory items a move (refill) of this run wrote: the read-back does not compare
+        # them with the plan's stock changes, which a move changes on purpose.
+        self.moved_items: set[str] = set()
         # Names of the site's business locations, read once before the first create.
         self.location_names: set[str] | None = None
         # Wix locations this run created: YAML name -> Wix location id.

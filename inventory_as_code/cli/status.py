@@ -76,9 +76,14 @@ def status_command(project: Path, site: str | None, fmt: str) -> None:
         f"Locations: {len(store.locations)}"
         + (f" (default: {safe_text(default.name)})" if default else " (no default location!)")
     )
+    totals = location_totals(store)
     for location in store.locations:
+        items, units, flags = totals.get(location.id, (0, 0, 0))
         out.print(
-            f"  - {safe_text(location.name)}" + ("  [default]" if location.is_default else "")
+            f"  - {safe_text(location.name)}"
+            + ("  [default]" if location.is_default else "")
+            + f"  {items} item(s), {units} unit(s)"
+            + (f", {flags} tracked in stock only" if flags else "")
         )
     out.print(
         f"Products: {len(store.products)}   Variants: {variants}   "
@@ -87,6 +92,21 @@ def status_command(project: Path, site: str | None, fmt: str) -> None:
     stats = client.stats.snapshot()
     by_endpoint = ", ".join(f"{name} {count}" for name, count in stats.requests.items())
     out.print(f"API calls: {stats.total} ({by_endpoint})")
+
+
+def location_totals(store: LiveStore) -> dict[str, tuple[int, int, int]]:
+    """Per location id: inventory items, units held (quantity tracking) and items that
+    track in stock only (no count). Units can move between locations (refills): these say
+    where they are."""
+    totals: dict[str, list[int]] = {}
+    for item in store.inventory.values():
+        counts = totals.setdefault(item.location_id, [0, 0, 0])
+        counts[0] += 1
+        if item.tracking == "quantity":
+            counts[1] += item.quantity or 0
+        else:
+            counts[2] += 1
+    return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
 
 
 def _report(
@@ -104,8 +124,16 @@ def _report(
         "plannable": version == V3,
     }
     if store is not None:
+        totals = location_totals(store)
         report["locations"] = [
-            {"name": location.name, "default": location.is_default} for location in store.locations
+            {
+                "name": location.name,
+                "default": location.is_default,
+                "items": totals.get(location.id, (0, 0, 0))[0],
+                "units": totals.get(location.id, (0, 0, 0))[1],
+                "in_stock_items": totals.get(location.id, (0, 0, 0))[2],
+            }
+            for location in store.locations
         ]
         report["counts"] = {
             "locations": len(store.locations),
@@ -113,6 +141,7 @@ def _report(
             "variants": sum(len(p.variants) for p in store.products.values()),
             "options": len(store.options),
             "inventory_items": len(store.inventory),
+            "units": sum(t[1] for t in location_totals(store).values()),
         }
     report["api_calls"] = {"total": stats.total, "by_endpoint": dict(stats.requests)}
     return report

@@ -24,6 +24,7 @@ from inventory_as_code.config.document import Document
 from inventory_as_code.config.moves import check_moves, read_moves
 from inventory_as_code.config.problems import ProblemCollector, did_you_mean
 from inventory_as_code.config.products import ProductBuilder, SkuEntry
+from inventory_as_code.config.refills import check_refills
 from inventory_as_code.config.reorder import read_points
 from inventory_as_code.config.stock import DEFAULTS, LOCATION, parse_block
 from inventory_as_code.config.store_options import StoreOptions
@@ -122,6 +123,7 @@ class ProjectBuilder:
         for slug in sorted(skus):
             for sku, origin, path in skus[slug]:
                 self.ctx.register_sku(sku, origin, path)
+        check_refills(self.ctx, locations, products)
         options = store_options.build()
         moves = check_moves(self.ctx, read_moves(self.moved), locations, products, options)
         return DesiredState(

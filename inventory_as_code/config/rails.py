@@ -5,6 +5,7 @@
     [guard_rails]
     max_out_of_stock_share = 0.25   # of the managed stock items
     max_touched_share = 0.5         # of the managed stock items
+    max_moved_share = 0.5           # of the units the sources of the moves hold
     max_delete_share = 0.3          # of the live objects of one kind
     max_deletes = 100               # of one kind
     min_items = 10                  # the shares count once a kind has this many live objects
@@ -54,12 +55,13 @@ RAIL_CODES = (
     "VARIANT_WITHOUT_PRICE",
     "LOCATION_ARCHIVE",
     "SHARED_OPTION_UNMANAGED",
+    "MOVED_UNITS_SHARE",
 )
 # Rails tripped per kind of object: their acceptances may name the kind.
 PER_KIND_RAILS = ("DELETE_SHARE", "DELETE_COUNT")
 DELETE_KINDS = ("products", "variants", "stock")
 
-_SHARES = ("max_out_of_stock_share", "max_touched_share", "max_delete_share")
+_SHARES = ("max_out_of_stock_share", "max_touched_share", "max_delete_share", "max_moved_share")
 _COUNTS = ("max_deletes", "min_items")
 SETTING_KEYS = (*_SHARES, *_COUNTS, "accept")
 ACCEPT_KEYS = ("rail", "rule", "kind", "max", "reason")
@@ -96,6 +98,8 @@ class GuardRailSettings:
     max_delete_share: float = 0.3
     max_deletes: int = 100
     min_items: int = 10
+    # Units moved (refills) out of their sources, of what those sources hold (plan.move_rails).
+    max_moved_share: float = 0.5
     accept: tuple[RailAcceptance, ...] = field(default=())
 
 

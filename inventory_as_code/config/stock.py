@@ -8,10 +8,10 @@ The same block shape is accepted at every level (lowest to highest precedence):
 3. ``products.<slug>.variants.<key>.stock.<L>``     one variant at L
 
 A block is a mapping (``tracking``, ``quantity``, ``in_stock``, ``policy``,
-``preorder``, ``managed``) or a shorthand: a number means ``{quantity: n}``, a
-boolean ``{in_stock: b}``. Each field is inherited separately: the most
-specific level that sets it wins, and its origin (file, line, column) travels
-with the value so a plan can cite the line.
+``preorder``, ``managed``, ``at_least``, ``refill_from``) or a shorthand: a
+number means ``{quantity: n}``, a boolean ``{in_stock: b}``. Each field is
+inherited separately: the most specific level that sets it wins, and its
+origin (file, line, column) travels with the value so a plan can cite the line.
 
 Rules that are not plain inheritance:
 
@@ -28,6 +28,11 @@ Rules that are not plain inheritance:
   is reported, as is a limit where no level chooses a tracking method.
 * Digital products cannot be preordered: reported when a product or variant
   enables it, ignored when only inherited.
+* ``at_least: n`` is ``{quantity: n, policy: at_least}`` written as one key
+  (so it cannot be given with either of them). ``refill_from`` is inherited
+  like any field; whether it fits (a floor, a known source with quantity
+  tracking, no cycle) is checked once the whole project is built
+  (:mod:`.refills`).
 """
 
 from __future__ import annotations
@@ -104,6 +109,23 @@ def parse_block(
     if block.get("policy") in ("set", "initial", "at_least"):
         layer["policy"] = (Policy(block["policy"]), locate(block, "policy"), level)
     quantity = _int(block.get("quantity"), MAX_QUANTITY)
+    floor = _int(block.get("at_least"), MAX_QUANTITY)
+    if floor is not None:
+        clash = next((k for k in ("quantity", "policy") if k in block), None)
+        if clash is not None:
+            report(
+                locate(block, "at_least"),
+                (*path, "at_least"),
+                f"both at_least and {clash} are given; at_least: N means quantity N with "
+                "policy at_least.",
+                f"keep at_least: {floor}, or write quantity and policy instead.",
+            )
+        else:
+            quantity = floor
+            layer["policy"] = (Policy.AT_LEAST, locate(block, "at_least"), level)
+    source = block.get("refill_from")
+    if isinstance(source, str) and source:
+        layer["refill_from"] = (source, locate(block, "refill_from"), level)
     in_stock = block.get("in_stock")
     if quantity is not None and isinstance(in_stock, bool):
         report(
@@ -119,7 +141,7 @@ def parse_block(
     ):
         if value is None:
             continue
-        origin = locate(block, name)
+        origin = locate(block, "at_least" if name == "quantity" and "at_least" in block else name)
         if "tracking" in layer and layer["tracking"][0] is not method:
             report(
                 origin,
@@ -218,7 +240,18 @@ def resolve(
     if policy_item:
         origins["policy"] = policy_item[1]
     preorder = _resolve_preorder(merged, tracking_item, digital, place, report)
-    return StockEntry(tracking, quantity, in_stock, policy, preorder, FrozenMap(origins))
+    refill = merged.get("refill_from")
+    if refill is not None:
+        origins["refill_from"] = refill[1]
+    return StockEntry(
+        tracking,
+        quantity,
+        in_stock,
+        policy,
+        preorder,
+        FrozenMap(origins),
+        refill[0] if refill is not None else None,
+    )
 
 
 def shorthand_base(base: Layer) -> tuple[Policy, Origin | None] | None:
@@ -226,10 +259,15 @@ def shorthand_base(base: Layer) -> tuple[Policy, Origin | None] | None:
 
     That shorthand sets managed, tracking and quantity at the most specific
     level, so the entry depends on the merged lower levels only through the
-    policy, and through preorder settings (whose problems name the variant).
-    None when there are preorder settings: then :func:`resolve` decides.
+    policy, and through preorder settings (whose problems name the variant)
+    and a refill source. None when there are such: then :func:`resolve` decides.
     """
-    if "preorder.enabled" in base or "preorder.message" in base or "preorder.limit" in base:
+    if (
+        "preorder.enabled" in base
+        or "preorder.message" in base
+        or "preorder.limit" in base
+        or "refill_from" in base
+    ):
         return None
     policy = base.get("policy")
     return (policy[0], policy[1]) if policy else (DEFAULT_POLICY, None)

@@ -113,17 +113,50 @@ def h_update(ctx: Ctx, req: Request) -> JsonDict:
     raw = as_dict(req.body.get("customization"), "customization")
     if not raw:
         raise required("customization")
+    return _out(ctx, req, _update(ctx, raw, req.params["id"], "customization"))
+
+
+def h_bulk_update(ctx: Ctx, req: Request) -> JsonDict:
+    """Bulk Update Customizations: each entry ``{customization: {id, revision, ...}}``, checked
+    and applied as Update Customization is, one at a time (a stale revision fails its entry)."""
+    entries = items_of(req.body, "customizations", MAX_BULK)
+
+    def one(i: int, raw: Any) -> tuple[str, JsonDict]:
+        at = f"customizations[{i}].customization"
+        sent = as_dict(as_dict(raw, f"customizations[{i}]").get("customization"), at)
+        if not sent.get("id"):
+            raise required(f"{at}.id")
+        doc = _update(ctx, sent, str(sent["id"]), at)
+        return doc["id"], doc
+
+    results = run_bulk(
+        ctx,
+        entries,
+        one,
+        return_entity=flag(req.body, "returnEntity"),
+        id_of=lambda raw: (
+            ((raw or {}).get("customization") or {}).get("id") if isinstance(raw, dict) else None
+        ),
+    )
+    for result in results["results"]:  # the SDK names the entity `customization`, not `item`
+        if "item" in result:
+            result["customization"] = result.pop("item")
+    return results
+
+
+def _update(ctx: Ctx, raw: JsonDict, customization_id: str, at: str) -> JsonDict:
     raw = prune(raw, CUSTOMIZATION)
-    if raw.get("id") not in (None, req.params["id"]):
-        raise invalid("customization.id", "must match the id in the path")
-    doc = _load(ctx, req.params["id"])
+    if raw.get("id") not in (None, customization_id):
+        raise invalid(f"{at}.id", "must match the id in the path")
+    doc = _load(ctx, customization_id)
     if not raw.get("revision"):
-        raise missing_revision("customization.revision")
+        raise missing_revision(f"{at}.revision")
     if str(raw["revision"]) != doc["revision"]:
         raise revision_mismatch("Customization", doc["id"], doc["revision"], str(raw["revision"]))
-    for immutable in ("customizationType", "customizationRenderType"):
+    for immutable in ("customizationType", "customizationRenderType", "freeTextInput"):
+        # freeTextInput is @immutable too (Customization object, REST reference).
         if raw.get(immutable) not in (None, doc.get(immutable)):
-            raise invalid(f"customization.{immutable}", "is immutable", violated_rule="IMMUTABLE")
+            raise invalid(f"{at}.{immutable}", "is immutable", violated_rule="IMMUTABLE")
     sent = (raw.get("choicesSettings") or {}).get("choices")
     if sent is not None and [c.get("name") for c in sent if isinstance(c, dict)] != [
         c["name"] for c in cz.choices_of(doc)
@@ -131,23 +164,21 @@ def h_update(ctx: Ctx, req: Request) -> JsonDict:
         # ChoicesSettings.choices is @immutable: choices change through Add / Set /
         # Remove Customization Choices only.
         raise invalid(
-            "customization.choicesSettings.choices",
+            f"{at}.choicesSettings.choices",
             "is immutable here; use Add, Set or Remove Customization Choices",
             violated_rule="IMMUTABLE",
         )
     renamed = "name" in raw and raw["name"] != doc["name"]
     if renamed:
-        name = cz.text_field(raw["name"], "customization.name")
+        name = cz.text_field(raw["name"], f"{at}.name")
         if doc["customizationType"] == cz.OPTION:
             cz.check_name_free(ctx, name, doc["id"])
         doc["name"], doc["key"] = name, cz.name_key(name)
-    if "freeTextInput" in raw and doc.get("freeTextInput") is not None:
-        doc["freeTextInput"] = dict(raw["freeTextInput"] or {})
     cz.touch(ctx, doc)
     cz.save(ctx, doc, insert=False)
     if renamed:
         cz.propagate(ctx, doc, cz.users(ctx, doc["id"]))
-    return _out(ctx, req, doc)
+    return doc
 
 
 def h_delete(ctx: Ctx, req: Request) -> JsonDict:

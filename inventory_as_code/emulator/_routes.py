@@ -196,7 +196,13 @@ ROUTES: list[Route] = [
         cust.h_bulk_create,
         "customizations",
     ),
-    Route("POST", "/stores/v3/bulk/customizations/update", "customizations.bulk-update", None),
+    Route(
+        "POST",
+        "/stores/v3/bulk/customizations/update",
+        "customizations.bulk-update",
+        cust.h_bulk_update,
+        "customizations",
+    ),
     Route(
         "POST",
         "/stores/v3/bulk/customizations/add-choices",

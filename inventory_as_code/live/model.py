@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from inventory_as_code.live.move_records import MoveRecord
 from inventory_as_code.model import Address, FrozenMap
 
 Tracking = Literal["quantity", "in_stock"]
@@ -230,6 +231,10 @@ class LiveStore:
     # Customization id -> {slug: product id} of the products using it, for options
     # whose users were read apart from the products (a narrowed read): see users_of.
     option_users: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Moves a refill announced and has not finished (live.move_records): read only
+    # when the YAML has refill rules, always fresh (never from a snapshot).
+    move_records: tuple[MoveRecord, ...] = ()
+    move_records_read: bool = False
 
     @property
     def default_location(self) -> LiveLocation | None:

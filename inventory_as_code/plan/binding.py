@@ -5,7 +5,8 @@ FILE`` takes nothing from the file on trust. It plans again from the
 checked-out YAML against the live store (the *fresh* plan) and lines the two
 plans up by address and action:
 
-* the same ``after`` on both sides: executed as the fresh plan has it (its
+* the same ``after`` on both sides (for a move, the same rule: its units
+  follow from the counts when it is made, plan.refills): executed as the fresh plan has it (its
   ids, keys and the live values bodies are built from) but with the revision
   the *saved* change observed, so an object that moved since the review (a
   sale) is still refused as stale, and with the saved ``before``, so the
@@ -44,7 +45,8 @@ from typing import Any
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings, check_guard_rails
-from inventory_as_code.plan.model import Action, Change, GuardRail, Plan
+from inventory_as_code.plan.model import Action, Change, GuardRail, Kind, Plan
+from inventory_as_code.plan.refills import RULE_KEYS
 from inventory_as_code.plan.renames import apply_moves
 
 
@@ -79,6 +81,8 @@ ID_KEYS = (
     "inventory_item_id",
     "wix_location_id",
     "stores_location_id",
+    "source_item_id",
+    "source_location_id",
 )
 
 
@@ -101,7 +105,7 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
             foreign.append(Difference(change.address, change.action, other))
         if now is None:
             skipped.append(change)
-        elif _normal(change.after) != _normal(now.after):
+        elif _normal(_bound_after(change)) != _normal(_bound_after(now)):
             differences.append(
                 Difference(change.address, change.action, _describe(change.after, now.after))
             )
@@ -132,6 +136,16 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
     changes.sort(key=lambda c: c.sort_key)
     unreviewed = tuple(c for c in fresh.changes if (c.address, c.action) not in seen)
     return Binding(tuple(changes), tuple(skipped), tuple(differences), unreviewed, tuple(foreign))
+
+
+def _bound_after(change: Change) -> Any:
+    """What must be the same on both sides: ``after``; for a move, the rule it makes true
+    (its units are recomputed from the counts when it is made, as a top-up's are), or the
+    records a finish acts on."""
+    if change.kind is Kind.MOVE and change.after is not None:
+        keys = (*RULE_KEYS, "resume")
+        return {k: change.after[k] for k in keys if k in change.after}
+    return change.after
 
 
 def _other_object(saved: Change, fresh: Change) -> str | None:

@@ -26,6 +26,8 @@ every renderer, and ``apply`` refuses the plan unless ``--force`` is given.
   review, whatever the share.
 * ``SHARED_OPTION_UNMANAGED``: a change of a shared option reaches products
   the YAML does not manage (:mod:`.option_rails`).
+* ``MOVED_UNITS_SHARE``: refills move more than a share of the units their
+  sources hold (:mod:`.move_rails`); moves also count in ``TOUCHED_SHARE``.
 
 The share rails follow octoDNS (``Plan.raise_if_unsafe``: its thresholds
 apply once the zone holds ``MIN_EXISTING_RECORDS`` = 10 records): a share
@@ -49,6 +51,7 @@ from inventory_as_code.config.rails import RailAcceptance
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.model import Acceptance, Action, Change, GuardRail, Kind, Plan
+from inventory_as_code.plan.move_rails import moved_units_rail, moves_of
 from inventory_as_code.plan.option_rails import shared_option_rails
 
 # The kind names of the deletion rails (and of [[guard_rails.accept]] kind = ...).
@@ -167,7 +170,7 @@ def check_guard_rails(
                     tuple(going_out),
                 )
             )
-        touched = [c.address for c in stock]
+        touched = [c.address for c in stock] + [c.address for c in moves_of(changes)]
         share = len(touched) / managed
         if managed >= settings.min_items and share > settings.max_touched_share:
             rails.append(
@@ -180,6 +183,7 @@ def check_guard_rails(
             )
     rails += _deletion_rails(changes, live, desired, settings, set(replaced))
     rails += shared_option_rails(changes)
+    rails += moved_units_rail(changes, settings)
     return accept_rails(rails, settings.accept)
 
 

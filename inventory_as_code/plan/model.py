@@ -44,6 +44,9 @@ class Kind(enum.Enum):
     PRODUCT = "product"
     VARIANT = "variant"
     STOCK = "stock"
+    # Units moved from one location's stock to another's (a refill, ``refill_from``):
+    # one change with both halves, after every other stock change.
+    MOVE = "move"
 
     @property
     def order(self) -> int:

@@ -22,7 +22,8 @@ block asks for deletion of that kind. A difference the plan will not make
 Whatever apply would certainly fail on (a SKU used elsewhere in the store,
 two choices Wix sees as one, Wix's limits, a product to create without a
 name) is refused here with :class:`~.feasibility.PlanRefused`, so a plan
-that passes review applies. Stock rules live in :mod:`.stock`, locations in
+that passes review applies. Stock rules live in :mod:`.stock`, refills
+(units moved between locations) in :mod:`.refills`, locations in
 :mod:`.locations`, guard rails in :mod:`.guard_rails`.
 """
 
@@ -61,6 +62,7 @@ from inventory_as_code.plan.products import (
     product_values,
     variant_values,
 )
+from inventory_as_code.plan.refills import RefillPlanner
 from inventory_as_code.plan.rename_hints import rename_hints, with_stock_held
 from inventory_as_code.plan.renames import ProductRenames, apply_moves
 from inventory_as_code.plan.stock import StockPlanner
@@ -108,6 +110,9 @@ class Planner:
             self.changes.extend(stock.plan_product(product, live_product))
         self.changes.extend(stock.prune_changes())
         self.notes.extend(stock.notes())
+        refills = RefillPlanner(self.desired, self.live, locations.location_of).run()
+        self.changes += refills.changes
+        self.notes += refills.notes
         self._plan_unmanaged_products()
         self.unresolved += sku_duplicates(self.desired, self.live, self.changes)
         self.notes += [Note("PROJECT_FILES", note) for note in self.desired.notes]

@@ -26,6 +26,7 @@ from inventory_as_code.plan.render_common import (
     shown,
     slug_of,
 )
+from inventory_as_code.plan.render_moves import move_text
 from inventory_as_code.plan.render_options import option_detail, option_lines
 
 
@@ -52,16 +53,19 @@ class Entry:
 
 @dataclass(slots=True)
 class ProductGroup:
-    """A product's changes, in reading order: the product, its variants, its stock."""
+    """A product's changes, in reading order: the product, its variants, its stock, the
+    units moved between its stock (refills)."""
 
     slug: str
     product: Change | None = None
     variants: list[Change] = field(default_factory=list)
     stock: list[Change] = field(default_factory=list)
+    moves: list[Change] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Change]:
-        return ([self.product] if self.product else []) + self.variants + self.stock
+        product = [self.product] if self.product else []
+        return product + self.variants + self.stock + self.moves
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,8 @@ def plan_view(plan: Plan) -> PlanView:
                 group.product = change
             elif change.kind is Kind.VARIANT:
                 group.variants.append(change)
+            elif change.kind is Kind.MOVE:
+                group.moves.append(change)
             else:
                 group.stock.append(change)
     ordered = sorted(groups.values(), key=lambda g: g.slug)
@@ -174,6 +180,8 @@ def detail_entry(change: Change) -> Entry:
             tuple(Line(text, action=action) for text, action in option_lines(change)),
             change.reason,
         )
+    if change.kind is Kind.MOVE:
+        return Entry(change.action, address, move_text(change), origins=change.reason)
     if change.action is Action.DELETE:
         before = dict(change.before or {})
         items, units = before.pop("stock_items", None), before.pop("units", None)

@@ -80,6 +80,7 @@ _KIND_TITLES = {
     Kind.PRODUCT: "Products",
     Kind.VARIANT: "Variants",
     Kind.STOCK: "Stock",
+    Kind.MOVE: "Moves (refills)",
 }
 _PROSE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
 # In a diff block GitHub colours '+' green and '-' red; '!' (orange) marks a change.

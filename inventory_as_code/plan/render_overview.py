@@ -21,6 +21,7 @@ from inventory_as_code.plan.render_common import (
     plural,
     policy_text,
     quantity_of,
+    shown,
     signed,
     slug_of,
 )
@@ -57,6 +58,9 @@ def stock_by_location(plan: Plan) -> list[LocationStock]:
     and tracking switches (whose old count is discarded and new count starts)."""
     places: dict[str, LocationStock] = {}
     for change in plan.changes:
+        if change.kind is Kind.MOVE:
+            _moved(places, change)
+            continue
         if change.kind is not Kind.STOCK:
             continue
         name = location_of(change)
@@ -71,6 +75,25 @@ def stock_by_location(plan: Plan) -> list[LocationStock]:
         place.added += max(after - before, 0)
         place.removed += max(before - after, 0)
     return sorted(places.values(), key=lambda p: (-abs(p.net), p.name))
+
+
+def _moved(places: dict[str, LocationStock], change: Change) -> None:
+    """A move adds its units where it goes and removes them where they come from."""
+    units = int((change.after or {}).get("units") or 0)
+    if not units:
+        return
+    for name, added in (
+        (location_of(change), True),
+        (shown(str(change.keys.get("source"))), False),
+    ):
+        if not name:
+            continue
+        place = places.get(name) or places.setdefault(name, LocationStock(name))
+        place.changed += 1
+        if added:
+            place.added += units
+        else:
+            place.removed += units
 
 
 def _products(noun: str) -> Callable[[Sequence[Change]], str]:

@@ -46,6 +46,7 @@ from inventory_as_code.plan.render_entries import (
     field_lines,
     rename_note,
 )
+from inventory_as_code.plan.render_moves import move_lines
 
 MAX_EXACT = 3
 MAX_LABELS = 5  # variant labels named on a line; more are only counted
@@ -242,10 +243,11 @@ def _new_product(group: ProductGroup) -> Entry:
     price = _price_text(group.variants)
     if price:
         head.append(price)
-    lines = (Line(f"stock: {stock_counts(group.stock)}"),) if group.stock else ()
+    lines = [Line(f"stock: {stock_counts(group.stock)}")] if group.stock else []
+    lines += _moves(group.moves)
     # The product's first line is enough to find it; its other lines are in --detailed.
     origins = (min(change.reason),) if change.reason else ()
-    return Entry(Action.CREATE, shown(change.address), ", ".join(head), lines, origins)
+    return Entry(Action.CREATE, shown(change.address), ", ".join(head), tuple(lines), origins)
 
 
 # --- an existing product -----------------------------------------------------------
@@ -336,6 +338,10 @@ def _switches(stock: Sequence[Change]) -> list[Line]:
     return lines
 
 
+def _moves(moves: Sequence[Change]) -> list[Line]:
+    return [Line(text, change.reason) for text, change in move_lines(moves)]
+
+
 def summary_entry(group: ProductGroup) -> Entry:
     """A product's changes as one entry (see the module docstring)."""
     product = group.product
@@ -353,6 +359,7 @@ def summary_entry(group: ProductGroup) -> Entry:
     lines += _new_stock(stock[Action.CREATE])
     lines += _stock_updates(stock[Action.UPDATE])
     lines += _switches(stock[Action.SWITCH_TRACKING])
+    lines += _moves(group.moves)
     address = shown(product.address if product is not None else product_address(group.slug))
     detail = rename_note(product) if product is not None else ""
     origins = (product.reason if product else ()) + head_origins(group.variants + group.stock)

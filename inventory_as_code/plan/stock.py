@@ -10,6 +10,8 @@
   proposes nothing (sales own the count; the drift is counted in a note);
   ``at_least`` proposes a raise when live is below the number, never a cut.
 * In-stock flag and preorder settings are applied as written.
+* A refill (``refill_from``) is never topped up from nothing: its item is
+  created with 0 and raised by moving units (:mod:`.refills`).
 
 Every update records the live values it saw (``observed.values``) so apply
 can tell a sale that happened after the plan from the plan itself.
@@ -93,7 +95,9 @@ def create_values(entry: StockEntry) -> dict[str, Any]:
     )
     values: dict[str, Any] = {"tracking": str(tracking)}
     if tracking == Tracking.QUANTITY:
-        values["quantity"] = entry.quantity if entry.quantity is not None else 0
+        # A refill's units come from its source (plan.refills), not from nothing.
+        quantity = entry.quantity if entry.refill_from is None else None
+        values["quantity"] = quantity if quantity is not None else 0
     else:
         values["in_stock"] = bool(entry.in_stock)
     preorder = _preorder_values(entry)
@@ -219,7 +223,11 @@ class StockPlanner:
         after: dict[str, Any] = {}
         if item.tracking == "quantity" and entry.quantity is not None and item.quantity is not None:
             differs = item.quantity != entry.quantity
-            raise_only = entry.policy == Policy.AT_LEAST and item.quantity < entry.quantity
+            raise_only = (
+                entry.policy == Policy.AT_LEAST
+                and entry.refill_from is None  # a refill moves units instead (plan.refills)
+                and item.quantity < entry.quantity
+            )
             if (entry.policy == Policy.SET and differs) or raise_only:
                 before["quantity"], after["quantity"] = item.quantity, entry.quantity
             elif entry.policy == Policy.INITIAL and differs:

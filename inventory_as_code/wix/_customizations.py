@@ -33,6 +33,9 @@ BULK_CREATE = Endpoint(
     "customizations.bulk-create", "POST", "/stores/v3/bulk/customizations/create", UNSAFE
 )
 UPDATE = Endpoint("customizations.update", "PATCH", _BASE + "/{id}", GUARDED)
+BULK_UPDATE = Endpoint(
+    "customizations.bulk-update", "POST", "/stores/v3/bulk/customizations/update", GUARDED
+)
 ADD_CHOICES = Endpoint("customizations.add-choices", "POST", _BASE + "/{id}/add-choices", GUARDED)
 SET_CHOICES = Endpoint("customizations.set-choices", "POST", _BASE + "/{id}/set-choices", SAFE)
 # A delete resent after a lost answer finds nothing: 404, which the caller settles.
@@ -81,6 +84,22 @@ class CustomizationsAPI:
         body = {"customization": {"id": customization_id, "revision": revision, "name": name}}
         answer = self._client.call(UPDATE, path_params={"id": customization_id}, json_body=body)
         return cast(Customization, answer["customization"])
+
+    def bulk_rename(self, renames: Sequence[tuple[str, str, str]]) -> BulkResult:
+        """Bulk Update Customizations: ``(id, revision, new name)`` each, 100 a call. Each
+        carries its revision: a customization changed since is refused (not renamed)."""
+
+        def send(chunk: range) -> dict[str, Any]:
+            body = {
+                "customizations": [
+                    {"customization": {"id": i, "revision": r, "name": n}}
+                    for i, r, n in (renames[k] for k in chunk)
+                ],
+                "returnEntity": True,
+            }
+            return cast(dict[str, Any], self._client.call(BULK_UPDATE, json_body=body))
+
+        return run_bulk(chunk_by_count(len(renames), CUSTOMIZATIONS_BULK), send, results_of=_items)
 
     def add_choices(
         self, customization_id: str, choices: Sequence[Mapping[str, Any]]

@@ -118,6 +118,7 @@ def test_the_suite_passes_and_a_killed_run_is_cleaned_up(server: str, tmp_path: 
         ("shared-options", "passed"),
         ("tracking", "passed"),
         ("quantities", "passed"),
+        ("refills", "passed"),
         ("locations", "passed"),
     ]
     assert all(step["held"] for s in report["scenarios"] for step in s["steps"])

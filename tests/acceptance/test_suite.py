@@ -9,7 +9,14 @@ from click.testing import CliRunner
 
 from inventory_as_code.acceptance.compare import compare_calls, compare_scenarios
 from inventory_as_code.acceptance.recorder import Exchange, Phase, RecordingTransport, route_of
-from inventory_as_code.acceptance.runner import ScenarioRun, StepFailed, StepRun, Store, _check_plan
+from inventory_as_code.acceptance.runner import (
+    ScenarioRun,
+    StepFailed,
+    StepRun,
+    Store,
+    _check_plan,
+    side_effects,
+)
 from inventory_as_code.acceptance.scenarios import Names, Step
 from inventory_as_code.acceptance.site import Survey
 from inventory_as_code.acceptance.suite import Options, _shadow, run_acceptance
@@ -161,6 +168,29 @@ def test_side_effects_compare_by_name() -> None:
         'products / delete-product: stock["p-ebook"]["(default)"]["Online store"] was deleted '
         "in the emulator and kept at Wix",
     ]
+
+
+def test_side_effects_name_a_created_items_location_not_its_id() -> None:
+    # The site and the emulator give the same location different ids: a created stock
+    # item's effects must not differ by them.
+    def store(ids: str) -> dict[tuple[str, str], dict[str, object]]:
+        return {
+            ("product", f"{ids}p"): {"slug": "p-tee"},
+            ("variant", f"{ids}v"): {"product": f"{ids}p", "choices": ()},
+        }
+
+    def item(ids: str) -> dict[str, object]:
+        return {"variant": f"{ids}v", "location": "Online store", "location_id": f"{ids}l"}
+
+    site = side_effects(store("a"), {**store("a"), ("stock", "a1"): item("a")})
+    shadow = side_effects(store("b"), {**store("b"), ("stock", "b1"): item("b")})
+    assert site == shadow
+    assert site["created"] == {
+        'stock["p-tee"]["(default)"]["Online store"]': {
+            "variant": 'product["p-tee"]["(default)"]',
+            "location": "Online store",
+        }
+    }
 
 
 def test_routes_name_objects_by_placeholders() -> None:

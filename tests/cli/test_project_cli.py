@@ -192,6 +192,10 @@ def test_status_json_and_terminal_safe_names(tmp_path: Path) -> None:
         "variants": 1,
         "options": 0,
         "inventory_items": 0,
+        "units": 0,
+    }
+    assert {(loc["items"], loc["units"], loc["in_stock_items"]) for loc in data["locations"]} == {
+        (0, 0, 0)
     }
     assert data["api_calls"]["total"] >= 4
 

@@ -320,7 +320,7 @@ def test_validate_and_status_exit_0(here: Path) -> None:
     assert status.out == USING + (
         "Catalog: V3_CATALOG\n"
         "Locations: 1 (default: Online store)\n"
-        "  - Online store  [default]\n"
+        "  - Online store  [default]  3 item(s), 28 unit(s)\n"
         "Products: 2   Variants: 3   Options: 1   Inventory items: 3\n"
         "API calls: 7 (catalog.version 1, customizations.query 1, inventory-items.query 1, "
         "locations.query 1, "

@@ -246,6 +246,9 @@ CALLS: dict[str, Callable[[Shop], Any]] = {
     "customizations.update": lambda s: s.client.customizations.rename(
         (o := _option(s))["id"], o["revision"], "Fit"
     ),
+    "customizations.bulk-update": lambda s: s.client.customizations.bulk_rename(
+        [((o := _option(s))["id"], o["revision"], "Fit")]
+    ),
     "customizations.add-choices": lambda s: s.client.customizations.add_choices(
         _option(s)["id"], [{"choiceType": "CHOICE_TEXT", "name": "XL"}]
     ),

@@ -152,7 +152,9 @@ def test_the_acceptance_is_saved_with_the_plan(tmp_path: Path) -> None:
 def test_every_rail_the_planner_trips_can_be_accepted() -> None:
     """validate knows every code (RAIL_CODES), so none is refused as unknown."""
     plan = Path(__file__).parents[2] / "inventory_as_code/plan"
-    source = "".join((plan / name).read_text() for name in ("guard_rails.py", "option_rails.py"))
+    source = "".join(
+        (plan / name).read_text() for name in ("guard_rails.py", "option_rails.py", "move_rails.py")
+    )
     assert set(re.findall(r'"([A-Z]+_[A-Z_]+)"', source)) == set(RAIL_CODES)
 
 

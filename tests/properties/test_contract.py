@@ -3,8 +3,9 @@
 Hypothesis draws a store (YAML, plus a product made "in the dashboard" with
 colour swatches) and a sequence of edits to the YAML: prices, compare-at
 prices, visibility, choices and swatch colours, tracking methods, preorder,
-quantities under every policy, locations with addresses, renames of slugs,
-options, choices and locations, and prune. For each edit: plan, snapshot the
+quantities under every policy, refills (units moved from another location),
+locations with addresses, renames of slugs, options, choices and locations,
+and prune. For each edit: plan, snapshot the
 live store through the REST API, apply, snapshot again. The difference
 between the snapshots must be exactly what the plan's changes say, field by
 field (:mod:`inventory_as_code.acceptance.contract`), apply must exit 0 (its own
@@ -124,6 +125,7 @@ EDITS = [
     "rename_location",
     "adopt_dashboard_product",
     "prune",
+    "refill",
 ]
 
 
@@ -215,12 +217,25 @@ def edit(doc: dict[str, Any], what: str, data: st.DataObject) -> dict[str, Any]:
             if "Outlet" in (p.get("stock") or {}):
                 p["stock"]["Outlet Hamburg"] = p["stock"].pop("Outlet")
         moved.append({"location": {"from": "Outlet", "to": "Outlet Hamburg"}})
+        for p in products.values():
+            for entry in (p.get("stock") or {}).values():
+                if isinstance(entry, dict) and entry.get("refill_from") == "Outlet":
+                    entry["refill_from"] = "Outlet Hamburg"
     elif what == "adopt_dashboard_product" and "dashboard-tee" not in products:
         products["dashboard-tee"] = {
             "options": {"Color": ["Black", "Blue"], "Size": ["M", "L"]},
             "sku": "DT-{Color}-{Size}",
             "price": "20.00",
         }
+    elif what == "refill" and product and product.get("type") != "digital":
+        # Main kept at a floor with units moved from the other location, which holds some.
+        source = next((n for n in doc["locations"] if n != "Main"), None)
+        if source is None:
+            source = "Outlet"
+            doc["locations"][source] = {"address": data.draw(ADDRESSES)}
+        stock = product.setdefault("stock", {})
+        stock[source] = {"quantity": data.draw(QUANTITIES), "policy": "initial"}
+        stock["Main"] = {"at_least": data.draw(st.integers(1, 30)), "refill_from": source}
     elif what == "prune" and slug:
         doc["prune"] = {"products": True, "variants": data.draw(st.booleans())}
         if data.draw(st.booleans()):
