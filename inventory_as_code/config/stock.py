@@ -250,7 +250,7 @@ def resolve(
         policy,
         preorder,
         FrozenMap(origins),
-        refill[0] if refill is not None else None,
+        refill_from=refill[0] if refill is not None else None,
     )
 
 
