@@ -24,6 +24,7 @@ COMMANDS = {
     "plan": ("inventory_as_code.cli.plan", "plan_command"),
     "apply": ("inventory_as_code.cli.apply", "apply_command"),
     "show": ("inventory_as_code.cli.show", "show_command"),
+    "combine": ("inventory_as_code.cli.combine", "combine_command"),
     "status": ("inventory_as_code.cli.status", "status_command"),
     "export": ("inventory_as_code.cli.export", "export_command"),
     "acceptance": ("inventory_as_code.cli.acceptance", "acceptance_command"),

@@ -22,6 +22,7 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
+from inventory_as_code.cli.fleet import check_fleet_flags, fleet_options, fleet_plan
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
 from inventory_as_code.live.place import Refresh
@@ -36,7 +37,14 @@ from inventory_as_code.plan.render_markdown import (
 )
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import compressed, is_plan_head, plan_key, write_plan_file
-from inventory_as_code.site import ENV_SITE, Target, connect, load_guard_rails, resolve_site
+from inventory_as_code.site import (
+    ENV_SITE,
+    SiteSettings,
+    Target,
+    connect,
+    load_guard_rails,
+    resolve_site,
+)
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
 
@@ -75,6 +83,7 @@ def make_plan(
                 changed_since=changed_since,
                 refresh=refresh,
                 store=target.store,
+                overlay_site=overlay_site(settings),
             )
     except PlanRefused as exc:
         client.close()
@@ -103,6 +112,11 @@ def make_plan(
         )
         err.print(f"Read: {describe_read(stats.mode, stats.detail)}.", style="dim")
     return plan, client, target, live
+
+
+def overlay_site(settings: SiteSettings | None) -> str | None:
+    """The site whose overlay the YAML takes: a site of the toml (never the environment's)."""
+    return settings.name if settings is not None and settings.name != ENV_SITE else None
 
 
 def exit_refused(exc: PlanRefused, project: Path, why: str) -> NoReturn:
@@ -186,9 +200,10 @@ def print_plan(
 @rendering_options
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(writable=True, path_type=Path),
     help="Save the plan for `apply FILE` (holds the site id, revisions, a checksum; no secrets). "
-    "With INVENTORY_AS_CODE_PLAN_KEY set, the plan is signed with that key instead.",
+    "With INVENTORY_AS_CODE_PLAN_KEY set, the plan is signed with that key instead. "
+    "With --all-sites: a folder, one plan file per site.",
 )
 @click.option(
     "--detailed-exitcode",
@@ -219,6 +234,7 @@ def print_plan(
     "(in .inventory-as-code/) with what changed since, and reads in full when it cannot be "
     "trusted. Scheduled drift checks should read in full.",
 )
+@fleet_options
 @handle_errors
 def plan_command(
     project: Path,
@@ -231,6 +247,9 @@ def plan_command(
     targets: tuple[str, ...],
     changed_since: str | None,
     refresh: Refresh,
+    all_sites: bool,
+    shard: str | None,
+    jobs: int | None,
 ) -> None:
     """Show what `apply` would change in the live store. Changes nothing.
 
@@ -244,7 +263,24 @@ def plan_command(
       inventory-as-code plan --detailed
       inventory-as-code plan --site production --changed-since origin/main
       inventory-as-code plan --site production --refresh incremental
+      inventory-as-code plan --all-sites --format markdown --out plans
+      inventory-as-code plan --all-sites --shard 2/8 --format json > report-2.json
     """
+    chosen = check_fleet_flags(all_sites, site, shard, jobs)
+    if all_sites:
+        fleet_plan(
+            project,
+            chosen,
+            jobs,
+            fmt=fmt,
+            detailed=detailed,
+            max_length=max_length,
+            out=out,
+            detailed_exitcode=detailed_exitcode,
+            targets=targets,
+            changed_since=changed_since,
+            refresh=refresh,
+        )
     check_output_path("--out", out, "nothing was planned.", ours=is_plan_head, kind="a saved plan")
     plan, client, _, _ = make_plan(
         project,

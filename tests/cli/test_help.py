@@ -40,6 +40,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "plan",
         "apply",
         "show",
+        "combine",
         "status",
         "export",
         "emulator",
