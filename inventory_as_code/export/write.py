@@ -63,29 +63,32 @@ def product_file(slug: str) -> str:
     return "products/other.yaml"
 
 
-def layout(doc: ExportDocument) -> dict[str, str]:
-    """File name (relative to the project) -> its text."""
-    files = {"store.yaml": HEADER + dump(doc.store)}
+def layout(doc: ExportDocument, header: str = HEADER) -> dict[str, str]:
+    """File name (relative to the project) -> its text (no store.yaml for an overlay
+    that changes nothing store-wide)."""
+    files = {"store.yaml": header + dump(doc.store)} if doc.store or not doc.products else {}
     if len(doc.products) <= SINGLE_FILE_LIMIT:
         if doc.products:
-            files["products.yaml"] = HEADER + dump({"products": doc.products})
+            files["products.yaml"] = header + dump({"products": doc.products})
         return files
     groups: dict[str, dict[str, Any]] = {}
     for slug, product in doc.products.items():
         groups.setdefault(product_file(slug), {})[slug] = product
     for name in sorted(groups):
-        files[name] = HEADER + dump({"products": groups[name]})
+        files[name] = header + dump({"products": groups[name]})
     return files
 
 
-def write_export(doc: ExportDocument, out: Path, *, force: bool = False) -> list[str]:
+def write_export(
+    doc: ExportDocument, out: Path, *, force: bool = False, header: str = HEADER
+) -> list[str]:
     """Write the files; refuse to mix with YAML already in ``out`` unless ``force``.
 
     Never through a symlink inside ``out``: a link named ``store.yaml`` or
     ``products`` would make the export delete or overwrite files elsewhere, so
     any such link stops the export before anything is deleted or written.
     """
-    files = layout(doc)
+    files = layout(doc, header)
     _refuse_symlinks(out, files)
     existing = _yaml_files(out)
     if existing and not force:
