@@ -277,7 +277,7 @@ def _plan_then_apply(
     fmt: str,
 ) -> list[SiteRun]:
     err = make_console(stderr=True)
-    if not auto_approve and not sys.stdin.isatty():
+    if not auto_approve and not has_terminal():
         err.print(
             "Refusing to apply without confirmation: no terminal to ask on. "
             "Pass --auto-approve to apply from a script or CI."
@@ -300,6 +300,11 @@ def _plan_then_apply(
         err.print("Nothing applied.")
         raise SystemExit(EXIT_OK)
     return fleet.apply(runs, options)
+
+
+def has_terminal() -> bool:
+    """Whether there is someone to ask (``apply`` without ``--auto-approve``)."""
+    return sys.stdin.isatty()
 
 
 def ordered_runs(runs: list[SiteRun]) -> list[SiteRun]:

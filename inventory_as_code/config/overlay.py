@@ -288,9 +288,14 @@ class _Step:
                 return source.file, entries[key]
         return "", (1, 1, 1, 1, None)
 
-    def merge(self, base: Any, over: Any, path: Path, place: Placed) -> Any:
-        """``over`` merged onto ``base`` (written at ``place``: a shorthand's position)."""
+    def merge(
+        self, base: Any, over: Any, path: Path, place: Placed, over_place: Placed | None = None
+    ) -> Any:
+        """``over`` merged onto ``base``; ``place``/``over_place``: where each was written
+        (a shorthand's position stands for the field it abbreviates)."""
         patches = self.owner.patches
+        if isinstance(base, dict) and over_place is not None and is_stock_entry(path):
+            over = self._expanded(over, True, over_place)  # L: 8 keeps the base's policy at L
         if not isinstance(over, dict) or id(over) in patches.replaces:
             if isinstance(over, dict):
                 self.owner._check_new(over, path)
@@ -313,9 +318,11 @@ class _Step:
             places[key] = self.where(base, key)
         for key, value in over.items():
             if key in out:
-                mine = self.merge(out[key], value, (*path, key), places[key])
-                if mine is value:
-                    places[key] = self.where(over, key)  # the overlay's value won
+                mine = self.merge(
+                    out[key], value, (*path, key), places[key], self.where(over, key)
+                )
+                if mine is value or not isinstance(value, dict):
+                    places[key] = self.where(over, key)  # the overlay wrote it whole
                 out[key] = mine
             else:
                 self.owner._check_new(value, (*path, key))

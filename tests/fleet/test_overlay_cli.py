@@ -67,3 +67,27 @@ def test_export_as_overlay_writes_the_sites_differences_and_proves_them(
     # An overlay goes to the site's own folder, nowhere else.
     refused = run("export", "--site", "fr", "--as-overlay", "--out", "elsewhere")
     assert refused.exit_code == 1 and "--as-overlay writes a site's differences" in refused.output
+
+
+def test_at_a_terminal_every_plan_shows_first_then_one_question(
+    fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("inventory_as_code.cli.fleet.has_terminal", lambda: True)
+    declined = CliRunner().invoke(main, ["apply", str(fleet), "--all-sites"], input="n\n")
+    assert declined.exit_code == 0, declined.output
+    assert "Apply these changes to 3 site(s)?" in declined.output
+    assert declined.output.index("== site outlet") < declined.output.index("Apply these")
+    assert "Nothing applied." in declined.output
+    accepted = CliRunner().invoke(main, ["apply", str(fleet), "--all-sites"], input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "Fleet apply: 3 sites: 3 applied. Exit 0." in accepted.output
+
+
+def test_plans_of_a_fleet_go_to_a_folder_of_their_own(fleet: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    result = run("plan", str(fleet), "--all-sites", "--out", str(taken))
+    assert result.exit_code == 1
+    assert "--out replaces nothing else" in result.output
+    assert (taken / "notes.txt").read_text() == "mine"
