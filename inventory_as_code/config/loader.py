@@ -112,7 +112,7 @@ class Catalogue:
         return settings.overlay(site) if settings is not None else None
 
     def check(self, site: str | None = None) -> ValidationResult:
-        return _Check(self.base(), site).run()
+        return _Check(self.base(), site, release=not self.keep).run()
 
 
 @dataclass(slots=True)
@@ -193,9 +193,11 @@ def _read_base(root: Path) -> _Base:
 class _Check:
     """One site's check: the base's findings, the overlay's files, the merged model."""
 
-    def __init__(self, base: _Base, site: str | None) -> None:
+    def __init__(self, base: _Base, site: str | None, *, release: bool = False) -> None:
         self.base = base
         self.site = site
+        # The base is this check's alone: let the builder free each file as it goes.
+        self.release = release
         self.problems = ProblemCollector()
         self.warnings = ProblemCollector(one_per_position=False)
         self.notes = ProblemCollector(one_per_position=False)
@@ -257,6 +259,8 @@ class _Check:
         builder = ProjectBuilder(self.problems)
         for doc in base.docs:
             builder.add(doc)
+        if self.release:
+            base.docs.clear()
         if over_builder is not None and overlay is not None:
             merge_overlay(builder, over_builder, patches, overlay.folder)
             check_merged(builder, self.problems)
