@@ -3,8 +3,10 @@
 Against the embedded stores (``local = true``: a store per site) and against
 one emulator server holding three site ids, as a real agency's sites are
 three sites of Wix. One site failing (a fault for its site id only) does not
-stop the others; saved plans of several sites are bound site by site; the
-shards' reports combine into one comment.
+stop the others, nor does a guard rail that refuses one site's plan (exit 4);
+saved plans of several sites are bound site by site; the shards' reports
+combine into one comment; validate names the site and the overlay's line, and
+export writes a site's overlay back from its store.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def outcomes(report: dict[str, Any]) -> dict[str, str]:
     return {site["name"]: site["outcome"] for site in report["sites"]}
 
 
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1) if old else text + new)
+
+
 @pytest.fixture
 def fleet(tmp_path: Path) -> Path:
     target = tmp_path / "fleet"
@@ -82,9 +90,37 @@ def test_the_example_fleet_plans_and_applies_in_one_run_with_one_report(
     stores = sorted(p.parent.name for p in (fleet / ".inventory-as-code").rglob("local.db"))
     assert stores == sorted(SITES)
 
+    # The French overlay lost, and written again from its store by export.
+    (fleet / "sites" / "fr" / "fr.yaml").unlink()
+    exported = run_cli("export", "--site", "fr", "--as-overlay", cwd=fleet)
+    assert exported.code == 0, exported
+    assert "winter-parka: {$patch: delete}" in (fleet / "sites/fr/products.yaml").read_text()
+
     again = run_cli("plan", fleet, "--all-sites", "--detailed-exitcode")
     assert again.code == 0, again
     assert "Fleet plan: 3 sites: 3 no changes. Exit 0." in again.out
+
+    # A catalogue price that France overrides and the others take; the outlet, stricter
+    # about deletions, drops two sizes: its rail refuses it alone, and the fleet exits 4.
+    edit(fleet / "products.yaml", 'price: "79.00"', 'price: "82.00"')
+    edit(fleet / "sites/outlet/outlet.yaml", "Size: [S, M, L]", "Size: [S]")
+    edit(fleet / "inventory-as-code.toml", "", "[sites.outlet.guard_rails]\nmax_deletes = 3\n")
+    planned = run_cli("plan", fleet, "--all-sites", "--detailed-exitcode", "--format", "json")
+    assert planned.code == 4, planned
+    report = json.loads(planned.out)
+    assert outcomes(report) == {"de": "changes", "fr": "no_changes", "outlet": "rails"}
+    markdown = {site["name"]: site["markdown"] for site in report["sites"]}
+    assert '"79.00" -> "82.00" on 8 of 8 variants  # products.yaml:26:12' in markdown["de"]
+    assert "DELETE_COUNT (variants)" in markdown["outlet"]
+    applied = run_cli("apply", fleet, "--all-sites", "--auto-approve", "--report-json", report_file)
+    assert applied.code == 4, applied
+    assert outcomes(json.loads(report_file.read_text())) == {
+        "de": "applied",
+        "fr": "no_changes",
+        "outlet": "refused",
+    }
+    assert "trips guard rails that no acceptance covers: DELETE_COUNT" in applied.out
+    assert "Fleet apply: 3 sites: 1 refused, 1 applied, 1 no changes. Exit 4." in applied.out
 
 
 @pytest.fixture
@@ -183,9 +219,20 @@ def test_changed_since_plans_only_the_site_whose_overlay_changed(fleet: Path) ->
     assert 'product["organic-cotton-tee"]' not in fr["markdown"]
 
 
-def test_fleet_usage_errors_and_a_report_that_is_not_one(fleet: Path, tmp_path: Path) -> None:
+def test_fleet_refusals_and_a_site_that_does_not_validate(fleet: Path, tmp_path: Path) -> None:
     both: Ran = run_cli("plan", fleet, "--all-sites", "--site", "de")
     assert both.code == 2 and "--site and --all-sites cannot be combined" in both.err, both
+    shard = run_cli("plan", fleet, "--all-sites", "--shard", "3/2")
+    assert shard.code == 2 and "--shard 3/2: the shard must be from 1 to 2." in shard.err, shard
+    elsewhere = run_cli("export", "--site", "fr", "--as-overlay", "--out", "x", cwd=fleet)
+    assert elsewhere.code == 1 and "into the site's overlay folder" in elsewhere.err, elsewhere
+
+    # The outlet's overlay drops XS, which the catalogue's exclusion still names.
+    edit(fleet / "sites/outlet/outlet.yaml", "    exclude: []", "    exclude: [XS/Black]")
+    checked = run_cli("validate", fleet)
+    assert checked.code == 1, checked
+    assert "Sites: de OK (4 products), fr OK (3 products), outlet: 1 problem." in checked.out
+    assert "sites/outlet/outlet.yaml:16:15: products.organic-cotton-tee" in checked.out
     stray = tmp_path / "stray.json"
     stray.write_text('{"summary": {}}')
     ran = run_cli("combine", stray)
