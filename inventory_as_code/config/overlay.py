@@ -318,9 +318,7 @@ class _Step:
             places[key] = self.where(base, key)
         for key, value in over.items():
             if key in out:
-                mine = self.merge(
-                    out[key], value, (*path, key), places[key], self.where(over, key)
-                )
+                mine = self.merge(out[key], value, (*path, key), places[key], self.where(over, key))
                 if mine is value or not isinstance(value, dict):
                     places[key] = self.where(over, key)  # the overlay wrote it whole
                 out[key] = mine
