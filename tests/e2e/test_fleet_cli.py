@@ -233,6 +233,14 @@ def test_fleet_refusals_and_a_site_that_does_not_validate(fleet: Path, tmp_path:
     assert checked.code == 1, checked
     assert "Sites: de OK (4 products), fr OK (3 products), outlet: 1 problem." in checked.out
     assert "sites/outlet/outlet.yaml:16:15: products.organic-cotton-tee" in checked.out
+    # plan goes on with the sites that are fine and exits 1 for the one that is not.
+    planned = run_cli("plan", fleet, "--all-sites", "--detailed-exitcode", "--format", "json")
+    assert planned.code == 1, planned
+    assert outcomes(json.loads(planned.out)) == {
+        "de": "changes",
+        "fr": "changes",
+        "outlet": "error",
+    }
     stray = tmp_path / "stray.json"
     stray.write_text('{"summary": {}}')
     ran = run_cli("combine", stray)
