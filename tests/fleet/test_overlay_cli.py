@@ -91,3 +91,27 @@ def test_plans_of_a_fleet_go_to_a_folder_of_their_own(fleet: Path, tmp_path: Pat
     assert result.exit_code == 1
     assert "--out replaces nothing else" in result.output
     assert (taken / "notes.txt").read_text() == "mine"
+
+
+NO_NEW_LOCATIONS = """
+[[rules]]
+name = "no-new-locations"
+level = "hard"
+when = 'kind == "location" && action == "create"'
+message = "locations are created by hand"
+"""
+
+
+def test_a_hard_rule_refuses_every_site_of_an_all_sites_run(fleet: Path) -> None:
+    # The fleet's sites are planned by the fleet runner, not by `plan` alone: a rule of
+    # the toml must hold there too, and --force never lifts a hard one.
+    toml = fleet / "inventory-as-code.toml"
+    toml.write_text(toml.read_text() + NO_NEW_LOCATIONS)
+    planned = run("plan", str(fleet), "--all-sites", "--detailed-exitcode")
+    assert planned.exit_code == 4, planned.output
+    assert "rule no-new-locations (hard)" in planned.output
+    applied = run("apply", str(fleet), "--all-sites", "--auto-approve", "--force")
+    assert applied.exit_code == 4, applied.output
+    assert "trips rules of inventory-as-code.toml: no-new-locations (hard)" in applied.output
+    again = run("plan", str(fleet), "--all-sites", "--detailed-exitcode")
+    assert again.exit_code == 4, "nothing was applied at any site"
