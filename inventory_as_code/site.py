@@ -13,6 +13,12 @@ In order:
        requests_per_minute = 150           # optional
        guard_rails = { max_touched_share = 0.2 }   # optional, overrides [guard_rails]
                                                    # and adds [[...guard_rails.accept]] entries
+       overlay = "sites/production"        # optional: the site's own differences from
+                                           # the shared catalogue (config.overlay)
+
+   ``local = true`` instead of credentials makes the site an embedded local
+   store of its own (``.inventory-as-code/sites/NAME/local.db``): a fleet can
+   be tried, and tested, without Wix.
 
 3. No ``--site`` but ``WIX_API_KEY`` / ``WIX_SITE_ID`` set: that site
    (``WIX_API_BASE_URL`` points it at an emulator server).
@@ -27,8 +33,11 @@ In order:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import os
+import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +74,8 @@ class SiteSettings:
     base_url: str | None = None
     requests_per_minute: float | None = None
     guard_rails: dict[str, Any] | None = None
+    overlay: str | None = None  # read (and checked) by config.projectfile
+    local: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +121,33 @@ def load_sites(project_dir: Path) -> dict[str, SiteSettings]:
     return out
 
 
-_TEXT_KEYS = ("api_key_env", "site_id_env", "site_id", "base_url_env", "base_url")
+def fleet_sites(project_dir: Path) -> list[SiteSettings]:
+    """Every site ``inventory-as-code.toml`` names, by name (``--all-sites``)."""
+    check_project_folder(project_dir)
+    sites = load_sites(project_dir)
+    if not sites:
+        raise SiteError(
+            f"--all-sites runs every [sites.NAME] of {PROJECT_CONFIG}, but "
+            f"{project_dir / PROJECT_CONFIG} names none. Add a [sites.NAME] table per site."
+        )
+    return [sites[name] for name in sorted(sites)]
+
+
+_TEXT_KEYS = ("api_key_env", "site_id_env", "site_id", "base_url_env", "base_url", "overlay")
+_CREDENTIAL_KEYS = ("api_key_env", "site_id_env", "site_id", "base_url_env", "base_url")
 
 
 def _wrong_value(raw: Mapping[str, Any]) -> str | None:
     """What is wrong with a site's values (their keys are known), or None."""
+    local = raw.get("local", False)
+    if not isinstance(local, bool):
+        return "local must be true or false"
+    given = [key for key in _CREDENTIAL_KEYS if key in raw]
+    if local and given:
+        return (
+            f"has local = true and {given[0]}: a local site is an embedded store on this "
+            "machine and has no credentials; remove one of them"
+        )
     for key in _TEXT_KEYS:
         value = raw.get(key)
         if key in raw and (not isinstance(value, str) or not value.strip()):
@@ -222,6 +255,8 @@ def connect(
     settings = resolve_site(project_dir, site, env)
     if settings is None:
         return _embedded(project_dir, **client_options)
+    if settings.local:
+        return _embedded(project_dir, settings.name, **client_options)
     api_key = env.get(settings.api_key_env, "").strip()  # a pasted key often ends in a newline
     site_id = (settings.site_id or env.get(settings.site_id_env, "")).strip()
     wanted = ((settings.api_key_env, api_key), (settings.site_id_env, site_id))
@@ -258,7 +293,19 @@ def connect(
     )
 
 
-def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Target]:
+def local_site_id(name: str) -> str:
+    """The site id of ``[sites.NAME] local = true``: its own, so a plan made for one
+    local site is refused by another, as between Wix sites."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    if safe != name:  # "de shop" and "de_shop" stay two stores
+        safe += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"local-{safe}"
+
+
+def _embedded(
+    project_dir: Path, site: str | None = None, **client_options: Any
+) -> tuple[WixClient, Target]:
+    """The embedded local store: the project's own, or (``site``) a local site's."""
     from inventory_as_code.emulator import Emulator, EmulatorTransport
     from inventory_as_code.wix import WixClient
 
@@ -270,13 +317,20 @@ def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Targ
             f"it, or choose a Wix site (--site NAME, or WIX_API_KEY and WIX_SITE_ID)."
         )
     if not folder.is_dir():
-        folder.mkdir()
+        with contextlib.suppress(FileExistsError):  # a fleet's local sites, connected at once
+            folder.mkdir()
         # As pytest and mypy do with their caches: git ignores the folder by itself.
         (folder / ".gitignore").write_text(
             "# Created by inventory-as-code: the embedded local store, never committed.\n*\n",
             encoding="utf-8",
         )
     db = folder / "local.db"
+    site_id = LOCAL_SITE_ID
+    if site is not None:
+        site_id = local_site_id(site)
+        store = folder / "sites" / site_id.removeprefix("local-")
+        store.mkdir(parents=True, exist_ok=True)
+        db = store / "local.db"
     try:
         emulator = Emulator(db)
     except sqlite3.DatabaseError as exc:  # a damaged file, another program's, a full disk
@@ -287,16 +341,17 @@ def _embedded(project_dir: Path, **client_options: Any) -> tuple[WixClient, Targ
     client_options.setdefault("requests_per_minute", 1_000_000)  # nothing to protect locally
     client = WixClient(
         api_key="embedded",
-        site_id=LOCAL_SITE_ID,
+        site_id=site_id,
         base_url="http://localhost",
         transport=EmulatorTransport(emulator, owns_emulator=True),
         **client_options,
     )
     shown = os.path.relpath(db) if db.is_relative_to(Path.cwd()) else str(db)
+    whose = f"site {site}'s embedded local store" if site else "the embedded local store"
     return client, Target(
-        name=LOCAL_SITE,
-        site_id=LOCAL_SITE_ID,
+        name=site or LOCAL_SITE,
+        site_id=site_id,
         embedded=True,
-        description=f"the embedded local store ({shown}); no Wix site is touched",
+        description=f"{whose} ({shown}); no Wix site is touched",
         store=str(db.resolve()),
     )

@@ -29,7 +29,7 @@ from inventory_as_code.live.place import Refresh, SnapshotPlace
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings
-from inventory_as_code.plan.model import Kind, Note, Plan
+from inventory_as_code.plan.model import Change, Kind, Note, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.saved import plan_metadata
 from inventory_as_code.plan.targets import UnknownTargetError, explain_unknown, known_addresses
@@ -78,6 +78,8 @@ def plan_project(
     refresh: Refresh = "full",
     store: str = "",
     rules: tuple[Rule, ...] = (),
+    overlay_site: str | None = None,
+    selection: Selection | None = None,
 ) -> tuple[Plan, LiveStore]:
     """Load the YAML (ConfigError on problems), read the live store, build the plan.
 
@@ -90,24 +92,30 @@ def plan_project(
     pages in flight. The cyclic garbage collector is paused throughout (``_gc``).
     ``store`` tells the embedded local store apart (its database file) for the snapshot.
     ``rules`` are the project's ``[[rules]]``, recorded in the plan where it trips them.
+    ``overlay_site``: the site of the project whose overlay the YAML takes
+    (``[sites.NAME] overlay``); None, or a site without one: the base catalogue.
+    ``selection``: what ``changed_since`` selects, when the caller worked it out already.
     """
     if changed_since is not None and targets:
         raise SelectionError("--changed-since and --target cannot be combined; use one of them")
     require_catalog_v3(client)
-    selection = (
-        changed_since_selection(project, changed_since)
-        if changed_since is not None
-        else for_targets(targets)
-    )
+    if selection is None:
+        selection = (
+            changed_since_selection(project, changed_since, overlay_site)
+            if changed_since is not None
+            else for_targets(targets)
+        )
     snapshots = SnapshotPlace(client, project, store)
     with paused_gc():
         if selection.whole:
             if desired is None and not (refresh == "incremental" and snapshots.exists()):
-                desired, live = _load_while_reading(client, project, progress, snapshots, refresh)
+                desired, live = _load_while_reading(
+                    client, project, progress, snapshots, refresh, overlay_site
+                )
             else:
                 # A refresh is a few calls: it waits for the YAML, so that the snapshot's
                 # store and the YAML's documents are never in memory at the same time.
-                desired = desired if desired is not None else load_project(project)
+                desired = desired if desired is not None else load_project(project, overlay_site)
                 live = snapshots.read(refresh, progress=progress)
             live = snapshots.save(live)
             plan_targets = selection.targets
@@ -116,7 +124,7 @@ def plan_project(
             if desired is None:
                 started = _start_selected(client, selection, progress)
                 try:
-                    desired = load_project(project)
+                    desired = load_project(project, overlay_site)
                 except BaseException:
                     if started is not None:
                         started.close()
@@ -156,6 +164,31 @@ def with_move_records(client: WixClient, desired: DesiredState, live: LiveStore)
         by_endpoint["customizations.query"] = by_endpoint.get("customizations.query", 0) + 1
         stats = replace(stats, calls=stats.calls + 1, calls_by_endpoint=by_endpoint)
     return replace(live, move_records=records, move_records_read=True, stats=stats)
+
+
+def replan_for_saved(
+    client: WixClient,
+    project: Path,
+    saved: Plan,
+    *,
+    site_id: str,
+    guard_rails: GuardRailSettings,
+    desired: DesiredState,
+    progress: Callable[[str, int], None] | None = None,
+    store: str = "",
+) -> tuple[Plan, LiveStore]:
+    """The fresh plan ``apply FILE`` binds the saved plan to (:mod:`.plan.binding`):
+    the checked-out YAML against the store now. One place for `apply FILE` and
+    the fleet's saved plans alike."""
+    return plan_project(
+        client,
+        project,
+        site_id=site_id,
+        guard_rails=guard_rails,
+        progress=progress,
+        desired=desired,
+        store=store,
+    )
 
 
 def _start_selected(
@@ -224,12 +257,13 @@ def _load_while_reading(
     progress: Callable[[str, int], None] | None,
     snapshots: SnapshotPlace,
     refresh: Refresh,
+    overlay_site: str | None,
 ) -> tuple[DesiredState, LiveStore]:
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="live") as pool:
         reading = pool.submit(snapshots.read, refresh, progress=progress, cancel=cancel)
         try:
-            desired = load_project(project)
+            desired = load_project(project, overlay_site)
         except BaseException:
             cancel.set()
             raise
@@ -279,6 +313,9 @@ def _plan(
     return replace(plan, metadata=metadata), live
 
 
+NOT_IN_CURRENT_PLAN = "NOT_IN_CURRENT_PLAN"
+
+
 def apply_plan(
     client: WixClient,
     plan: Plan,
@@ -286,8 +323,51 @@ def apply_plan(
     progress: Callable[[int, int, Batch], None] | None = None,
     all_or_nothing: bool = False,
     check_after: bool = True,
+    skipped: tuple[Change, ...] = (),
 ) -> ApplyReport:
-    """Execute exactly ``plan``; see :mod:`inventory_as_code.apply.executor` for the rules."""
+    """Execute exactly ``plan``; see :mod:`inventory_as_code.apply.executor` for the rules.
+
+    ``skipped``: changes of a saved plan that the binding did not keep
+    (:mod:`.plan.binding`): never sent, reported stale; with
+    ``all_or_nothing`` any of them refuses the whole plan.
+    """
+    if plan.empty:
+        report = ApplyReport()
+    elif all_or_nothing and skipped:
+        # Something the plan would change already moved: nothing at all is sent.
+        report = ApplyReport(refused=True)
+        for change in plan.changes:
+            report.set(
+                Outcome(
+                    change.address,
+                    change.action,
+                    Status.NOT_ATTEMPTED,
+                    message="all-or-nothing: other objects moved since the plan",
+                )
+            )
+    else:
+        report = _apply(client, plan, progress, all_or_nothing, check_after)
+    for change in skipped:
+        report.set(
+            Outcome(
+                change.address,
+                change.action,
+                Status.STALE,
+                NOT_IN_CURRENT_PLAN,
+                "not made by a plan of the checked-out YAML against the store now (applied "
+                "already, or the YAML or the store changed since the plan); not sent",
+            )
+        )
+    return report
+
+
+def _apply(
+    client: WixClient,
+    plan: Plan,
+    progress: Callable[[int, int, Batch], None] | None,
+    all_or_nothing: bool,
+    check_after: bool,
+) -> ApplyReport:
     default_location = plan.metadata.get("default_location")
     calls = compile_from_metadata(plan)
     if all_or_nothing:

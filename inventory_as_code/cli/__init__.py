@@ -27,6 +27,7 @@ COMMANDS = {
     "apply": ("inventory_as_code.cli.apply", "apply_command"),
     "pull": ("inventory_as_code.cli.pull", "pull_command"),
     "show": ("inventory_as_code.cli.show", "show_command"),
+    "combine": ("inventory_as_code.cli.combine", "combine_command"),
     "status": ("inventory_as_code.cli.status", "status_command"),
     "check": ("inventory_as_code.cli.check", "check_command"),
     "export": ("inventory_as_code.cli.export", "export_command"),

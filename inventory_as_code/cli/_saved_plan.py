@@ -15,11 +15,17 @@ from inventory_as_code import __version__
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_ERROR, EXIT_REFUSED, make_console, print_problems
 from inventory_as_code.cli._progress import read_progress
-from inventory_as_code.cli.plan import exit_refused
+from inventory_as_code.cli.plan import exit_refused, overlay_site
 from inventory_as_code.config import load_project
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.model import DesiredState
-from inventory_as_code.plan.binding import Binding, bind, executable_plan, rails_for
+from inventory_as_code.plan.binding import (
+    Binding,
+    SavedPlanRefused,
+    binding_notes,
+    bound_to,
+    check_made_for,
+)
 from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.saved import (
@@ -34,11 +40,7 @@ from inventory_as_code.rules.load import load_rules
 from inventory_as_code.rules.spec import Rule
 from inventory_as_code.site import Target, connect, load_guard_rails, resolve_site
 from inventory_as_code.wix import WixClient
-from inventory_as_code.workflow import plan_project, require_catalog_v3
-
-SHOWN_DIFFERENCES = 5
-# The name site.resolve_site gives a site chosen by WIX_API_KEY/WIX_SITE_ID, not by --site.
-ENV_SITE = "env"
+from inventory_as_code.workflow import replan_for_saved, require_catalog_v3
 
 
 def refuse(message: str) -> NoReturn:
@@ -48,10 +50,10 @@ def refuse(message: str) -> NoReturn:
     raise SystemExit(EXIT_REFUSED)
 
 
-def load_desired(project: Path) -> DesiredState:
+def load_desired(project: Path, site: str | None = None) -> DesiredState:
     err = make_console(stderr=True)
     try:
-        return load_project(project)
+        return load_project(project, site)
     except ConfigError as exc:
         print_problems(exc.problems, project)
         err.print(
@@ -99,85 +101,45 @@ def bound_saved_plan(
     client, target = connect(project, site)
     try:
         err.print(f"Using {target.description}.")
-        rails = load_guard_rails(project, resolve_site(project, site))
-        if saved.site != target.site_id:
-            refuse(
-                f"{source} was made for site {saved.site!r}, but this run talks to "
-                f"{target.site_id!r}. Plan again against this site."
-            )
-        made_with = saved.metadata.get("site_name")
-        if (
-            isinstance(made_with, str)
-            and ENV_SITE not in (made_with, target.name)
-            and made_with != target.name
-        ):
-            refuse(
-                f"{source} was made with --site {made_with!r}, but it names site "
-                f"{saved.site!r} and this run talks to {target.name!r} ({target.site_id}): "
-                "it was relabelled. Nothing was applied. Plan again against this site."
-            )
-        require_catalog_v3(client)
-        desired = load_desired(project)
+        settings = resolve_site(project, site)
+        rails = load_guard_rails(project, settings)
         project_rules = load_project_rules(project)
         try:
-            with read_progress(err) as progress:
-                fresh, live = plan_project(
-                    client,
-                    project,
-                    site_id=target.site_id,
-                    guard_rails=rails,
-                    progress=progress,
-                    desired=desired,
-                    store=target.store,
-                )
-        except PlanRefused as exc:
-            exit_refused(exc, project, "the checked-out YAML cannot be applied.")
-        binding = bind(saved, fresh)
-        if binding.foreign:
-            refuse(_made_elsewhere(source, saved, target, binding))
-        if binding.differences:
-            shown = [f"  {safe_text(str(d))}" for d in binding.differences[:SHOWN_DIFFERENCES]]
-            more = len(binding.differences) - len(shown)
-            refuse(
-                f"{source} does not hold what the checked-out YAML ({project}) plans against the "
-                f"store now; nothing was applied. {len(binding.differences)} difference(s):\n"
-                + "\n".join(shown)
-                + (f"\n  ... and {more} more" if more > 0 else "")
-                + "\nThe plan was edited after it was made, or the YAML or the store changed "
-                "since. Plan again from the checked-out project and review that plan."
+            check_made_for(saved, str(source), target.site_id, target.name)
+            require_catalog_v3(client)
+            desired = load_desired(project, overlay_site(settings))
+            try:
+                with read_progress(err) as progress:
+                    fresh, live = replan_for_saved(
+                        client,
+                        project,
+                        saved,
+                        site_id=target.site_id,
+                        guard_rails=rails,
+                        desired=desired,
+                        progress=progress,
+                        store=target.store,
+                    )
+            except PlanRefused as exc:
+                exit_refused(exc, project, "the checked-out YAML cannot be applied.")
+            plan, binding = bound_to(
+                saved,
+                fresh,
+                desired,
+                live,
+                rails,
+                source=str(source),
+                project=str(project),
+                site_id=target.site_id,
+                site_name=target.name,
             )
-        plan = executable_plan(fresh, binding, rails_for(binding.changes, desired, live, rails))
-        # The rules too are the checked-out project's, on what is executed.
-        plan = with_rules(plan, project_rules, rails.accept)
+            # The rules too are the checked-out project's, on what is executed.
+            plan = with_rules(plan, project_rules, rails.accept)
+        except SavedPlanRefused as exc:
+            refuse(str(exc))
     except BaseException:
         client.close()
         raise
-    if binding.skipped:
-        err.print(
-            f"{len(binding.skipped)} change(s) of the saved plan are not made by a plan of the "
-            "checked-out YAML now (applied already, or the YAML or the store changed); they are "
-            "not sent and are reported stale."
-        )
-    if binding.unreviewed:
-        err.print(
-            f"{len(binding.unreviewed)} change(s) the checked-out YAML plans now are not in the "
-            "saved plan: not applied (nobody reviewed them). Plan again to apply them."
-        )
+    for note in binding_notes(binding):
+        err.print(note)
     return plan, binding, client, target
-
-
-def _made_elsewhere(source: Path, saved: Plan, target: Target, binding: Binding) -> str:
-    shown = [f"  {safe_text(str(d))}" for d in binding.foreign[:SHOWN_DIFFERENCES]]
-    more = len(binding.foreign) - len(shown)
-    claimed = saved.metadata.get("site_name")
-    named = f"site {saved.site!r}" + (f" ({claimed})" if isinstance(claimed, str) else "")
-    return (
-        f"{source} says it was made for {named}, but it was planned against another site: "
-        f"{len(binding.foreign)} of its changes observed objects that site {target.site_id!r} "
-        f"({target.name}) does not hold at their addresses:\n"
-        + "\n".join(shown)
-        + (f"\n  ... and {more} more" if more > 0 else "")
-        + f"\nA plan made for one site and relabelled is not applied to another: nothing was "
-        f"applied. Plan again against {target.name!r} and review that plan. (If the objects "
-        "were deleted and created again since the plan, the same: plan again.)"
-    )

@@ -22,8 +22,6 @@ from inventory_as_code._terminal import safe_json
 from inventory_as_code.apply.calls import Batch
 from inventory_as_code.apply.report import (
     ApplyReport,
-    Outcome,
-    Status,
     is_report_head,
     render_report,
 )
@@ -38,15 +36,16 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._saved_plan import bound_saved_plan, refuse
+from inventory_as_code.cli.fleet import check_fleet_flags, fleet_apply, fleet_options
 from inventory_as_code.cli.plan import make_plan, rules_refusal
+from inventory_as_code.fleet.run import FleetOptions
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Change, Plan
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.rules.evaluate import blocking_rules
 from inventory_as_code.wix import WixClient
+from inventory_as_code.workflow import NOT_IN_CURRENT_PLAN as NOT_IN_CURRENT_PLAN
 from inventory_as_code.workflow import apply_plan
-
-NOT_IN_CURRENT_PLAN = "NOT_IN_CURRENT_PLAN"
 
 
 def _progress_printer(client: WixClient) -> object:
@@ -77,39 +76,14 @@ def _execute(
     fmt: str,
     skipped: tuple[Change, ...] = (),
 ) -> None:
-    if plan.empty:
-        report = ApplyReport()
-    elif all_or_nothing and skipped:
-        # Something the plan would change already moved: nothing at all is sent.
-        report = ApplyReport(refused=True)
-        for change in plan.changes:
-            report.set(
-                Outcome(
-                    change.address,
-                    change.action,
-                    Status.NOT_ATTEMPTED,
-                    message="all-or-nothing: other objects moved since the plan",
-                )
-            )
-    else:
-        report = apply_plan(
-            client,
-            plan,
-            progress=_progress_printer(client),  # type: ignore[arg-type]
-            all_or_nothing=all_or_nothing,
-            check_after=check_after,
-        )
-    for change in skipped:
-        report.set(
-            Outcome(
-                change.address,
-                change.action,
-                Status.STALE,
-                NOT_IN_CURRENT_PLAN,
-                "not made by a plan of the checked-out YAML against the store now (applied "
-                "already, or the YAML or the store changed since the plan); not sent",
-            )
-        )
+    report = apply_plan(
+        client,
+        plan,
+        progress=_progress_printer(client),  # type: ignore[arg-type]
+        all_or_nothing=all_or_nothing,
+        check_after=check_after,
+        skipped=skipped,
+    )
     _finish(report, report_json, fmt)
 
 
@@ -200,6 +174,13 @@ def _refuse_rails(plan: Plan) -> None:
     show_default=True,
     help="How to print the report.",
 )
+@click.option(
+    "--changed-since",
+    metavar="GIT_REF",
+    help="With --all-sites: only the sites (and products) whose YAML differs between this "
+    "git commit and the working tree, as `plan --changed-since` plans them.",
+)
+@fleet_options
 @handle_errors
 def apply_command(
     source: Path,
@@ -212,6 +193,10 @@ def apply_command(
     no_verify: bool,
     report_json: Path | None,
     fmt: str,
+    changed_since: str | None,
+    all_sites: bool,
+    shard: str | None,
+    jobs: int | None,
 ) -> None:
     """Make the live store match the YAML (SOURCE a folder) or a saved plan (SOURCE a file).
 
@@ -240,7 +225,27 @@ def apply_command(
       inventory-as-code plan --out plan.json && inventory-as-code apply plan.json
       inventory-as-code apply plan.json --site production --project inventory
       inventory-as-code apply --site production --auto-approve
+      inventory-as-code apply --all-sites --auto-approve --report-json fleet.json
+      inventory-as-code apply plans --all-sites --project inventory
     """
+    chosen = check_fleet_flags(all_sites, site, shard, jobs, **{"--changed-since": changed_since})
+    if all_sites:
+        fleet_apply(
+            source,
+            project,
+            chosen,
+            jobs,
+            auto_approve=auto_approve,
+            options=FleetOptions(
+                targets=targets,
+                changed_since=changed_since,
+                force=force,
+                all_or_nothing=all_or_nothing,
+                check_after=not no_verify,
+            ),
+            report_json=report_json,
+            fmt=fmt,
+        )
     err = make_console(stderr=True)
     if source.is_file() and targets:
         fail(

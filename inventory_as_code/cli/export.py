@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from inventory_as_code.cli._common import handle_errors, make_console, site_option
+from inventory_as_code.cli._common import fail, handle_errors, make_console, site_option
 from inventory_as_code.cli._progress import read_progress
-from inventory_as_code.export.verify import export_project
+from inventory_as_code.export.verify import export_overlay, export_project
 from inventory_as_code.site import connect
 
 
@@ -16,9 +16,14 @@ from inventory_as_code.site import connect
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Folder to write the project to (store.yaml and products).",
+    default=None,
+    help="Folder to write the project to (store.yaml and products). Default: the current folder.",
+)
+@click.option(
+    "--as-overlay",
+    is_flag=True,
+    help="With --site NAME of this project: write only the site's differences from the "
+    "project's catalogue, into the site's overlay folder ([sites.NAME] overlay).",
 )
 @click.option(
     "--policy",
@@ -33,7 +38,9 @@ from inventory_as_code.site import connect
 @click.option("--force", is_flag=True, help="Replace the exported files in a folder that has YAML.")
 @site_option
 @handle_errors
-def export_command(out: Path, policy: str, force: bool, site: str | None) -> None:
+def export_command(
+    out: Path | None, as_overlay: bool, policy: str, force: bool, site: str | None
+) -> None:
     """Write the live store as YAML in this project's format, for adoption.
 
     Locations, products with options and variants, stock per location with
@@ -45,14 +52,29 @@ def export_command(out: Path, policy: str, force: bool, site: str | None) -> Non
     Examples:
       WIX_API_KEY=... WIX_SITE_ID=... inventory-as-code export --out my-store
       inventory-as-code export --site production --out . --policy set
+      inventory-as-code export --site fr --as-overlay      # sites/fr: what fr does otherwise
     """
     out_console = make_console()
+    if as_overlay and (site is None or out is not None):
+        fail(
+            "--as-overlay writes a site's differences from this project's catalogue into the "
+            "site's overlay folder: give --site NAME (a site of inventory-as-code.toml with "
+            "overlay = ...) and no --out."
+        )
     # The site (and the embedded store) belong to the project you run from.
     client, target = connect(Path("."), site)
     with client:
         out_console.print(f"Using {target.description}.")
         with read_progress(make_console(stderr=True)) as progress:
-            result = export_project(client, out, policy=policy, force=force, progress=progress)
+            if as_overlay:
+                assert site is not None
+                result = export_overlay(
+                    client, Path("."), site, policy=policy, force=force, progress=progress
+                )
+                out = Path(".")
+            else:
+                out = out or Path(".")
+                result = export_project(client, out, policy=policy, force=force, progress=progress)
     out_console.print(
         f"Wrote {len(result.files)} file(s) to {out}: {result.products} product(s), "
         f"{result.variants} variant(s), {result.stock_items} stock item(s), "

@@ -22,6 +22,7 @@ from inventory_as_code.cli._common import (
     site_option,
 )
 from inventory_as_code.cli._progress import read_progress
+from inventory_as_code.cli.fleet import check_fleet_flags, fleet_options, fleet_plan
 from inventory_as_code.drift import explain_drift as explained
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.live import LiveStore
@@ -40,7 +41,14 @@ from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import compressed, is_plan_head, plan_key, write_plan_file
 from inventory_as_code.rules.evaluate import blocking_rules
 from inventory_as_code.rules.load import load_rules
-from inventory_as_code.site import ENV_SITE, Target, connect, load_guard_rails, resolve_site
+from inventory_as_code.site import (
+    ENV_SITE,
+    SiteSettings,
+    Target,
+    connect,
+    load_guard_rails,
+    resolve_site,
+)
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import plan_project
 
@@ -80,6 +88,7 @@ def make_plan(
                 refresh=refresh,
                 store=target.store,
                 rules=load_rules(project),
+                overlay_site=overlay_site(settings),
             )
     except PlanRefused as exc:
         client.close()
@@ -129,6 +138,11 @@ def rules_refusal(trips: tuple[RuleTrip, ...]) -> str:
     else:
         lines.append("A hard rule never applies, accepted or forced: correct the YAML.")
     return "\n".join(lines)
+
+
+def overlay_site(settings: SiteSettings | None) -> str | None:
+    """The site whose overlay the YAML takes: a site of the toml (never the environment's)."""
+    return settings.name if settings is not None and settings.name != ENV_SITE else None
 
 
 def exit_refused(exc: PlanRefused, project: Path, why: str) -> NoReturn:
@@ -212,9 +226,10 @@ def print_plan(
 @rendering_options
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(writable=True, path_type=Path),
     help="Save the plan for `apply FILE` (holds the site id, revisions, a checksum; no secrets). "
-    "With INVENTORY_AS_CODE_PLAN_KEY set, the plan is signed with that key instead.",
+    "With INVENTORY_AS_CODE_PLAN_KEY set, the plan is signed with that key instead. "
+    "With --all-sites: a folder, one plan file per site.",
 )
 @click.option(
     "--detailed-exitcode",
@@ -253,6 +268,7 @@ def print_plan(
     "not applied, from the live objects' dates and the git history of the YAML lines) and "
     "its remedy (pull --target ADDRESS, or apply). Scheduled drift checks use it.",
 )
+@fleet_options
 @handle_errors
 def plan_command(
     project: Path,
@@ -266,6 +282,9 @@ def plan_command(
     changed_since: str | None,
     refresh: Refresh,
     explain_drift: bool,
+    all_sites: bool,
+    shard: str | None,
+    jobs: int | None,
 ) -> None:
     """Show what `apply` would change in the live store. Changes nothing.
 
@@ -280,7 +299,24 @@ def plan_command(
       inventory-as-code plan --site production --changed-since origin/main
       inventory-as-code plan --site production --refresh incremental
       inventory-as-code plan --site production --explain-drift
+      inventory-as-code plan --all-sites --format markdown --out plans
+      inventory-as-code plan --all-sites --shard 2/8 --format json > report-2.json
     """
+    chosen = check_fleet_flags(all_sites, site, shard, jobs)
+    if all_sites:
+        fleet_plan(
+            project,
+            chosen,
+            jobs,
+            fmt=fmt,
+            detailed=detailed,
+            max_length=max_length,
+            out=out,
+            detailed_exitcode=detailed_exitcode,
+            targets=targets,
+            changed_since=changed_since,
+            refresh=refresh,
+        )
     check_output_path("--out", out, "nothing was planned.", ours=is_plan_head, kind="a saved plan")
     plan, client, _, live = make_plan(
         project,

@@ -14,6 +14,10 @@ Exit codes: 0 the project is valid, 1 problems were found (or warnings with
 Formats: ``text`` for people, ``github`` for GitHub Actions (workflow
 commands, so each problem and warning is annotated on the pull request diff),
 ``json`` for tools. Everything taken from the YAML is made terminal-safe.
+
+A project whose sites have overlays (``[sites.NAME] overlay``) is checked as
+the base catalogue and as each such site's merged result; what a site adds
+to the catalogue's findings is listed under its name.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ import click
 
 from inventory_as_code._terminal import safe_json, safe_text
 from inventory_as_code.config import Problem, ValidationResult, check_project
+from inventory_as_code.config.loader import Catalogue
+from inventory_as_code.config.problems import ProblemCollector
+from inventory_as_code.config.projectfile import project_settings
 from inventory_as_code.site import PROJECT_CONFIG, SiteError, load_guard_rails, load_sites
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -63,34 +70,104 @@ def validate_command(directory: Path, output_format: str, strict: bool) -> None:
       inventory-as-code validate --format github     # annotations on a pull request
       inventory-as-code validate --strict            # warnings fail too
     """
-    result = check_project(directory)
+    result, sites = check_with_sites(directory)
     if not any(p.file == PROJECT_CONFIG for p in result.problems):
         config_problems = project_config_problems(directory)
         if config_problems:
             result = replace(result, problems=result.problems + tuple(config_problems))
-    failed = not result.ok or (strict and bool(result.warnings))
+    failed = any(
+        not r.ok or (strict and bool(r.warnings)) for r in (result, *(r for _, r in sites))
+    )
     if output_format == "json":
-        click.echo(safe_json(_as_json(result, directory, strict, failed), indent=2))
+        body = _as_json(result, directory, strict, failed)
+        if sites:
+            body["sites"] = {
+                name: _as_json(
+                    own, directory, strict, not own.ok or (strict and bool(own.warnings))
+                )
+                for name, own in sites
+            }
+        click.echo(safe_json(body, indent=2))
     elif output_format == "github":
-        for problem in result.problems:
-            click.echo(github_annotation(problem, _shown(directory, problem.file)))
-        for warning in result.warnings:
-            click.echo(github_annotation(warning, _shown(directory, warning.file), "warning"))
-        for note in result.notes:
-            click.echo(github_annotation(note, _shown(directory, note.file), "notice"))
-        click.echo(summary(result, strict))
+        for label, own in [("", result), *sites]:
+            for problem in own.problems:
+                click.echo(github_annotation(problem, _shown(directory, problem.file), site=label))
+            for warning in own.warnings:
+                shown = _shown(directory, warning.file)
+                click.echo(github_annotation(warning, shown, "warning", site=label))
+            for note in own.notes:
+                shown = _shown(directory, note.file)
+                click.echo(github_annotation(note, shown, "notice", site=label))
+        click.echo(summary(result, strict) + sites_summary(sites, strict))
     else:
-        for problem in result.problems:
-            click.echo(text_block(problem, _shown(directory, problem.file)))
-        for warning in result.warnings:
-            click.echo(text_block(warning, _shown(directory, warning.file), "warning"))
-        for note in result.notes:
-            click.echo(text_block(note, _shown(directory, note.file), "note"))
-        if result.problems or result.warnings or result.notes:
+        for label, own in [("", result), *sites]:
+            if label and (own.problems or own.warnings or own.notes):
+                click.secho(f"Site {label} (its overlay merged onto the catalogue):", bold=True)
+            for problem in own.problems:
+                click.echo(text_block(problem, _shown(directory, problem.file)))
+            for warning in own.warnings:
+                click.echo(text_block(warning, _shown(directory, warning.file), "warning"))
+            for note in own.notes:
+                click.echo(text_block(note, _shown(directory, note.file), "note"))
+        if any(r.problems or r.warnings or r.notes for r in (result, *(r for _, r in sites))):
             click.echo()
-        colour = "red" if failed else "yellow" if result.warnings else "green"
-        click.secho(summary(result, strict), fg=colour, bold=True)
+        warned = any(r.warnings for r in (result, *(r for _, r in sites)))
+        colour = "red" if failed else "yellow" if warned else "green"
+        click.secho(summary(result, strict) + sites_summary(sites, strict), fg=colour, bold=True)
     raise SystemExit(EXIT_INVALID if failed else EXIT_OK)
+
+
+def check_with_sites(
+    directory: Path,
+) -> tuple[ValidationResult, list[tuple[str, ValidationResult]]]:
+    """The base catalogue's result, and each overlay site's findings beyond it.
+
+    A site's result keeps only what the base's does not hold (its own files'
+    problems, and what merging made wrong), with the site's model.
+    """
+    quiet = ProblemCollector()
+    settings = project_settings(directory, quiet, quiet) if directory.is_dir() else None
+    names = sorted({o.site for o in settings.overlays}) if settings is not None else []
+    if not names:
+        return check_project(directory), []
+    catalogue = Catalogue(directory)
+    result = catalogue.check(None)
+    sites = []
+    for name in names:
+        own = catalogue.check(name)
+        sites.append(
+            (
+                name,
+                replace(
+                    own,
+                    problems=tuple(p for p in own.problems if p not in set(result.problems)),
+                    warnings=tuple(p for p in own.warnings if p not in set(result.warnings)),
+                    notes=tuple(p for p in own.notes if p not in set(result.notes)),
+                    files=tuple(f for f in own.files if f not in set(result.files)),
+                ),
+            )
+        )
+    return result, sites
+
+
+def sites_summary(sites: list[tuple[str, ValidationResult]], strict: bool) -> str:
+    """`` Sites: de OK, fr: 2 problems.`` after the catalogue's summary line."""
+    if not sites:
+        return ""
+    parts = []
+    for name, own in sites:
+        if own.problems:
+            count = len(own.problems)
+            parts.append(f"{name}: {count} problem{'s' if count != 1 else ''}")
+        elif own.warnings:
+            count = len(own.warnings)
+            failing = " (--strict: warnings fail)" if strict else ""
+            parts.append(f"{name}: {count} warning{'s' if count != 1 else ''}{failing}")
+        else:
+            state = own.state
+            products = f" ({_n(len(state.products), 'product')})" if state is not None else ""
+            parts.append(f"{name} OK{products}")
+    return " Sites: " + ", ".join(parts) + "."
 
 
 def project_config_problems(directory: Path) -> list[Problem]:
@@ -152,14 +229,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(problem: Problem, shown_file: str, level: str = "error") -> str:
+def github_annotation(
+    problem: Problem, shown_file: str, level: str = "error", *, site: str = ""
+) -> str:
     """A GitHub Actions ``::error`` (``::warning``, ``::notice``) workflow command."""
     props = []
     if problem.file:
         props.append(f"file={_escape_property(shown_file)}")
     if problem.line:
         props += [f"line={problem.line}", f"col={problem.column}"]
-    title = f"inventory-as-code: {problem.path}" if problem.path else "inventory-as-code"
+    tool = f"inventory-as-code (site {site})" if site else "inventory-as-code"
+    title = f"{tool}: {problem.path}" if problem.path else tool
     props.append(f"title={_escape_property(title)}")
     message = problem.message + (f"\nFix: {problem.hint}" if problem.hint else "")
     if not problem.file:

@@ -46,6 +46,11 @@ class DocView:
         entry = self.table.get(id(container), _NO_ENTRIES).get(key)
         return Origin(self.file, entry[0], entry[1]) if entry else Origin(self.file, 1, 1)
 
+    def origins(self, container: Any, key: PathPart) -> tuple[Origin, Origin]:
+        """(origin of the value, origin of the key) of ``container[key]``."""
+        entry = self.table.get(id(container), _NO_ENTRIES).get(key) or _NOWHERE
+        return Origin(self.file, entry[2], entry[3]), Origin(self.file, entry[0], entry[1])
+
     def text(self, container: Any, key: PathPart) -> str | None:
         """A text value; numbers (and, where the schema allows, booleans) as written."""
         value = container.get(key) if isinstance(container, dict) else container[key]
@@ -66,6 +71,10 @@ class Context:
     # A location's reorder_point (config.reorder), by location name.
     location_reorder: dict[str, tuple[int, Origin]] = field(default_factory=dict)
     skus: dict[str, tuple[Origin, Sequence[PathPart]]] = field(default_factory=dict)
+    # A site's overlay removed these base locations: the base's stock entries at them
+    # are dropped with them (an overlay's own are still reported: they name nothing).
+    removed_locations: frozenset[str] = frozenset()
+    overlay_folder: str = ""
     _money: dict[str, str | ValueError] = field(default_factory=dict)
 
     def report(

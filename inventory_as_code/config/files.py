@@ -13,7 +13,11 @@ skips, without a word:
   tarball) holds only committed files, which git would not ignore either, so
   pattern-matching ``.gitignore`` there would drop tracked files git keeps.
 * what ``[project] exclude`` names, and, when ``[project] include`` is set,
-  what it does not name.
+  what it does not name;
+* the sites' overlay folders (``[sites.NAME] overlay``): their files are
+  never the base catalogue's. Walked on their own (``folder=``), an overlay's
+  files are all its YAML files under these same rules, except ``[project]
+  include`` and ``exclude``: naming the folder in the toml is what includes it.
 
 It reads every remaining file whose name ends in ``.yaml``/``.yml`` in any case.
 Everything else that could drop a file is a problem or a note, never silence:
@@ -43,13 +47,13 @@ import os
 import stat
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from inventory_as_code.config.gitsafe import run_git
 from inventory_as_code.config.problems import ProblemCollector
-from inventory_as_code.config.projectfile import ProjectSettings
+from inventory_as_code.config.projectfile import PROJECT_CONFIG, ProjectSettings
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = ("node_modules",)
@@ -140,12 +144,15 @@ def select_files(
     *,
     tree: FileTree = DISK,
     ignored: frozenset[str] | None = None,
+    folder: str | None = None,
 ) -> list[SourceFile]:
     """The project's files, sorted by path (see the module docstring for the rules).
 
-    ``ignored``: the paths git ignores; asked of git when None.
+    ``ignored``: the paths git ignores; asked of git when None. ``folder``: a
+    site's overlay folder (relative to ``root``) to list instead of the base
+    catalogue; paths stay relative to ``root``.
     """
-    walk = _Walk(root, settings, problems, notes, tree, ignored)
+    walk = _Walk(root, settings, problems, notes, tree, ignored, folder)
     walk.run()
     return walk.result()
 
@@ -159,10 +166,21 @@ class _Walk:
         notes: ProblemCollector,
         tree: FileTree,
         ignored: frozenset[str] | None,
+        folder: str | None = None,
     ) -> None:
         self.root = root
         self.tree = tree
         self.real_root = tree.realpath(str(root))
+        self.folder = folder
+        # Overlay folders, by name and where they really lead: never walked as the base's.
+        overlays = {o.folder for o in settings.overlays} - {folder}
+        self.overlay_names = frozenset(overlays)
+        self.overlay_reals = frozenset(
+            tree.realpath(os.path.join(str(root), *name.split("/"))) for name in overlays
+        )
+        self.settings_overlays = settings.overlays
+        if folder is not None:
+            settings = replace(settings, include=None, exclude=())
         self.settings = settings
         self.problems = problems
         self.notes = notes
@@ -172,7 +190,44 @@ class _Walk:
         self.duplicates: list[tuple[str, str]] = []
 
     def run(self) -> None:
-        self._folder(str(self.root), self.real_root, "", {self.real_root}, False)
+        if self.folder is None:
+            self._folder(str(self.root), self.real_root, "", {self.real_root}, False)
+            return
+        self._overlay(self.folder)
+
+    def _overlay(self, folder: str) -> None:
+        """Walk an overlay folder, which must be a folder inside the project."""
+        path = os.path.join(str(self.root), *folder.split("/"))
+        try:
+            info = self.tree.stat(path)
+        except OSError:
+            info = None
+        real = self.tree.realpath(path)
+        named = next((o for o in self.settings_overlays if o.folder == folder), None)
+        line, column = (named.line, named.column) if named else (0, 0)
+        where = f"sites.{named.site}.overlay" if named else ""
+        if info is None or not stat.S_ISDIR(info.st_mode):
+            what = "does not exist" if info is None else "is not a folder"
+            self.problems.add(
+                PROJECT_CONFIG,
+                line,
+                column,
+                where,
+                f'the overlay folder "{folder}" {what}.',
+                "create the folder and put the site's YAML in it, or correct the folder here.",
+            )
+            return
+        if not self._inside(real) or real == self.real_root:
+            self.problems.add(
+                PROJECT_CONFIG,
+                line,
+                column,
+                where,
+                f'the overlay folder "{folder}" leads to {real}, outside the project folder.',
+                "make the overlay a real folder inside the project.",
+            )
+            return
+        self._folder(path, real, folder + "/", {self.real_root, real}, path != real)
 
     def _inside(self, real: str) -> bool:
         return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
@@ -234,6 +289,8 @@ class _Walk:
         if stat.S_ISDIR(info.st_mode):
             if entry.name in SKIPPED_FOLDERS or tree.exists(os.path.join(entry.path, "pyvenv.cfg")):
                 return
+            if self.overlay_names and (rel in self.overlay_names or real in self.overlay_reals):
+                return  # a site's overlay: read with that site only
             if real in ancestors:
                 self._problem(rel, "is a symlink to a folder that contains it (a loop).")
                 return

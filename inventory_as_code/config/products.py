@@ -245,6 +245,10 @@ class ProductBuilder:
         location_layers = self.ctx.location_layers
         for location, value in stock.items():
             if location not in location_layers:
+                if location in self.ctx.removed_locations and not self._in_overlay(
+                    view, stock, location
+                ):
+                    continue  # the site's overlay removed the location, and its stock with it
                 declared = (
                     f"declared locations are {listing(known)}"
                     if known
@@ -259,12 +263,7 @@ class ProductBuilder:
                 )
                 continue
             if quantities is not None and type(value) is int and 0 <= value <= MAX_QUANTITY:
-                entry = view.entry(stock, location)
-                quantities[location] = (
-                    value,
-                    Origin(view.file, entry[2], entry[3]),
-                    Origin(view.file, entry[0], entry[1]),
-                )
+                quantities[location] = (value, *view.origins(stock, location))
                 continue
             layers[location] = parse_block(
                 stock,
@@ -276,6 +275,10 @@ class ProductBuilder:
                 (*path, "stock", location),
             )
         return layers
+
+    def _in_overlay(self, view: DocView, stock: dict[str, Any], location: str) -> bool:
+        folder = self.ctx.overlay_folder
+        return bool(folder) and view.key_at(stock, location).file.startswith(folder + "/")
 
     def _variants(
         self,

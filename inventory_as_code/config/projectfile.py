@@ -13,9 +13,11 @@ Its problems are reported like the YAML's (file, line, column, fix), so
 ``validate`` and pre-commit catch a bad pattern before a plan does. So are
 those of ``[guard_rails]`` and ``[sites.NAME.guard_rails]``, with their
 ``[[...accept]]`` entries (:mod:`.rails`): a mistyped acceptance is found in
-review, not when apply refuses. The rest of ``[sites]`` belongs to
-:mod:`inventory_as_code.site`; an unknown table is a warning, not an error, so
-a newer tool's table does not break an older one.
+review, not when apply refuses. So is ``[sites.NAME] overlay``, the folder of
+a site's overlay (:mod:`.overlay`): which files are the project's depends on
+it (an overlay's files are never the base catalogue's). The rest of
+``[sites]`` belongs to :mod:`inventory_as_code.site`; an unknown table is a
+warning, not an error, so a newer tool's table does not break an older one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from inventory_as_code.config.patterns import PathPattern, PatternError, compile_pattern
@@ -66,12 +68,34 @@ _PROJECT_KEYS = ("include", "exclude", *_LIMIT_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
+class Overlay:
+    """``[sites.NAME] overlay = "FOLDER"``: the folder of a site's overlay, and where it is written.
+
+    ``folder`` is relative to the project, in ``/`` form, without ``.`` parts
+    or a trailing ``/``.
+    """
+
+    site: str
+    folder: str
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectSettings:
-    """The ``[project]`` table; ``include=None`` means every YAML file (the default)."""
+    """The ``[project]`` table; ``include=None`` means every YAML file (the default).
+
+    ``overlays``: every site's overlay folder; the base catalogue's walk skips them.
+    """
 
     include: tuple[PathPattern, ...] | None = None
     exclude: tuple[PathPattern, ...] = ()
     limits: Limits = Limits()
+    overlays: tuple[Overlay, ...] = ()
+
+    def overlay(self, site: str | None) -> Overlay | None:
+        """The overlay of ``site`` (None: the site has none, or no site)."""
+        return next((o for o in self.overlays if o.site == site), None) if site else None
 
 
 class ProjectConfigError(InventoryAsCodeError):
@@ -185,9 +209,68 @@ def settings_from(
             reader.report(f"project.{key}", f"{key} must be a whole number above 0.", needle=key)
             continue
         limits[field] = value * unit
+    overlays = _overlays(data, reader)
     if len(problems) > before:
         return None
-    return ProjectSettings(include, exclude or (), Limits(**limits))
+    return ProjectSettings(include, exclude or (), Limits(**limits), overlays)
+
+
+def _overlays(data: dict[str, Any], reader: _Reader) -> tuple[Overlay, ...]:
+    """``[sites.NAME] overlay``: each a folder inside the project, none inside another."""
+    sites = data.get("sites")
+    if not isinstance(sites, dict):
+        return ()
+    found: list[Overlay] = []
+    for name, site in sites.items():
+        if not isinstance(site, dict) or "overlay" not in site:
+            continue
+        line, column = reader.site_key(str(name), "overlay")
+        path = f"sites.{name}.overlay"
+        folder = _overlay_folder(site["overlay"])
+        if isinstance(folder, _Wrong):
+            reader.problems.add(PROJECT_CONFIG, line, column, path, folder.message, folder.hint)
+            continue
+        for other in found:
+            if other.folder != folder and (
+                folder.startswith(other.folder + "/") or other.folder.startswith(folder + "/")
+            ):
+                reader.problems.add(
+                    PROJECT_CONFIG,
+                    line,
+                    column,
+                    path,
+                    f'the overlay folder "{folder}" of site {name} and "{other.folder}" of site '
+                    f"{other.site} are inside one another; each overlay's files must be its own.",
+                    "give each site a folder of its own, side by side (sites/de, sites/fr).",
+                )
+                break
+        else:
+            found.append(Overlay(str(name), folder, line, column))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrong:
+    message: str
+    hint: str = 'write a folder of the project in quotes, like overlay = "sites/de".'
+
+
+def _overlay_folder(value: Any) -> str | _Wrong:
+    """The folder ``value`` names, normalised; or what is wrong with it."""
+    if not isinstance(value, str) or not value.strip():
+        return _Wrong("overlay must be a folder in quotes.")
+    text = value.strip().replace("\\", "/")
+    parts = [part for part in PurePosixPath(text).parts if part != "."]
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return _Wrong(f'"{value}" is an absolute path; an overlay is a folder of the project.')
+    if ".." in parts:
+        return _Wrong(f'"{value}" leaves the project folder; an overlay is a folder inside it.')
+    if not parts:
+        return _Wrong(
+            f'"{value}" is the project folder itself, which holds the base catalogue.',
+            'put the site\'s overlay in a folder of its own, like overlay = "sites/de".',
+        )
+    return "/".join(parts)
 
 
 def rule_problems(data: dict[str, Any], text: str) -> list[Problem]:
@@ -334,6 +417,15 @@ class _Reader:
         if inner_line == 1:
             return line, opening + inner_column
         return line + inner_line - 1, inner_column
+
+    def site_key(self, site: str, key: str) -> tuple[int, int]:
+        """Where ``key`` of ``[sites.SITE]`` is written (as near as the text tells)."""
+        for table in (f"sites.{site}",):
+            for start in self.headers(table, array=False):
+                found = self.key_after(start, key)
+                if found:
+                    return found
+        return self.locate(f"{key} ") or self.locate(key) or (0, 0)
 
     def report(self, path: str, message: str, hint: str = "", *, needle: str = "") -> None:
         line, column = (

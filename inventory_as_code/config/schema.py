@@ -16,7 +16,7 @@ what a pattern describes ("a valid slug") and ``x-hint`` says how to fix it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -57,8 +57,35 @@ def load_schema() -> dict[str, Any]:
 
 
 @cache
+def checked_schema() -> dict[str, Any]:
+    """The schema the loader checks files with: the published one without ``$patch``.
+
+    The published schema lets editors accept ``$patch`` (a site's overlay); the
+    loader takes it out of an overlay's files before their check
+    (:mod:`.overlay`), so in the catalogue's own files it is an unknown key.
+    """
+
+    def without(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (
+                    {k: without(v) for k, v in value.items() if k != "$patch"}
+                    if key == "properties" and isinstance(value, dict)
+                    else without(value)
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [without(item) for item in node]
+        return node
+
+    schema: dict[str, Any] = without(load_schema())
+    return schema
+
+
+@cache
 def _checks() -> tuple[Check, Check]:
-    schema = load_schema()
+    schema = checked_schema()
     compiler = SchemaCompiler(schema)
     return compiler.compile(schema), compiler.compile_ref("#/$defs/product")
 
@@ -68,7 +95,7 @@ def _explainers() -> tuple[Any, Any]:
     """jsonschema validators, imported only when a document fails (they cost an import)."""
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-    schema = load_schema()
+    schema = checked_schema()
     product_schema = {"$ref": "#/$defs/product", "$defs": schema["$defs"]}
     return Draft202012Validator(schema), Draft202012Validator(product_schema)
 
@@ -90,9 +117,10 @@ def check_document(doc: Document, problems: ProblemCollector) -> set[tuple[PathP
     if isinstance(products, dict):
         # Products are checked one by one below; stand-ins keep their keys (slugs) checked here.
         top = {**doc.data, "products": {slug: {} for slug in products}}
+    where = _where_in(doc)
     for error in top_validator.iter_errors(top):
         bad.add(tuple(error.absolute_path))
-        _report(error, tuple(error.absolute_path), doc, problems)
+        _report(error, tuple(error.absolute_path), where, problems)
     if isinstance(products, dict):
         for slug, product in products.items():
             if product_ok(product):
@@ -100,12 +128,42 @@ def check_document(doc: Document, problems: ProblemCollector) -> set[tuple[PathP
             for error in product_validator.iter_errors(product):
                 path = ("products", slug, *error.absolute_path)
                 bad.add(path)
-                _report(error, path, doc, problems)
+                _report(error, path, where, problems)
     return bad
 
 
+# Where the value (or, with key=True, the key) at a path of a document was written.
+Where = Callable[[Sequence[PathPart], bool], tuple[str, int, int]]
+
+
+def _where_in(doc: Document) -> Where:
+    def where(path: Sequence[PathPart], key: bool) -> tuple[str, int, int]:
+        return (doc.file, *doc.locate(path, key=key))
+
+    return where
+
+
+def check_merged(
+    section: str, slug: str | None, value: Any, where: Where, problems: ProblemCollector
+) -> None:
+    """The schema on one block (``slug`` None) or product merged from several files."""
+    document_ok, product_ok = _checks()
+    if slug is not None:
+        if product_ok(value):
+            return
+        _, product_validator = _explainers()
+        for error in product_validator.iter_errors(value):
+            _report(error, (section, slug, *error.absolute_path), where, problems)
+        return
+    if document_ok({section: value}):
+        return
+    top_validator, _ = _explainers()
+    for error in top_validator.iter_errors({section: value}):
+        _report(error, tuple(error.absolute_path), where, problems)
+
+
 def _report(
-    error: ValidationError, path: tuple[PathPart, ...], doc: Document, problems: ProblemCollector
+    error: ValidationError, path: tuple[PathPart, ...], where: Where, problems: ProblemCollector
 ) -> None:
     keyword = error.validator
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
@@ -114,32 +172,41 @@ def _report(
         allowed = list(schema.get("properties", {}))
         for key in instance:
             if key not in allowed:
-                _unknown_key(str(key), allowed, path, doc, problems)
+                _unknown_key(str(key), allowed, path, where, problems)
         return
     if "propertyNames" in error.relative_schema_path:
         # jsonschema reports a bad key with the parent's path and the key as instance.
         key_path = (*path, str(instance))
-        line, column = doc.locate(key_path, key=True)
+        file, line, column = where(key_path, True)
         message, hint = _describe(keyword, instance, schema, error.validator_value)
-        problems.add(doc.file, line, column, format_path(key_path), message, hint)
+        problems.add(file, line, column, format_path(key_path), message, hint)
         return
-    line, column = doc.locate(path)
+    file, line, column = where(path, False)
     message, hint = _describe(keyword, instance, schema, error.validator_value)
-    problems.add(doc.file, line, column, format_path(path), message, hint)
+    problems.add(file, line, column, format_path(path), message, hint)
 
 
 def _unknown_key(
     key: str,
     allowed: Sequence[str],
     path: tuple[PathPart, ...],
-    doc: Document,
+    where: Where,
     problems: ProblemCollector,
 ) -> None:
     key_path = (*path, key)
-    line, column = doc.locate(key_path, key=True)
+    file, line, column = where(key_path, True)
     if key == "managed" and path[-2:] == ("defaults", "stock"):
         message = 'unknown key "managed": store-wide defaults never manage stock by themselves.'
         hint = "put managed: on a location's stock, a product's or a variant's stock instead."
+    elif key == "$patch":
+        message = (
+            'unknown key "$patch": $patch is written in a site\'s overlay, and this file is '
+            "part of the base catalogue."
+        )
+        hint = (
+            "move the entry into the site's overlay folder ([sites.NAME] overlay in "
+            "inventory-as-code.toml), or remove $patch."
+        )
     else:
         message = f'unknown key "{key}"{did_you_mean(key, allowed)}'
         match = suggest(key, allowed)
@@ -148,7 +215,7 @@ def _unknown_key(
             if match
             else f"remove it; the keys allowed here are {', '.join(allowed)}."
         )
-    problems.add(doc.file, line, column, format_path(key_path), message, hint)
+    problems.add(file, line, column, format_path(key_path), message, hint)
 
 
 def _describe(

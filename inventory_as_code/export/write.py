@@ -67,10 +67,12 @@ def product_file(slug: str) -> str:
     return "products/other.yaml"
 
 
-def layout(doc: ExportDocument) -> dict[str, str]:
-    """File name (relative to the project) -> its text."""
-    top = header()
-    files = {"store.yaml": top + dump(doc.store)}
+def layout(doc: ExportDocument, top: str | None = None) -> dict[str, str]:
+    """File name (relative to the project) -> its text (no store.yaml for an overlay
+    that changes nothing store-wide). ``top``: each file's first lines (default: the
+    export's :func:`header`)."""
+    top = header() if top is None else top
+    files = {"store.yaml": top + dump(doc.store)} if doc.store or not doc.products else {}
     if len(doc.products) <= SINGLE_FILE_LIMIT:
         if doc.products:
             files["products.yaml"] = top + dump({"products": doc.products})
@@ -83,14 +85,16 @@ def layout(doc: ExportDocument) -> dict[str, str]:
     return files
 
 
-def write_export(doc: ExportDocument, out: Path, *, force: bool = False) -> list[str]:
+def write_export(
+    doc: ExportDocument, out: Path, *, force: bool = False, top: str | None = None
+) -> list[str]:
     """Write the files; refuse to mix with YAML already in ``out`` unless ``force``.
 
     Never through a symlink inside ``out``: a link named ``store.yaml`` or
     ``products`` would make the export delete or overwrite files elsewhere, so
     any such link stops the export before anything is deleted or written.
     """
-    files = layout(doc)
+    files = layout(doc, top)
     _refuse_symlinks(out, files)
     existing = _yaml_files(out)
     if existing and not force:

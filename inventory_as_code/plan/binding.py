@@ -42,12 +42,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings, check_guard_rails
 from inventory_as_code.plan.model import Action, Change, GuardRail, Kind, Plan
 from inventory_as_code.plan.refills import RULE_KEYS
 from inventory_as_code.plan.renames import apply_moves
+
+SHOWN_DIFFERENCES = 5
+# The name site.resolve_site gives a site chosen by WIX_API_KEY/WIX_SITE_ID, not by --site.
+ENV_SITE = "env"
+
+
+class SavedPlanRefused(InventoryAsCodeError):
+    """A saved plan is not applied (nothing is sent): made elsewhere, edited, or stale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +212,97 @@ def _describe(saved: Any, fresh: Any) -> str:
         more = f"; and {len(parts) - 3} more field(s)" if len(parts) > 3 else ""
         return "; ".join(parts[:3]) + more
     return f"plan {_short(saved)}, YAML now {_short(fresh)}"
+
+
+def check_made_for(saved: Plan, source: str, site_id: str, site_name: str) -> None:
+    """Refuse a plan whose site id, or the site name it was made with, is not this run's.
+
+    ``source`` names the file in the message; ``site_id``/``site_name``: the
+    site this run talks to (from the command line and project, never the plan).
+    """
+    if saved.site != site_id:
+        raise SavedPlanRefused(
+            f"{source} was made for site {saved.site!r}, but this run talks to "
+            f"{site_id!r}. Plan again against this site."
+        )
+    made_with = saved.metadata.get("site_name")
+    if (
+        isinstance(made_with, str)
+        and ENV_SITE not in (made_with, site_name)
+        and made_with != site_name
+    ):
+        raise SavedPlanRefused(
+            f"{source} was made with --site {made_with!r}, but it names site "
+            f"{saved.site!r} and this run talks to {site_name!r} ({site_id}): "
+            "it was relabelled. Nothing was applied. Plan again against this site."
+        )
+
+
+def bound_to(
+    saved: Plan,
+    fresh: Plan,
+    desired: DesiredState,
+    live: LiveStore,
+    settings: GuardRailSettings,
+    *,
+    source: str,
+    project: str,
+    site_id: str,
+    site_name: str,
+) -> tuple[Plan, Binding]:
+    """What apply executes of ``saved``, bound to ``fresh``; SavedPlanRefused when nothing may be.
+
+    The plan returned carries the guard rails of exactly what it executes.
+    """
+    binding = bind(saved, fresh)
+    if binding.foreign:
+        raise SavedPlanRefused(_made_elsewhere(source, saved, site_id, site_name, binding))
+    if binding.differences:
+        shown = [f"  {d}" for d in binding.differences[:SHOWN_DIFFERENCES]]
+        more = len(binding.differences) - len(shown)
+        raise SavedPlanRefused(
+            f"{source} does not hold what the checked-out YAML ({project}) plans against the "
+            f"store now; nothing was applied. {len(binding.differences)} difference(s):\n"
+            + "\n".join(shown)
+            + (f"\n  ... and {more} more" if more > 0 else "")
+            + "\nThe plan was edited after it was made, or the YAML or the store changed "
+            "since. Plan again from the checked-out project and review that plan."
+        )
+    plan = executable_plan(fresh, binding, rails_for(binding.changes, desired, live, settings))
+    return plan, binding
+
+
+def binding_notes(binding: Binding) -> list[str]:
+    """What a person applying a bound plan must be told: what is not sent, and why."""
+    notes = []
+    if binding.skipped:
+        notes.append(
+            f"{len(binding.skipped)} change(s) of the saved plan are not made by a plan of the "
+            "checked-out YAML now (applied already, or the YAML or the store changed); they are "
+            "not sent and are reported stale."
+        )
+    if binding.unreviewed:
+        notes.append(
+            f"{len(binding.unreviewed)} change(s) the checked-out YAML plans now are not in the "
+            "saved plan: not applied (nobody reviewed them). Plan again to apply them."
+        )
+    return notes
+
+
+def _made_elsewhere(
+    source: str, saved: Plan, site_id: str, site_name: str, binding: Binding
+) -> str:
+    shown = [f"  {d}" for d in binding.foreign[:SHOWN_DIFFERENCES]]
+    more = len(binding.foreign) - len(shown)
+    claimed = saved.metadata.get("site_name")
+    named = f"site {saved.site!r}" + (f" ({claimed})" if isinstance(claimed, str) else "")
+    return (
+        f"{source} says it was made for {named}, but it was planned against another site: "
+        f"{len(binding.foreign)} of its changes observed objects that site {site_id!r} "
+        f"({site_name}) does not hold at their addresses:\n"
+        + "\n".join(shown)
+        + (f"\n  ... and {more} more" if more > 0 else "")
+        + f"\nA plan made for one site and relabelled is not applied to another: nothing was "
+        f"applied. Plan again against {site_name!r} and review that plan. (If the objects "
+        "were deleted and created again since the plan, the same: plan again.)"
+    )

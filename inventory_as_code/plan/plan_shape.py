@@ -176,6 +176,18 @@ def _one_of(allowed: tuple[str, ...]) -> Check:
 
 _TEXTS = _list_of(_text, "a list of texts")
 _OPTIONAL_TEXT = _optional(_text)
+_COLOURS = _mapping_of(_OPTIONAL_TEXT, "an object of choice -> colour")
+
+
+def _swatches(value: Any) -> None:
+    """A product's colours by option (option -> choice -> colour), or a store-wide
+    option's own (choice -> colour): the two kinds of change that carry swatches."""
+    if isinstance(value, dict) and all(
+        item is None or isinstance(item, str) for item in value.values()
+    ):
+        return
+    _mapping_of(_COLOURS, "an object of option -> swatches")(value)
+
 
 # The values of an object in a change's before, after and observed.values.
 VALUES: dict[str, Check] = {
@@ -183,10 +195,7 @@ VALUES: dict[str, Check] = {
     "product_type": _OPTIONAL_TEXT,
     "visible": _optional(_flag),
     "options": _mapping_of(_TEXTS, "an object of option -> list of choices"),
-    "swatches": _mapping_of(
-        _mapping_of(_OPTIONAL_TEXT, "an object of choice -> colour"),
-        "an object of option -> swatches",
-    ),
+    "swatches": _swatches,
     "variants": _optional(_whole),
     "sku": _OPTIONAL_TEXT,
     "price": _OPTIONAL_TEXT,

@@ -124,7 +124,7 @@ def confirm(
     store, so the plan is what checks them: it must have nothing for them).
     """
     try:
-        edited = load_project(project, texts)
+        edited = load_project(project, texts=texts)
     except ConfigError as exc:
         problems = "; ".join(str(p) for p in exc.problems[:3])
         raise PullError(

@@ -88,14 +88,20 @@ class _Products:
             self.blocks.setdefault(key, []).append((text, rel))
 
 
-def changed_since(project: Path, ref: str) -> Selection:
-    """The products whose YAML differs between commit ``ref`` and the working tree."""
+def changed_since(project: Path, ref: str, site: str | None = None) -> Selection:
+    """The products whose YAML differs between commit ``ref`` and the working tree.
+
+    ``site``: a site whose overlay (``[sites.NAME] overlay``) is part of its
+    YAML: its files count on each side, other sites' overlays never do. So a
+    change to one site's overlay selects nothing for the other sites, and a
+    change to the base catalogue selects its products for every site.
+    """
     root, base, commit = _locate(project, ref)
     try:
         with Objects(root) as objects:
-            old = _commit_side(root, base, commit, objects, ref)
+            old = _commit_side(root, base, commit, objects, ref, site)
             algorithm = _object_format(old)
-            new = _working_side(project, old, algorithm)
+            new = _working_side(project, old, algorithm, site)
             return _compare(old, new, objects, f"since {ref}")
     except _Whole as whole:
         return everything(why=str(whole))
@@ -136,7 +142,7 @@ def _first(problems: ProblemCollector) -> str:
 
 
 def _commit_side(
-    root: Path, base: str, commit: str, objects: Objects, ref: str
+    root: Path, base: str, commit: str, objects: Objects, ref: str, site: str | None
 ) -> dict[str, _Version]:
     """The files a checkout of ``commit`` is read as (relative path -> version)."""
     tree = CommitTree(str(root), commit, base, objects)
@@ -150,6 +156,17 @@ def _commit_side(
         raise _Whole(f"at {ref}, {PROJECT_CONFIG} could not be used: planning everything")
     # Every file of a commit is tracked, and git ignores no tracked file.
     files = select_files(Path(path), settings, problems, quiet, tree=tree, ignored=frozenset())
+    overlay = settings.overlay(site)
+    if overlay is not None:
+        files += select_files(
+            Path(path),
+            settings,
+            problems,
+            quiet,
+            tree=tree,
+            ignored=frozenset(),
+            folder=overlay.folder,
+        )
     if len(problems):
         raise _Whole(
             f"at {ref} the project could not be read ({_first(problems)}): planning everything"
@@ -212,13 +229,16 @@ def _blob_id(data: bytes, algorithm: str) -> str:
 
 
 def _working_side(
-    project: Path, old: Mapping[str, _Version], algorithm: str
+    project: Path, old: Mapping[str, _Version], algorithm: str, site: str | None
 ) -> dict[str, _Version]:
     """The files the loader reads now, each with its content's git id."""
     problems = ProblemCollector()
     quiet = ProblemCollector(one_per_position=False)
     settings = project_settings(project, problems, quiet)
     files = select_files(project, settings, problems, quiet) if settings is not None else []
+    overlay = settings.overlay(site) if settings is not None else None
+    if settings is not None and overlay is not None:
+        files += select_files(project, settings, problems, quiet, folder=overlay.folder)
     why = "the project has problems (validate lists them): planning everything"
     if settings is None or len(problems):
         raise _Whole(why)

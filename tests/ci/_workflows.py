@@ -10,6 +10,7 @@ know fails the test instead of being run half-substituted.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -29,6 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 CI_DIR = REPO / "examples" / "ci"
 GITHUB_DIR = CI_DIR / "github"
 GITLAB_FILE = CI_DIR / "gitlab" / ".gitlab-ci.yml"
+GITLAB_FLEET_FILE = CI_DIR / "gitlab" / "fleet.gitlab-ci.yml"
 TOML_FILE = CI_DIR / "inventory-as-code.toml"
 WORKFLOWS = ("plan.yml", "apply.yml", "drift.yml", "fleet.yml", "check.yml")
 TOOL = "inventory-as-code"
@@ -37,6 +39,7 @@ TIMEOUT = 60  # seconds, for every subprocess
 _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _PATH = re.compile(r"^[A-Za-z_][\w-]*(?:\.[\w-]+|\[[^\]]+\])*$")
 _PART = re.compile(r"\.?([\w-]+)|\[([^\]]+)\]")
+_TO_JSON = re.compile(r"^toJSON\(\s*(.*?)\s*\)$")
 
 
 def load_workflow(name: str) -> dict[str, Any]:
@@ -74,8 +77,16 @@ def fake_secrets() -> dict[str, str]:
 
 
 def evaluate(expression: str, context: Mapping[str, Any]) -> str:
-    """``a.b-c.d`` and ``a[b.c]`` against nested dicts, strictly (a missing key is an error);
-    operators and literals with GitHub's rules (:mod:`._expressions`)."""
+    """``a.b-c.d``, ``a[b.c]`` and ``toJSON(a.b)`` against nested dicts, strictly (a missing
+    key is an error); operators and literals with GitHub's rules (:mod:`._expressions`)."""
+    wrapped = _TO_JSON.match(expression)
+    if wrapped:
+        return json.dumps(_lookup(wrapped.group(1), context))
+    found = _lookup(expression, context)
+    return found if isinstance(found, str) else str(found)
+
+
+def _lookup(expression: str, context: Mapping[str, Any]) -> Any:
     if not _PATH.match(expression):
         return as_text(evaluate_expression(expression, context))
     value: Any = context
@@ -84,7 +95,7 @@ def evaluate(expression: str, context: Mapping[str, Any]) -> str:
         if not isinstance(value, Mapping) or key not in value:
             raise KeyError(f"${{{{ {expression} }}}}: no {key!r} in the test's context")
         value = value[key]
-    return str(value)
+    return value
 
 
 def substitute(text: str, context: Mapping[str, Any]) -> str:

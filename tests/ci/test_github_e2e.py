@@ -34,9 +34,11 @@ EXECUTED_STEPS = {
     ("drift.yml", "drift", "drift"),
     ("fleet.yml", "plan", "validate"),
     ("fleet.yml", "plan", "plan"),
+    ("fleet.yml", "comment", "combine"),
     ("fleet.yml", "apply", "apply"),
     ("check.yml", "check", "check"),  # test_check_recipe.py
 }
+FLEET_MARKER = "<!-- inventory-as-code fleet plan -->"
 
 
 def pull_request_plan(runner: Runner, *, validate: bool = True) -> Path:
@@ -240,37 +242,56 @@ def test_replaying_a_creation_plan_is_refused(runner: Runner) -> None:
     assert merge_and_apply(runner).returncode == 4
 
 
-def test_fleet_plans_and_applies_every_site_with_its_own_credentials(
+def test_fleet_shards_plan_comment_once_and_apply_every_site(
     runner: Runner, wix: Callable[..., Any]
 ) -> None:
-    sites_step = find_step("fleet.yml", "sites", "sites")
-    listed = runner.step("fleet.yml", "sites", "sites")
-    assert listed.returncode == 0, listed.stderr
-    output = Path(runner.base_env["GITHUB_OUTPUT"]).read_text().strip()
-    assert output.startswith("matrix=")
-    matrix = json.loads(output.removeprefix("matrix="))
+    # One site a shard, so the two sites of the toml make a matrix of two jobs.
+    counted = runner.step("fleet.yml", "shards", "shards", SITES_PER_SHARD="1")
+    assert counted.returncode == 0, counted.stderr
+    written = Path(runner.base_env["GITHUB_OUTPUT"]).read_text()
+    outputs = dict(line.split("=", 1) for line in written.splitlines() if line)
+    assert outputs == {"count": "2", "matrix": "[1, 2]"}
+    assert find_step("fleet.yml", "shards", "shards").script.count("secrets") == 0
     sites = load_sites()
-    assert [entry["name"] for entry in matrix] == sorted(sites)
-    assert sites_step.script.count("secrets") == 0
+    runner.context["needs"] = {"shards": {"outputs": outputs}}
+    (runner.repo / "shards").mkdir()
+    planned: set[str] = set()
+    for shard in (1, 2):
+        runner.context["matrix"] = {"shard": shard}
+        for step_id in ("validate", "plan"):
+            result = runner.step("fleet.yml", "plan", step_id)
+            assert result.returncode == 0, (shard, step_id, result.stdout, result.stderr)
+        report = json.loads((runner.repo / f"report-{shard}.json").read_text())
+        assert report["shards"] == [f"{shard}/2"]
+        names = {site["name"] for site in report["sites"]}
+        assert not names & planned  # every site in one shard only
+        planned |= names
+        for site in report["sites"]:
+            assert site["outcome"] == "changes", site
+            saved = json.loads(
+                (runner.repo / f"plans-{shard}" / f"{site['name']}.json").read_text()
+            )
+            assert saved["site"] == runner.secrets[sites[site["name"]]["site_id_env"]]
+        shutil.copy(runner.repo / f"report-{shard}.json", runner.repo / "shards")
+    assert planned == set(sites)
+    assert "inventory-as-code plan for 1 site(s)" in runner.summary
 
-    for entry in matrix:
-        site = sites[entry["name"]]
-        assert entry["api_key_env"] == site["api_key_env"]
-        assert entry["site_id_env"] == site["site_id_env"]
-        assert entry["requests_per_minute"] == site["requests_per_minute"]
-        runner.context["matrix"] = {"site": entry}
-        own = {site["api_key_env"], site["site_id_env"]}
-        for job, step_id in (("plan", "validate"), ("plan", "plan"), ("apply", "apply")):
-            step = find_step("fleet.yml", job, step_id)
-            env = runner.env_for(step)
-            others = set(runner.secrets.values()) - {runner.secrets[n] for n in own}
-            assert not others & set(env.values()), f"{entry['name']} sees another site's secret"
-            result = runner.step("fleet.yml", job, step_id)
-            assert result.returncode == 0, (entry["name"], step_id, result.stdout, result.stderr)
-        assert (runner.repo / f"report-{entry['name']}.json").is_file()
-        assert MARKER in (runner.repo / f"plan-{entry['name']}.md").read_text()
+    combined = runner.step("fleet.yml", "comment", "combine")
+    assert combined.returncode == 0, combined.stderr
+    comment = (runner.repo / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith(FLEET_MARKER)
+    assert "for 2 site(s)" in comment and "(shard 1/2, 2/2)" in comment
+    for name in sites:
+        assert f"inventory-as-code plan for site `{name}`" in comment
 
-    # Each site got the catalog, in its own store.
+    for shard in (1, 2):
+        runner.context["matrix"] = {"shard": shard}
+        applied = runner.step("fleet.yml", "apply", "apply")
+        assert applied.returncode == 0, (shard, applied.stdout, applied.stderr)
+        report = json.loads((runner.repo / f"applied-{shard}.json").read_text())
+        assert {site["outcome"] for site in report["sites"]} == {"applied"}
+
+    # Each site got the catalog, in its own store, with its own credentials.
     for name, site in sites.items():
         products = {p["slug"] for p in wix(runner.secrets[site["site_id_env"]]).products.query()}
         assert "organic-cotton-tee" in products, name

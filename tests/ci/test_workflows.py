@@ -17,6 +17,7 @@ from ._workflows import (
     CI_DIR,
     GITHUB_DIR,
     GITLAB_FILE,
+    GITLAB_FLEET_FILE,
     REPO,
     TOML_FILE,
     TOOL,
@@ -32,7 +33,7 @@ from ._workflows import load_sites as toml_sites
 from .test_github_e2e import EXECUTED_STEPS
 
 SECRET_REF = re.compile(r"secrets(\.[A-Za-z_]\w*|\[[^\]]+\])")
-CREDENTIAL_VARS = {"SITE_API_KEY", "SITE_ID_VALUE"} | {
+CREDENTIAL_VARS = {"SITE_API_KEY", "SITE_ID_VALUE", "ALL_SECRETS", "exports"} | {
     site[key] for site in toml_sites().values() for key in ("api_key_env", "site_id_env")
 }
 PRINTERS = re.compile(r"\b(echo|printf|cat|tee|env|printenv|declare -p|export -p)\b")
@@ -82,7 +83,7 @@ def test_permissions_are_least_privilege() -> None:
         "plan.yml": {"contents": "read"},
         "apply.yml": {"contents": "read", "actions": "read", "pull-requests": "read"},
         "drift.yml": {"contents": "read", "issues": "write"},
-        "fleet.yml": {"contents": "read"},
+        "fleet.yml": {"contents": "read", "pull-requests": "write"},
     }
     # Only the job that comments may write to pull requests (not the job that decides).
     widened = {("plan.yml", "plan"): {"contents": "read", "pull-requests": "write"}}
@@ -107,11 +108,12 @@ def test_concurrency_groups_per_site() -> None:
 
     fleet = load_workflow("fleet.yml")["jobs"]
     assert fleet["apply"]["concurrency"] == {
-        # the same queue as apply.yml, site by site
-        "group": "inventory-as-code-apply-${{ matrix.site.name }}",
+        # one queue per shard of N: the same sites, whichever run starts it
+        "group": "inventory-as-code-fleet-apply-${{ matrix.shard }}-of-"
+        "${{ needs.shards.outputs.count }}",
         "cancel-in-progress": False,
     }
-    assert "matrix.site.name" in fleet["plan"]["concurrency"]["group"]
+    assert "matrix.shard" in fleet["plan"]["concurrency"]["group"]
     assert "apply" not in fleet["plan"]["concurrency"]["group"]
 
 
@@ -122,8 +124,14 @@ def test_apply_runs_in_the_production_environment_and_fleet_is_bounded() -> None
         strategy = fleet[job_id]["strategy"]
         assert 1 <= strategy["max-parallel"] <= 8
         assert strategy["fail-fast"] is False
-        assert strategy["matrix"]["site"] == "${{ fromJSON(needs.sites.outputs.matrix) }}"
-        assert fleet[job_id]["needs"] == "sites"
+        assert strategy["matrix"]["shard"] == "${{ fromJSON(needs.shards.outputs.matrix) }}"
+        assert fleet[job_id]["needs"] == "shards"
+        assert fleet[job_id]["env"]["SHARD"] == (
+            "${{ matrix.shard }}/${{ needs.shards.outputs.count }}"
+        )
+    # The comment combines every shard's report, also when one failed.
+    assert fleet["comment"]["needs"] == ["shards", "plan"]
+    assert fleet["comment"]["if"].startswith("${{ !cancelled()")
     assert fleet["apply"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     assert fleet["apply"]["environment"] == "fleet"
 
@@ -218,7 +226,7 @@ def test_every_tool_command_names_its_site_in_ci() -> None:
         for step in steps(name):
             for line in command_lines(step.script):
                 if line.startswith((f"{TOOL} plan", f"{TOOL} apply")):
-                    assert "--site " in line, line
+                    assert "--site " in line or '--all-sites --shard "$SHARD"' in line, line
                     assert "--auto-approve" not in line and "--force" not in line, line
 
 
@@ -311,15 +319,24 @@ def test_scripts_never_print_credentials(where: str, script: str) -> None:
         if not used:
             continue
         assert not PRINTERS.search(line), f"{where}: {line!r} may print a credential"
-        assert line.startswith("export "), f"{where}: {line!r} uses a credential"
+        # fleet.yml: the export lines of its shard's sites, made by a script of its own
+        exported = line == 'eval "$exports"'
+        assert line.startswith("export ") or exported, f"{where}: {line!r} uses a credential"
 
 
-def test_fleet_exports_credentials_under_the_toml_names() -> None:
+def test_fleet_exports_its_shards_credentials_and_drops_the_other_secrets_first() -> None:
     for job_id in ("plan", "apply"):
         step = next(s for s in steps("fleet.yml") if s.job_id == job_id and s.id == job_id)
+        assert step.step["env"]["ALL_SECRETS"] == "${{ toJSON(secrets) }}"
         lines = logical_lines(step.script)
-        assert lines[0] == 'export "$KEY_ENV=$SITE_API_KEY" "$ID_ENV=$SITE_ID_VALUE"'
-        assert lines[1] == "unset SITE_API_KEY SITE_ID_VALUE"
+        unset = lines.index("unset exports ALL_SECRETS")
+        assert lines[unset - 1] == 'eval "$exports"'
+        first_tool = next(i for i, line in enumerate(lines) if line.startswith(TOOL))
+        assert unset < first_tool  # the tool never sees the other sites' secrets
+        assert "select(sites, parse_shard(" in step.script  # only the shard's own sites
+    for name in WORKFLOWS:
+        text = (GITHUB_DIR / name).read_text(encoding="utf-8")
+        assert text.count("toJSON(secrets)") == (2 if name == "fleet.yml" else 0), name
 
 
 # --- the toml, pre-commit, docs --------------------------------------------------------------
@@ -373,8 +390,34 @@ def test_docs_link_every_example_file() -> None:
     for path in [
         *(f"examples/ci/github/{n}" for n in WORKFLOWS),
         "examples/ci/gitlab/.gitlab-ci.yml",
+        "examples/ci/gitlab/fleet.gitlab-ci.yml",
         "examples/ci/inventory-as-code.toml",
         ".pre-commit-hooks.yaml",
     ]:
         assert path in text, path
         assert (REPO / Path(path)).exists(), path
+
+
+def test_the_gitlab_fleet_shards_by_node_index_and_applies_saved_plans() -> None:
+    ci = yaml.safe_load(GITLAB_FLEET_FILE.read_text(encoding="utf-8"))
+    assert ci["stages"] == ["validate", "plan", "report", "apply"]
+    assert ci["plan"]["parallel"] == ci["apply"]["parallel"]  # the same N in both
+    assert ci["note"]["needs"] == ["plan"]
+    assert ci["apply"]["interruptible"] is False
+    assert "$CI_NODE_INDEX" in ci["apply"]["resource_group"]
+    lines = [
+        line
+        for job in ci.values()
+        if isinstance(job, dict)
+        for entry in job.get("script", [])
+        for line in command_lines(entry)
+    ]
+    for line in lines:
+        if line.startswith((f"{TOOL} plan", f"{TOOL} apply")):
+            assert '--all-sites --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"' in line, line
+    plan_lines = command_lines("\n".join(ci["plan"]["script"]))
+    (review,) = [line for line in plan_lines if line.startswith(f"{TOOL} plan")]
+    assert "--detailed-exitcode" in review and review.endswith("|| code=$?")
+    (applying,) = [line for line in lines if line.startswith(f"{TOOL} apply")]
+    assert applying.startswith(f'{TOOL} apply "plans-$CI_NODE_INDEX" --all-sites')
+    assert '--project "$INVENTORY_DIR"' in applying

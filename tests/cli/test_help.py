@@ -42,6 +42,7 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "apply",
         "pull",
         "show",
+        "combine",
         "status",
         "check",
         "export",

@@ -127,3 +127,29 @@ def test_a_plan_records_its_tool_version_and_apply_names_another(
         f"was made by inventory-as-code 0.0.9; this is {__version__}. Only the saved changes "
         "this version also plans are applied." in applied.output
     )
+
+
+SWATCH_STORE = """
+locations:
+  Main: {default: true}
+options:
+  Color:
+    swatches: {Black: "#000000", Pine: "#01796F"}
+products:
+  beanie: {name: Beanie, price: "24.00", options: {Color: [Black, Pine]}}
+"""
+
+
+def test_a_saved_plan_that_creates_a_swatch_option_is_shown_and_applied(tmp_path: Path) -> None:
+    # A store-wide option's change carries its colours by choice (Black -> #000000), a
+    # product's by option; the saved plan's shape check took only the product's form.
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "store.yaml").write_text(SWATCH_STORE)
+    plan_file = tmp_path / "plan.json"
+    assert run("plan", str(shop), "--out", str(plan_file)).exit_code == 0
+    shown = run("show", str(plan_file))
+    assert shown.exit_code == 0, shown.output
+    assert 'option["Color"]' in shown.output
+    applied = run("apply", str(plan_file), "--project", str(shop))
+    assert applied.exit_code == 0, applied.output
