@@ -139,9 +139,18 @@ def apply_moves(desired: DesiredState, live: LiveStore) -> Renamed:
             replace(b, name=move.new) if b.name == move.old and not b.archived else b
             for b in business
         ]
+    # A product read only as a user of an option (a narrowed read: live.option_users) is
+    # named as the YAML names it too, so an option's change lists the same products
+    # whether the plan read the whole store or only its targets.
+    slugs = {m.old: m.new for m in by_kind[MoveKind.PRODUCT] if m.new not in live.products}
+    option_users = {
+        option: {slugs.get(slug, slug): product_id for slug, product_id in users.items()}
+        for option, users in live.option_users.items()
+    }
     renamed_live = replace(
         live,
         products=dict(sorted(products.items())),
+        option_users=option_users,
         locations=tuple(sorted(locations, key=lambda loc: loc.name)),
         business_locations=tuple(sorted(business, key=lambda loc: loc.name)),
     )
