@@ -22,16 +22,14 @@ formatted: there is no model to compare with.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from inventory_as_code._atomic import replace_file
 from inventory_as_code.config.canonical import CannotFormat, canonical
 from inventory_as_code.config.files import select_files
 from inventory_as_code.config.loader import check_project
@@ -186,26 +184,10 @@ def write_formatted(result: FormatResult) -> list[WriteFailure]:
             failures.append(WriteFailure(file.rel, "it changed while fmt ran; run fmt again"))
             continue
         try:
-            _replace(file.real, file.after)
+            replace_file(file.real, file.after, suffix=".fmt")
         except OSError as exc:
             failures.append(WriteFailure(file.rel, f"cannot write it ({exc.strerror or exc})"))
     return failures
-
-
-def _replace(path: Path, data: bytes) -> None:
-    mode = path.stat().st_mode & 0o7777
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fmt")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def unified_diff(file: Reformatted) -> str:

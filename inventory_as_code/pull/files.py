@@ -10,13 +10,11 @@ of one. The file keeps its permissions.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from inventory_as_code._atomic import replace_file
 from inventory_as_code.config.projectfile import Limits
 from inventory_as_code.config.source import Unread, read_limited
 from inventory_as_code.pull.model import FileEdit, PullError
@@ -60,11 +58,11 @@ def write_edits(project: Path, edits: Sequence[FileEdit]) -> None:
     for edit in changing:
         try:
             _check_unchanged(project, edit)
+            _write_atomic(project / edit.rel, edit.after)
         except PullError as exc:
-            if done:
+            if done:  # never a half-applied pull without saying exactly what was written
                 raise PullError(f"{exc} Already written: {', '.join(done)}.") from None
             raise
-        _write_atomic(project / edit.rel, edit.after)
         done.append(edit.rel)
 
 
@@ -88,34 +86,8 @@ def _check_unchanged(project: Path, edit: FileEdit) -> None:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        replace_file(path, data, suffix=".pull")
     except OSError as exc:
-        raise PullError(f"{path}: {exc.strerror}; it was not written.") from None
-    # realpath: a file reached through a symlink inside the project is replaced where it is.
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pull", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise PullError(f"{path}: cannot write it ({exc.strerror}); it was not changed.") from None
-    with contextlib.suppress(OSError):  # the rename itself, made durable where possible
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+        raise PullError(
+            f"{path}: cannot write it ({exc.strerror or exc}); it was not changed."
+        ) from None
