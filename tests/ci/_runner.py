@@ -34,9 +34,9 @@ from inventory_as_code import __version__
 
 from ._expressions import as_text, condition
 from ._expressions import evaluate as evaluate_expression
+from ._github_script import HARNESS
 from ._workflows import TIMEOUT, load_workflow, run_bash, substitute
 from .conftest import Runner
-from .test_scripts import HARNESS
 
 INSTALL_LINE = f'pip install "inventory-as-code=={__version__}"'
 

@@ -1,62 +1,22 @@
 """drift.yml: the classified report goes into ONE issue, opened, updated and closed.
 
 The github-script step runs under node with fake ``github``/``context``/``core``
-objects, as actions/github-script passes them (see test_scripts.py); the
+objects, as actions/github-script passes them (_github_script.py); the
 ``drift`` step that writes ``drift.md`` and the ``code`` output runs against
 an emulator in test_github_e2e.py.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from ._workflows import TIMEOUT, find_step
+from ._github_script import run_script
+from ._workflows import find_step
 
 MARKER = "<!-- inventory-as-code drift: production -->"
 LABEL = "inventory-as-code-drift"
 REPORT = "<!-- inventory-as-code plan -->\n**Why the store and the YAML differ**: 1 store changed\n"
-
-HARNESS = r"""
-const fs = require('fs');
-const [scriptFile, scenarioFile] = process.argv.slice(2);
-const scenario = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
-const calls = [];
-const result = { calls, outputs: {}, failed: null, logs: [] };
-const core = {
-  info: (m) => result.logs.push(m),
-  warning: (m) => result.logs.push('warning: ' + m),
-  setFailed: (m) => { result.failed = m; },
-  setOutput: (k, v) => { result.outputs[k] = v; },
-};
-const endpoint = (name) => async (params) => {
-  calls.push({ name, params });
-  const answer = scenario.responses[name];
-  if (answer === undefined) throw new Error('unexpected call ' + name);
-  if (answer && answer.status) {
-    const error = new Error('HTTP ' + answer.status);
-    error.status = answer.status;
-    throw error;
-  }
-  return { data: answer };
-};
-const names = ['listForRepo', 'create', 'update', 'createComment', 'getLabel', 'createLabel'];
-const github = {
-  rest: { issues: Object.fromEntries(names.map((n) => [n, endpoint(n)])) },
-  paginate: async (fn, params) => (await fn(params)).data,
-};
-const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
-const run = new AsyncFunction('require', 'github', 'context', 'core', 'process',
-                              fs.readFileSync(scriptFile, 'utf8'));
-run(require, github, scenario.context, core, process)
-  .then(() => console.log(JSON.stringify(result)))
-  .catch((e) => { console.error(e); process.exit(1); });
-"""
 
 CONTEXT = {
     "repo": {"owner": "nordlicht", "repo": "inventory"},
@@ -70,30 +30,12 @@ CONTEXT = {
 def issue_step(
     tmp_path: Path, code: str, responses: dict[str, Any], report: str = REPORT
 ) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     step = find_step("drift.yml", "drift", "issue")
     env = {key: str(value) for key, value in step.step["env"].items()}
     assert env["DRIFT_CODE"] == "${{ steps.drift.outputs.code }}"
-    env.update(DRIFT_CODE=code, PATH="/usr/bin:/bin", GITHUB_REF_NAME="main")
-    (tmp_path / "script.js").write_text(step.step["with"]["script"], encoding="utf-8")
-    (tmp_path / "harness.js").write_text(HARNESS, encoding="utf-8")
+    env.update(DRIFT_CODE=code, GITHUB_REF_NAME="main")
     (tmp_path / "drift.md").write_text(report, encoding="utf-8")
-    (tmp_path / "scenario.json").write_text(
-        json.dumps({"context": CONTEXT, "responses": responses}), encoding="utf-8"
-    )
-    done = subprocess.run(
-        [node, "harness.js", "script.js", "scenario.json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    return run_script(tmp_path, step.step["with"]["script"], CONTEXT, responses, env)
 
 
 def writes(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

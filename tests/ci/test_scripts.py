@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -20,45 +19,10 @@ from typing import Any
 import pytest
 import yaml
 
+from ._github_script import run_script
 from ._workflows import GITLAB_FILE, TIMEOUT, find_step
 
 MARKER = "<!-- inventory-as-code plan -->"
-
-HARNESS = r"""
-const fs = require('fs');
-const [scriptFile, scenarioFile] = process.argv.slice(2);
-const scenario = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
-const calls = [];
-const result = { calls, outputs: {}, failed: null, logs: [] };
-const core = {
-  info: (m) => result.logs.push(m),
-  warning: (m) => result.logs.push('warning: ' + m),
-  setFailed: (m) => { result.failed = m; },
-  setOutput: (k, v) => { result.outputs[k] = v; },
-};
-const endpoint = (name) => async (params) => {
-  calls.push({ name, params });
-  if (!(name in scenario.responses)) throw new Error('unexpected call ' + name);
-  return { data: scenario.responses[name] };
-};
-const github = {
-  rest: {
-    issues: { listComments: endpoint('listComments'), createComment: endpoint('createComment'),
-              updateComment: endpoint('updateComment') },
-    repos: { listPullRequestsAssociatedWithCommit: endpoint('listPulls') },
-    actions: { listWorkflowRuns: endpoint('listWorkflowRuns'),
-               listWorkflowRunArtifacts: endpoint('listArtifacts') },
-  },
-  // Like octokit's paginate: the items of every page (one page here).
-  paginate: async (fn, params) => (await fn(params)).data,
-};
-const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
-const run = new AsyncFunction('require', 'github', 'context', 'core', 'process',
-                              fs.readFileSync(scriptFile, 'utf8'));
-run(require, github, scenario.context, core, process)
-  .then(() => console.log(JSON.stringify(result)))
-  .catch((e) => { console.error(e); process.exit(1); });
-"""
 
 CONTEXT = {
     "repo": {"owner": "nordlicht", "repo": "inventory"},
@@ -77,26 +41,8 @@ def run_github_script(
     responses: dict[str, Any],
     env: dict[str, str],
 ) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     step = find_step(workflow, job, step_id)
-    (tmp_path / "script.js").write_text(step.step["with"]["script"], encoding="utf-8")
-    (tmp_path / "harness.js").write_text(HARNESS, encoding="utf-8")
-    (tmp_path / "scenario.json").write_text(
-        json.dumps({"context": CONTEXT, "responses": responses}), encoding="utf-8"
-    )
-    result = subprocess.run(
-        [node, "harness.js", "script.js", "scenario.json"],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return run_script(tmp_path, step.step["with"]["script"], CONTEXT, responses, env)
 
 
 # --- plan.yml: one comment, found by its marker ---------------------------------------------
