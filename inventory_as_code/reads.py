@@ -21,16 +21,18 @@ same either way).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
+from inventory_as_code.live.fetch import count_products
 from inventory_as_code.live.model import LiveStore, ReadScope
 from inventory_as_code.live.reader import ProgressCallback
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState, FrozenMap, MoveKind
 from inventory_as_code.plan.addresses import product_address
+from inventory_as_code.plan.model import Change, Kind, Plan
 from inventory_as_code.plan.options import OptionPlanner
-from inventory_as_code.selection import Selection
+from inventory_as_code.selection import Selection, target_slug
 from inventory_as_code.wix import WixClient
 
 # Calls per 100 selected products, read product by product: products, variants,
@@ -45,6 +47,30 @@ def slugs_to_read(selection: Selection, desired: DesiredState) -> set[str]:
         if move.kind is MoveKind.PRODUCT and (move.new in slugs or move.old in slugs):
             slugs |= {move.old, move.new}
     return slugs
+
+
+def saved_plan_selection(saved: Plan) -> Selection | None:
+    """The products a saved plan's changes name (by address), or None: read everything.
+
+    Addresses, not keys: the binding lines the saved plan up with the fresh
+    one by address, and a plan file's keys are whatever its writer put there.
+    """
+    slugs: set[str] = set()
+    for change in saved.changes:
+        if change.kind in (Kind.LOCATION, Kind.OPTION):
+            continue  # every location and option is read
+        slug = target_slug(change.address)
+        if slug is None:
+            return None  # an address of no product: nothing to narrow to
+        slugs.add(slug)
+    return Selection(
+        frozenset(slugs), (), f"the {len(slugs)} product(s) the saved plan changes", store=True
+    )
+
+
+def in_reach(change: Change, slugs: Collection[str]) -> bool:
+    """Whether a narrowed read covers a change: a location, an option, or one of the products."""
+    return change.kind in (Kind.LOCATION, Kind.OPTION) or target_slug(change.address) in slugs
 
 
 def skus_of(desired: DesiredState, slugs: Iterable[str]) -> set[str]:
@@ -83,19 +109,32 @@ def read_selected(
     live = reading.finish(
         slugs=slugs, skus=skus_of(desired, slugs), option_ids=changing, detail=selection.why
     )
+    # Under prune.products the plan may delete products, and the rail on deletions
+    # needs the store's count of them: one Count Products call (documented).
+    products = count_products(client) if desired.prune.products else None
     scope = live.scope or ReadScope(slugs=frozenset(slugs))
-    return replace(live, scope=replace(scope, unread_managed_items=_unread_items(desired, slugs)))
+    return replace(
+        live,
+        scope=replace(
+            scope,
+            unread_managed_items=_unread(desired, slugs, stock=True),
+            unread_managed_variants=_unread(desired, slugs, stock=False),
+            store_products=products,
+        ),
+    )
 
 
-def _unread_items(desired: DesiredState, read: set[str]) -> int:
-    """Stock items of the products whose stock was not read, one per YAML stock entry.
+def _unread(desired: DesiredState, read: set[str], *, stock: bool) -> int:
+    """Stock items (or variants) of the YAML products that were not read, one per YAML entry.
 
     The guard rails count how much of the store a plan touches; a narrowed
     read must not make one product's 15 items look like all of it. A product
     that was read has its items counted as read (none if it does not exist).
+    On a settled store (one the full plan creates nothing in) this is exact;
+    it is above the truth only by the YAML products not yet created.
     """
     return sum(
-        len(variant.stock)
+        len(variant.stock) if stock else 1
         for slug, product in desired.products.items()
         if slug not in read
         for variant in product.variants

@@ -33,7 +33,15 @@ from inventory_as_code.plan.model import Change, Kind, Note, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.saved import plan_metadata
 from inventory_as_code.plan.targets import UnknownTargetError, explain_unknown, known_addresses
-from inventory_as_code.reads import known_targets, narrowed, read_selected, worth_narrowing
+from inventory_as_code.reads import (
+    in_reach,
+    known_targets,
+    narrowed,
+    read_selected,
+    saved_plan_selection,
+    slugs_to_read,
+    worth_narrowing,
+)
 from inventory_as_code.rules.spec import Rule
 from inventory_as_code.selection import (
     Selection,
@@ -80,6 +88,7 @@ def plan_project(
     rules: tuple[Rule, ...] = (),
     overlay_site: str | None = None,
     selection: Selection | None = None,
+    checked: bool = False,
 ) -> tuple[Plan, LiveStore]:
     """Load the YAML (ConfigError on problems), read the live store, build the plan.
 
@@ -95,10 +104,12 @@ def plan_project(
     ``overlay_site``: the site of the project whose overlay the YAML takes
     (``[sites.NAME] overlay``); None, or a site without one: the base catalogue.
     ``selection``: what ``changed_since`` selects, when the caller worked it out already.
+    ``checked``: the caller has made the catalog check already.
     """
     if changed_since is not None and targets:
         raise SelectionError("--changed-since and --target cannot be combined; use one of them")
-    require_catalog_v3(client)
+    if not checked:
+        require_catalog_v3(client)
     if selection is None:
         selection = (
             changed_since_selection(project, changed_since, overlay_site)
@@ -178,17 +189,39 @@ def replan_for_saved(
     store: str = "",
 ) -> tuple[Plan, LiveStore]:
     """The fresh plan ``apply FILE`` binds the saved plan to (:mod:`.plan.binding`):
-    the checked-out YAML against the store now. One place for `apply FILE` and
-    the fleet's saved plans alike."""
-    return plan_project(
-        client,
-        project,
-        site_id=site_id,
-        guard_rails=guard_rails,
-        progress=progress,
-        desired=desired,
-        store=store,
-    )
+    the checked-out YAML against the store now, as far as the saved plan reaches.
+    One place for ``apply FILE`` and the fleet's saved plans alike.
+
+    What a saved plan can execute is what this plan makes at its addresses, so
+    only those are planned: the products its changes name
+    (:func:`.reads.saved_plan_selection`), with every location and option of the
+    store, read as a ``--target`` plan reads them (a one-product plan: 7 calls,
+    whatever the size of the store). The plan holds the changes of those
+    products, locations and options only. A plan of many products, or one with
+    a change of no product (a refill), is read whole: the result is the same.
+    ``desired`` is the whole YAML; the catalog check is the caller's.
+    """
+    selection = saved_plan_selection(saved)
+    if selection is None or not worth_narrowing(desired, len(selection.slugs or ())):
+        return plan_project(
+            client,
+            project,
+            site_id=site_id,
+            guard_rails=guard_rails,
+            progress=progress,
+            desired=desired,
+            store=store,
+            checked=True,
+        )
+    with paused_gc():
+        live = read_selected(client, desired, selection, progress=progress)
+        reached = slugs_to_read(selection, desired)
+        live = with_move_records(client, desired, live)
+        plan, live = _plan(
+            narrowed(desired, selection, live), live, project, site_id, guard_rails, (), None
+        )
+    kept = tuple(c for c in plan.changes if in_reach(c, reached))
+    return replace(plan, changes=kept), live
 
 
 def _start_selected(

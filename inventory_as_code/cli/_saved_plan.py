@@ -79,7 +79,12 @@ def load_project_rules(project: Path) -> tuple[Rule, ...]:
 def bound_saved_plan(
     source: Path, project: Path, site: str | None
 ) -> tuple[Plan, Binding, WixClient, Target]:
-    """Read the saved plan, plan the checked-out project again, and keep what both make."""
+    """Read the saved plan, plan the checked-out project again, and keep what both make.
+
+    The plan again covers what the saved plan names (``workflow.replan_for_saved``):
+    its products, and every location and option; a change the checked-out
+    YAML makes elsewhere is neither applied nor read.
+    """
     err = make_console(stderr=True)
     key = plan_key()
     try:

@@ -208,14 +208,19 @@ class ReadScope:
     ``slugs``: the products asked for (by slug, before renames); the store
     holds those that exist, plus any other product that owns one of their
     SKUs (so SKU clashes are still found), with their variants; stock items
-    only of ``stock_of`` (product ids). ``unread_managed_items`` stands in for
-    the stock items of the products not read, for the guard rails' shares:
-    one per stock entry the YAML gives them (what a settled store holds).
+    only of ``stock_of`` (product ids). ``unread_managed_items`` and
+    ``unread_managed_variants`` stand in for the stock items and variants of
+    the products not read, for the guard rails' shares: one per stock entry
+    (variant) the YAML gives them, what a settled store holds.
+    ``store_products``: every product of the store, counted (Count Products)
+    when the plan may delete products; None when not counted.
     """
 
     slugs: frozenset[str]
     stock_of: frozenset[str] = frozenset()
     unread_managed_items: int = 0
+    unread_managed_variants: int = 0
+    store_products: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -283,8 +283,9 @@ def binding_notes(binding: Binding) -> list[str]:
         )
     if binding.unreviewed:
         notes.append(
-            f"{len(binding.unreviewed)} change(s) the checked-out YAML plans now are not in the "
-            "saved plan: not applied (nobody reviewed them). Plan again to apply them."
+            f"{len(binding.unreviewed)} change(s) the checked-out YAML plans now for the objects "
+            "of the saved plan are not in it: not applied (nobody reviewed them). Plan again to "
+            "apply them."
         )
     return notes
 

@@ -202,10 +202,15 @@ def _deletion_rails(
             continue  # VARIANTS_REPLACED says it: they are created again
         deleted[KIND_NAMES[change.kind]].append(change.address)
     managed = [live.products[s] for s in desired.products if s in live.products]
+    scope = live.scope
+    # A narrowed read (live.model.ReadScope) holds some products: the store's own count
+    # of them where it was taken, and the YAML's count for the managed ones not read.
+    products = scope.store_products if scope is not None else None
     live_counts = {
         "locations": len(live.locations),
-        "products": len(live.products),
-        "variants": sum(len(p.variants) for p in managed),
+        "products": len(live.products) if products is None else products,
+        "variants": sum(len(p.variants) for p in managed)
+        + (scope.unread_managed_variants if scope is not None else 0),
         "stock": _managed_item_count(live, desired),
     }
     rails = []

@@ -40,6 +40,8 @@ class Selection:
     targets: tuple[str, ...]
     why: str = ""
     typed: bool = False  # the user's own --target: one that names nothing is refused
+    # Locations and options are planned too (a saved plan's): read even with no product.
+    store: bool = False
 
     @property
     def whole(self) -> bool:
@@ -47,7 +49,7 @@ class Selection:
 
     @property
     def nothing(self) -> bool:
-        return self.slugs is not None and not self.slugs
+        return self.slugs is not None and not self.slugs and not self.store
 
 
 def everything(targets: Iterable[str] = (), why: str = "") -> Selection:
