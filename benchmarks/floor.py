@@ -20,6 +20,12 @@ that version still, for comparison.
 
 Prints one JSON object: pages fetched, items, wall and CPU seconds of the
 loop itself (the harness also measures the whole process, start-up included).
+
+Issue 22's floor for a plan adds the YAML: ``--yaml PROJECT`` also loads every
+``*.yaml`` file of the project with PyYAML's ``CSafeLoader`` (libyaml building
+plain dicts: no positions, no checks), each document let go once loaded, and
+pages are decoded with ``orjson`` when it is installed (``--decoder``). That
+is the least any tool must spend to read the same store and the same YAML.
 """
 
 from __future__ import annotations
@@ -29,9 +35,15 @@ import gc
 import json
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+try:
+    import orjson
+except ImportError:  # a benchmark-only dependency: pip install orjson
+    orjson = None
 
 READS = (
     ("/stores/v3/locations/query", "storesLocations", 100),
@@ -41,7 +53,9 @@ READS = (
 )
 
 
-def fetch_all(client: httpx.Client, path: str, key: str, limit: int, keep: bool) -> tuple[int, int]:
+def fetch_all(
+    client: httpx.Client, path: str, key: str, limit: int, keep: bool, decode: Any = json.loads
+) -> tuple[int, int]:
     kept: list[Any] = []
     count = 0
     pages = 0
@@ -52,7 +66,7 @@ def fetch_all(client: httpx.Client, path: str, key: str, limit: int, keep: bool)
             time.sleep(float(response.headers.get("Retry-After") or 1.0))
             continue
         response.raise_for_status()
-        body = json.loads(response.content)
+        body = decode(response.content)
         response.close()
         response.stream = httpx.ByteStream(b"")  # as the tool: free the body now, not later
         pages += 1
@@ -66,6 +80,17 @@ def fetch_all(client: httpx.Client, path: str, key: str, limit: int, keep: bool)
         paging = {"limit": limit, "cursor": cursor}
 
 
+def load_yaml(project: Path) -> int:
+    """Every YAML file of the project, loaded with libyaml into plain objects and let go."""
+    import yaml
+
+    files = sorted(p for p in project.rglob("*.yaml") if ".inventory-as-code" not in p.parts)
+    for path in files:
+        with path.open("rb") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
+    return len(files)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -73,7 +98,15 @@ def main() -> None:
         action="store_true",
         help="the first version: keep every page, collector running (not a fair floor)",
     )
+    parser.add_argument("--yaml", type=Path, help="also load this project's YAML (CSafeLoader)")
+    parser.add_argument(
+        "--decoder",
+        choices=("json", "orjson"),
+        default="orjson" if orjson is not None else "json",
+        help="how pages are decoded (default: orjson when installed)",
+    )
     args = parser.parse_args()
+    decode = orjson.loads if args.decoder == "orjson" else json.loads
     if not args.as_before:
         gc.disable()
     wall, cpu = time.perf_counter(), time.process_time()
@@ -88,12 +121,17 @@ def main() -> None:
         timeout=60,
     ) as client:
         for path, key, limit in READS:
-            pages, count = fetch_all(client, path, key, limit, keep=args.as_before)
+            pages, count = fetch_all(client, path, key, limit, args.as_before, decode)
             out["pages"][key] = pages
             out["items"][key] = count
     out["calls"] = sum(out["pages"].values())
     out["loop_wall_s"] = round(time.perf_counter() - wall, 3)
     out["loop_cpu_s"] = round(time.process_time() - cpu, 3)
+    out["decoder"] = args.decoder
+    if args.yaml is not None:
+        started = time.process_time()
+        out["yaml_files"] = load_yaml(args.yaml)
+        out["yaml_cpu_s"] = round(time.process_time() - started, 3)
     if not args.as_before:
         gc.freeze()  # as the tool does: no collection of what was allocated meanwhile
         gc.enable()

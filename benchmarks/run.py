@@ -78,6 +78,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import apply_steps  # noqa: E402
 import drift_step  # noqa: E402
 import gen_catalog  # noqa: E402
 import read_steps  # noqa: E402
@@ -103,6 +104,7 @@ STEPS = (
     "apply_10",
     "export",
     "plan_drift",
+    *apply_steps.APPLY_STEPS,
 )
 SETTINGS = {
     "fast": {"latency_ms": 0.0, "rate_limit": None},
@@ -430,6 +432,7 @@ class Bench:
             if "first_apply" in steps:
                 self.rows.append(row)
             self.print_row(row)
+            apply_steps.show_steps(self, TOOL, emu, env, case, size, setting_name, steps)
 
             # The baseline gets an identical copy of the store, in its own emulator process.
             base_db = case / "baseline.db"
@@ -515,6 +518,13 @@ class Bench:
                 ):
                     if step_name in steps:
                         run_step(self, TOOL, emu, env, project, case, size, setting_name)
+                apply_steps.plan_mode_steps(
+                    self, TOOL, emu, env, project, case, size, setting_name, steps
+                )
+                if "apply_target" in steps:
+                    apply_steps.apply_target_step(
+                        self, TOOL, emu, env, project, case, size, setting_name
+                    )
                 # fill the computed first-apply baseline now that a per-call cost is known
                 fa = next(
                     (
@@ -692,7 +702,7 @@ class Bench:
         if expected_changes is not None and n_changes != expected_changes:
             self.problem(row, f"expected {expected_changes} change(s), got {n_changes}")
         if step == "plan_nochange":
-            self.floor_step(emu, env, case, row)
+            self.floor_step(emu, env, case, row, project)
         if baseline is not None:
             full = 1 + math.ceil(products / 100) + products + math.ceil(items / 1000) + items
             args = ["plan", str(project)]
@@ -704,31 +714,27 @@ class Bench:
         self.print_row(row)
         return (locations, products, variants, items)
 
-    def floor_step(self, emu: EmulatorProcess, env: dict[str, str], case: Path, row: Row) -> None:
-        run, counts, _ = self.measured(
-            emu, [PYTHON, str(HERE / "floor.py")], env=env, cwd=case, name="floor"
-        )
+    def floor_step(
+        self, emu: EmulatorProcess, env: dict[str, str], case: Path, row: Row, project: Path
+    ) -> None:
+        """The floor of issue 22: the same pages (orjson) and the same YAML (CSafeLoader)."""
+        cmd = [PYTHON, str(HERE / "floor.py"), "--yaml", str(project)]
+        run, counts, _ = self.measured(emu, cmd, env=env, cwd=case, name="floor")
         if run.rc != 0:
             self.problem(row, f"floor failed: {run.stderr[-500:]}")
             return
         row.floor_wall_s, row.floor_cpu_s = run.wall_s, run.cpu_s
         loop = json.loads(run.stdout.strip().splitlines()[-1])
         row.note += (
-            f"; fair floor {sum(counts.values())} pages, loop only {loop['loop_wall_s']} s wall, "
-            f"{loop['loop_cpu_s']} s CPU, {run.peak_mb:.0f} MB"
+            f"; floor (pages decoded with {loop['decoder']}, YAML with CSafeLoader): "
+            f"{sum(counts.values())} pages, {run.cpu_s:.2f} s CPU ({loop['loop_cpu_s']} s the "
+            f"pages, {loop['yaml_cpu_s']} s the YAML), {run.peak_mb:.0f} MB"
         )
-        old, _, _ = self.measured(
-            emu,
-            [PYTHON, str(HERE / "floor.py"), "--as-before"],
-            env=env,
-            cwd=case,
-            name="floor-as-before",
+        pages, _, _ = self.measured(
+            emu, [PYTHON, str(HERE / "floor.py")], env=env, cwd=case, name="floor-pages"
         )
-        if old.rc == 0:
-            row.note += (
-                f"; the floor as before (pages kept, collector running): {old.cpu_s:.2f} s CPU, "
-                f"{old.peak_mb:.0f} MB"
-            )
+        if pages.rc == 0:
+            row.note += f"; the pages alone (issue 13's floor): {pages.cpu_s:.2f} s CPU"
 
     def export_step(
         self,
