@@ -10,13 +10,16 @@ A change of a store option is checked on the option and on every product
 that uses it, the ones this run did not write included: the option is
 shared, and Wix writes its change into each of them.
 
-Cost, in reads: one for the options when any was written, two per 100 of
-the products that use them, two per 100 products written (products and their variants,
-plus one Get Product for each product whose read-only variants lag), one per
-100 new products for the stock created with them, one per 1,000 other stock
-items written, one for locations when any was written, and one to look for
-a second location of the same name (a twin) where a location was written
-or new stock created (two when one is found: see :func:`_location_twins`).
+Cost, in reads, at most what a full read of the objects written costs: one
+for the options when any was written; for the products written and those
+that use a written option, one per 100 products and one per 1,000 of their
+variants (plus one Get Product for each product whose read-only variants
+lag); one per 1,000 stock items, those of new products read by product and
+the others by id; one for locations when any was written, and one to look
+for a second location of the same name (a twin) where a location was
+written or new stock created (two when one is found: see
+:func:`_location_twins`). Ids are asked for up to 1,000 at a time (so a
+page is full), products 100 at a time.
 
 An object whose revision moved on after this run's own write (a sale a
 second later) is not compared: what it holds is no longer apply's doing.
@@ -151,16 +154,22 @@ def _stock(run: Run, applied: list[Change]) -> list[Mismatch]:
     new_products = {
         c.keys["slug"] for c in applied if c.kind is Kind.PRODUCT and c.action is Action.CREATE
     }
-    by_place = {
-        (i.variant_id, i.location_id): i
-        for i in read_inventory_items_of_products(
-            run.client,
-            {run.ids.products[s] for s in new_products if s in run.ids.products},
-        )
-    }
+    # The stock of new products is read by product (all of it in full pages), that of
+    # other products by item id: each item once, a full read's cost for what was written.
+    of_new = read_inventory_items_of_products(
+        run.client, {run.ids.products[s] for s in new_products if s in run.ids.products}
+    )
+    by_place = {(i.variant_id, i.location_id): i for i in of_new}
+    by_id = {i.id: i for i in of_new}
     wanted = {c.observed.id for c in stock if c.observed is not None}
-    wanted |= {run.created_items[c.address] for c in stock if c.address in run.created_items}
-    by_id = read_inventory_items(run.client, wanted) if wanted else {}
+    wanted |= {
+        run.created_items[c.address]
+        for c in stock
+        if c.address in run.created_items and c.keys["slug"] not in new_products
+    }
+    wanted -= by_id.keys()
+    if wanted:
+        by_id.update(read_inventory_items(run.client, wanted))
     out: list[Mismatch] = []
     for change in stock:
         if change.action is Action.DELETE:

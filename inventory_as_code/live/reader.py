@@ -236,40 +236,45 @@ def _variants_lag(product: dict[str, Any], variants: list[dict[str, Any]]) -> bo
 
 
 IN_FILTER_CHUNK = fetch.IN_CHUNK
+# Wix documents no limit on the values of `$in`; the reference calls lists over
+# ~100 untested (unconfirmed). Reads by id ask for a page's worth (1,000) at a
+# time, so that checking 15,000 items costs 15 reads, not 150, and the variants
+# and stock of many products are read in full pages (:func:`read_products`); if
+# Wix turned out to refuse long lists, this is the one number to lower.
+ITEM_ID_CHUNK = 1000
 
 
 def read_products(client: WixClient, product_ids: Iterable[str]) -> dict[str, LiveProduct]:
-    """Current state of some products (by id), with variants: ~2 reads per 100 products.
+    """Current state of some products (by id), with variants: at a full read's cost.
 
-    Used by apply to verify revisions and to carry live variants along in
-    updates; lagging read-only variants fall back to Get Product at once: apply
-    reads products it has often just written, where the projection certainly lags.
+    Used by apply to verify revisions, to carry live variants along in
+    updates and to read back what it wrote. Products are read 100 a call (a
+    page); their variants for up to 1,000 products a query, paged by 1,000, so
+    reading P products of V variants costs about ceil(P/100) + ceil(V/1000)
+    calls, what a full read of them costs. Lagging read-only variants fall back
+    to Get Product at once: apply reads products it has often just written,
+    where the projection certainly lags.
     """
     ids = sorted(set(product_ids))
     found: dict[str, LiveProduct] = {}
-    for start in range(0, len(ids), IN_FILTER_CHUNK):
-        chunk = ids[start : start + IN_FILTER_CHUNK]
-        raw_products = cast(
-            list[dict[str, Any]], list(client.products.query({"id": {"$in": chunk}}))
-        )
+    for group in fetch.chunks(ids, ITEM_ID_CHUNK):
+        raw_products: list[dict[str, Any]] = []
+        for chunk in fetch.chunks(group, IN_FILTER_CHUNK):
+            raw_products += cast(
+                list[dict[str, Any]], list(client.products.query({"id": {"$in": chunk}}))
+            )
         raw_variants = cast(
             list[dict[str, Any]],
-            list(client.variants.query({"productData.productId": {"$in": chunk}})),
+            list(client.variants.query({"productData.productId": {"$in": group}})),
         )
         products, stale = _join_products(raw_products, raw_variants)
+        del raw_products, raw_variants
         for product_id in stale:
             fresh = product_from_wix(client.products.get(product_id))
             products[fresh.slug] = fresh
         for product in products.values():
             found[product.id] = product
     return found
-
-
-# Wix documents no limit on the values of `$in`; the reference calls lists over
-# ~100 untested (unconfirmed). Item reads ask for a page's worth (1,000) at a
-# time so that checking 15,000 items costs 15 reads, not 150; if Wix turned
-# out to refuse long lists, this is the one number to lower.
-ITEM_ID_CHUNK = 1000
 
 
 def read_inventory_items(
@@ -288,13 +293,10 @@ def read_inventory_items(
 def read_inventory_items_of_products(
     client: WixClient, product_ids: Iterable[str]
 ) -> list[LiveInventoryItem]:
-    """Every inventory item of some products (100 products a query)."""
+    """Every inventory item of some products: up to 1,000 products a query, paged by 1,000."""
     ids = sorted({p for p in product_ids if p})
-    items: list[LiveInventoryItem] = []
-    for start in range(0, len(ids), IN_FILTER_CHUNK):
-        chunk = ids[start : start + IN_FILTER_CHUNK]
-        items += [
-            inventory_item_from_wix(raw)
-            for raw in client.inventory.query({"productId": {"$in": chunk}})
-        ]
-    return items
+    return [
+        inventory_item_from_wix(raw)
+        for chunk in fetch.chunks(ids, ITEM_ID_CHUNK)
+        for raw in client.inventory.query({"productId": {"$in": chunk}})
+    ]
