@@ -33,9 +33,11 @@ from inventory_as_code.acceptance.scenarios import Names, Sale, Scenario, Step
 from inventory_as_code.acceptance.site import remove_made
 from inventory_as_code.apply.report import ApplyReport, Status
 from inventory_as_code.errors import InventoryAsCodeError
+from inventory_as_code.live import fetch
 from inventory_as_code.plan.addresses import product_address
 from inventory_as_code.plan.model import Change, Kind, Plan
 from inventory_as_code.wix import Adjustment, WixClient
+from inventory_as_code.wix._exceptions import WixAPIError
 from inventory_as_code.workflow import apply_plan, plan_project
 
 Snapshot = dict[Key, dict[str, Any]]
@@ -168,6 +170,9 @@ def _run_step(
         if (o := report.outcomes.get(c.address)) is not None and o.status is Status.APPLIED
     )
     problems += problems_against_plan(replace(plan, changes=applied), before, after)
+    if step.counts:
+        phase("count")
+        problems += count_problems(client, after, in_scope)
     phase("replan")
     # A targeted step (a deletion) plans again what is left of it: its YAML's products.
     targets = tuple(product_address(slug) for slug in step.document["products"])
@@ -186,6 +191,45 @@ def _run_step(
         raise StepFailed(problems)
     result.done = True
     return after
+
+
+def count_problems(
+    client: WixClient, after: Snapshot, in_scope: Callable[[str], bool]
+) -> list[str]:
+    """Whether the store counts the run's products and stock items as the snapshot holds them.
+
+    The incremental refresh (``plan --refresh incremental``) finds deletions
+    by these counts; Count Inventory Items is in Wix's internal SDK build only,
+    so a site that refuses it (or counts otherwise) is reported here: on such a
+    site every incremental plan reads the whole store.
+    """
+    ours = sorted(
+        object_id
+        for (kind, object_id), state in after.items()
+        if kind == "product" and in_scope(str(state.get("slug")))
+    )
+    items = sum(1 for kind, _ in after if kind == "stock")  # of our products only
+    problems = []
+    for what, count, held in (
+        ("Count Products (products/count)", fetch.count_products, len(ours)),
+        ("Count Inventory Items (inventory-items/count)", fetch.count_items, items),
+    ):
+        field = "id" if count is fetch.count_products else "productId"
+        try:
+            counted = count(client, {field: {"$in": ours}})
+        except WixAPIError as exc:
+            problems.append(
+                f"{what} was refused (HTTP {exc.status} {exc.code or ''}): the incremental "
+                "refresh cannot see deletions, so every `plan --refresh incremental` on this "
+                "site reads the whole store"
+            )
+            continue
+        if counted != held:
+            problems.append(
+                f"{what} counts {counted} where the store holds {held}: the incremental "
+                "refresh would take a deletion for none, or miss one"
+            )
+    return problems
 
 
 def _check_plan(plan: Plan, step: Step, names: Names) -> None:

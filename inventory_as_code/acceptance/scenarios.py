@@ -68,6 +68,10 @@ class Step:
     settles: bool = True  # the next plan has nothing to apply
     # Restricts the plan (a deletion of our product, never of anything else).
     targets: tuple[str, ...] = field(default_factory=tuple)
+    # After apply, the store counts the step's products and stock items (Count Products,
+    # Count Inventory Items) as the snapshot holds them: the incremental refresh's
+    # deletion check rests on both, and the second is in Wix's internal SDK build only.
+    counts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,12 @@ def products_steps(n: Names) -> list[Step]:
     fewer[n("tee")]["variants"] = {k: v for k, v in skus[n("tee")]["variants"].items() if k != "L"}
     without_ebook = {slug: p for slug, p in fewer.items() if slug != n("ebook")}
     return [
-        Step("create", _store(n, created), ("product create", "variant create", "stock create")),
+        Step(
+            "create",
+            _store(n, created),
+            ("product create", "variant create", "stock create"),
+            counts=True,
+        ),
         Step(
             "prices", _store(n, priced), ("variant update price", "variant update compare_at_price")
         ),

@@ -21,7 +21,7 @@ from inventory_as_code.acceptance.scenarios import Names, Step
 from inventory_as_code.acceptance.site import Survey
 from inventory_as_code.acceptance.suite import Options, _shadow, run_acceptance
 from inventory_as_code.cli import main
-from inventory_as_code.emulator import Emulator, EmulatorTransport
+from inventory_as_code.emulator import Emulator, EmulatorTransport, FaultConfig, FaultRule
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
 from inventory_as_code.wix import WixClient
 
@@ -209,3 +209,32 @@ def test_a_prefix_that_cannot_start_a_sku_is_refused_before_anything_runs() -> N
     result = CliRunner().invoke(main, ["acceptance", "--prefix", "Acceptance Tests"])
     assert result.exit_code == 1
     assert "--prefix 'Acceptance Tests': use 3 to 12 lowercase letters" in result.output
+
+
+def test_a_site_that_refuses_to_count_stock_items_is_reported(tmp_path: Path) -> None:
+    """The incremental refresh counts stock items through an endpoint of Wix's internal SDK
+    build; the suite's first products step proves it on the site, and says what a refusal
+    costs (issue 22)."""
+    refuse = FaultRule(path="/stores/v3/inventory-items/count", status=403, times=None)
+    site = Emulator(faults=FaultConfig(rules=[refuse]))
+    recorder = RecordingTransport(EmulatorTransport(site))
+    client = WixClient(
+        api_key="k",
+        site_id="shop",
+        base_url="http://localhost",
+        transport=recorder,
+        requests_per_minute=1e9,
+    )
+    with client:
+        store = Store(client, recorder, tmp_path)
+        report = run_acceptance(store, Options(scenarios=("products",)), lambda _line: None)
+    site.close()
+    (products,) = report.scenarios
+    assert (products.status, products.steps[0].name) == ("failed", "create")
+    assert products.reason.startswith(
+        "step create: Count Inventory Items (inventory-items/count) was refused (HTTP 403"
+    ), products.reason
+    assert "every `plan --refresh incremental` on this site reads the whole store" in (
+        products.reason
+    )
+    assert report.exit_code != 0
