@@ -24,6 +24,7 @@ from inventory_as_code.live import incremental, snapshot
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.live.reader import ProgressCallback, read_live_store
 from inventory_as_code.live.snapshot_key import KeyUnavailable, SnapshotKey, snapshot_key
+from inventory_as_code.live.snapshot_stream import save_store
 from inventory_as_code.wix import WixClient
 
 logger = logging.getLogger(__name__)
@@ -99,16 +100,17 @@ class SnapshotPlace:
         """Save ``live`` as the snapshot when this plan keeps one; the outcome goes in detail."""
         if not self.keep or live.scope is not None or self.full_at is None or live.stats is None:
             return live
-        taken = snapshot.build(
-            site=self.key,
-            catalog=CATALOG,
-            since=self.started - self.margin,
-            full_at=self.full_at,
-            products=list(live.products.values()),
-            items=list(live.inventory.values()),
-        )
         try:
-            snapshot.save(self.path, taken, self.signing_key())
+            save_store(
+                self.path,
+                self.signing_key(),
+                site=self.key,
+                catalog=CATALOG,
+                since=self.started - self.margin,
+                full_at=self.full_at,
+                products=live.products.values(),
+                items=live.inventory.values(),
+            )
             outcome = "snapshot saved"
         except snapshot.SnapshotError as exc:
             logger.warning("%s", exc)

@@ -45,6 +45,7 @@ import hmac
 import os
 import stat
 import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -357,7 +358,17 @@ def _verified(packed: bytes, key: SnapshotKey) -> bytes:
 
 def save(path: Path, snapshot: Snapshot, key: SnapshotKey) -> None:
     """Write ``snapshot`` signed with ``key``, atomically; SnapshotError when the folder
-    cannot be used."""
+    cannot be used. (A whole store is written as it is encoded: :mod:`.snapshot_stream`.)"""
+    write_signed(path, key, iter([_ENCODER.encode(snapshot)]))
+
+
+def write_signed(path: Path, key: SnapshotKey, body: Iterator[bytes]) -> None:
+    """Write the msgpack ``body``, compressed and signed, piece by piece, atomically.
+
+    The tag covers ``MAGIC``, the key id and the compressed body; it sits
+    before the body, so its place is written last. No piece of the file is
+    held whole: a 10,000-product store's body is about 20 MB encoded.
+    """
     folder = path.parent
     _check_folder(folder)
     try:
@@ -365,15 +376,25 @@ def save(path: Path, snapshot: Snapshot, key: SnapshotKey) -> None:
         ignore = folder / ".gitignore"
         if not os.path.lexists(ignore):
             ignore.write_text("# Local state of inventory-as-code: never commit it.\n*\n")
-        body = zlib.compress(_ENCODER.encode(snapshot), 1)
-        signed = MAGIC + key.key_id
-        packed = signed + key.sign(signed + body) + body
         temp = folder / f".{path.name}.{os.getpid()}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(temp, flags, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
+                signed = MAGIC + key.key_id
+                mac = key.signer()
+                mac.update(signed)
+                handle.write(signed + bytes(_TAG))
+                deflate = zlib.compressobj(1)
+                for piece in body:
+                    packed = deflate.compress(piece)
+                    mac.update(packed)
+                    handle.write(packed)
+                packed = deflate.flush()
+                mac.update(packed)
                 handle.write(packed)
+                handle.seek(len(signed))
+                handle.write(mac.digest())
             os.replace(temp, path)
         except BaseException:
             temp.unlink(missing_ok=True)

@@ -106,3 +106,46 @@ def test_no_home_for_a_key_means_no_snapshot_and_the_plan_says_so(
     assert live.stats.detail.startswith("full read: no key to sign snapshots with")
     assert "snapshot not saved: no key" in live.stats.detail
     assert not list((tmp_path / "shop").glob(".inventory-as-code/snapshot-*"))
+
+
+def test_a_store_written_as_it_is_encoded_reads_back_as_built(tmp_path: Path) -> None:
+    """The streamed writer (issue 22: no rows or bytes of the whole store held) writes the
+    document :func:`snapshot.build` makes, over more than one batch of rows."""
+    from inventory_as_code.live.model import LiveOption, LiveProduct, LiveVariant
+    from inventory_as_code.live.snapshot_stream import save_store
+
+    preorders = [LivePreorder(False, None, None, 0), LivePreorder(True, "soon", 30, 2)]
+    products = [
+        LiveProduct(
+            f"p{n}",
+            f"mug-{n}",
+            f"Mug {n}",
+            "3",
+            "PHYSICAL",
+            n % 2 == 0,
+            (LiveOption("o1", "Size", ("S", "M"), choice_ids=("c1", "c2")),),
+            tuple(LiveVariant(f"v{n}{s}", (s,), f"M-{n}-{s}", "9.50", None, True) for s in "SM"),
+        )
+        for n in range(700)
+    ]
+    items = [
+        LiveInventoryItem(
+            f"i{n}{s}{loc}",
+            "1",
+            f"p{n}",
+            f"v{n}{s}",
+            loc,
+            "quantity" if loc == "l1" else "in_stock",
+            4 if loc == "l1" else None,
+            None if loc == "l1" else True,
+            preorders[n % 2],
+        )
+        for n in range(700)
+        for s in "SM"
+        for loc in ("l1", "l2")
+    ]
+    key = snapshot_key(job(tmp_path, "me"))
+    path = tmp_path / snapshot.FOLDER / "snapshot-x.bin"
+    fields = {"site": "s" * 32, "catalog": "V3_CATALOG", "since": NOW, "full_at": NOW}
+    save_store(path, key, **fields, products=products, items=items)
+    assert snapshot.load(path, key) == snapshot.build(**fields, products=products, items=items)
