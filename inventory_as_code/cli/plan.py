@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -30,7 +31,7 @@ from inventory_as_code.live.place import Refresh
 from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan, RuleTrip
-from inventory_as_code.plan.plan_json import buffered, plan_json_chunks
+from inventory_as_code.plan.plan_json import buffered, document_json_chunks, plan_json_chunks
 from inventory_as_code.plan.render_markdown import (
     GITHUB_COMMENT_LIMIT,
     code_span,
@@ -195,11 +196,12 @@ def print_plan(
 ) -> None:
     """The plan on stdout: shared by `plan` and `show`."""
     if fmt == "json":
-        if json_body is not None:
-            click.echo(safe_json(json_body, indent=2))
-            return
         # Change by change: a big plan as one string would take gigabytes.
-        chunks = plan_json_chunks(plan, lambda value: safe_json(value, indent=2), indent=2)
+        encode = partial(safe_json, indent=2)
+        if isinstance(json_body, dict):  # a saved plan (show): as it was read
+            chunks = document_json_chunks(json_body, encode, indent=2)
+        else:
+            chunks = plan_json_chunks(plan, encode, indent=2)
         for chunk in buffered(chunks):
             click.echo(chunk, nl=False)
         click.echo("")

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
+from inventory_as_code._terminal import safe_json
 from inventory_as_code.plan import render_common
 from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.plan_json import document_json_chunks
 from inventory_as_code.plan.render_markdown import prose, render_markdown
 from inventory_as_code.plan.render_text import render_text
 from inventory_as_code.plan.saved import PlanFileError, read_plan_file, write_plan_file
@@ -243,3 +246,16 @@ def test_not_a_plan_is_refused_clearly(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(PlanFileError, match="not a saved plan"):
         read_plan_file(path)
+
+
+@pytest.mark.parametrize("name", ["product_create", "products_prune", "empty"])
+def test_a_saved_plan_is_printed_as_json_a_change_at_a_time_as_it_was_read(
+    name: str, planned: Callable[[Case], Plan], tmp_path: Path
+) -> None:
+    """`show --format json` streams the file's document (issue 22: not one big string)."""
+    path = tmp_path / "plan.json"
+    write_plan_file(planned(BY_NAME[name]), path)
+    _, data = read_plan_file(path)
+    data["metadata"]["project"] = "shop \u202e\x7f"  # what the terminal must not run
+    encode = partial(safe_json, indent=2)
+    assert "".join(document_json_chunks(data, encode, indent=2)) == safe_json(data, indent=2)
