@@ -50,10 +50,23 @@ def _time_zones() -> frozenset[str]:
 
 
 class ProjectBuilder:
-    """Collects documents with :meth:`add`, then builds the model with :meth:`build`."""
+    """Collects documents with :meth:`add`, then builds the model with :meth:`build`.
 
-    def __init__(self, problems: ProblemCollector) -> None:
+    Products can be built before the last file is read (:meth:`build_pending`),
+    once every file that may hold a store-wide block has been added: the loader
+    reads those first (:func:`.loader.store_wide_first`), so each product file's
+    YAML and positions are freed as soon as its products are built, instead of
+    every file's staying alive until the last one is parsed. Problems found
+    while building go to ``deferred`` when given: the loader drops them when a
+    file could not be read (every product would look wrong).
+    """
+
+    def __init__(
+        self, problems: ProblemCollector, deferred: ProblemCollector | None = None
+    ) -> None:
         self.ctx = Context(problems)
+        self._problems = problems
+        self._deferred = deferred if deferred is not None else problems
         self.files: list[str] = []
         self.sections: dict[str, tuple[DocView, Any]] = {}
         # A second locations block is an error, but its names are still known to the
@@ -61,13 +74,29 @@ class ProjectBuilder:
         self.extra_locations: list[tuple[DocView, Any]] = []
         self.products: dict[str, tuple[DocView, Any]] = {}
         self.moved: list[tuple[DocView, list[Any]]] = []
+        # Once building has begun: the store-wide parts, and what was built so far.
+        self._builder: ProductBuilder | None = None
+        self._locations_built: dict[str, Location] = {}
+        self._store_options: StoreOptions | None = None
+        self._built: dict[str, Product] = {}
+        self._skus: dict[str, list[SkuEntry]] = {}
+        self._built_at: dict[str, Origin] = {}  # where each built product was defined
 
     def add(self, doc: Document) -> None:
+        building, self.ctx.problems = self.ctx.problems, self._problems
+        try:
+            self._add(doc)
+        finally:
+            self.ctx.problems = building
+
+    def _add(self, doc: Document) -> None:
         self.files.append(doc.file)
         view = DocView(doc)
         for section in SECTIONS:
             if section not in doc.data:
                 continue
+            if self._builder is not None:
+                raise RuntimeError(f"{doc.file}: a {section} block after products were built")
             if section in self.sections:
                 first = self.sections[section][0]
                 self.ctx.report(
@@ -87,38 +116,50 @@ class ProjectBuilder:
         if not isinstance(products, dict):
             return
         for slug, data in products.items():
-            if slug in self.products:
-                first = self.products[slug][0]
+            if slug in self.products or slug in self._built_at:
+                if slug in self.products:
+                    first_view = self.products[slug][0]
+                    where = first_view.key_at(first_view.doc.data["products"], slug)
+                else:
+                    where = self._built_at[slug]
                 self.ctx.report(
                     view.key_at(products, slug),
                     ("products", slug),
-                    f'product "{slug}" is already defined in '
-                    f"{first.key_at(first.doc.data['products'], slug)}.",
+                    f'product "{slug}" is already defined in {where}.',
                     "slugs are unique in a store: rename one of them or remove the duplicate.",
                 )
                 continue
             self.products[slug] = (view, data)
 
-    def build(self) -> DesiredState:
-        locations = self._locations()
-        self._defaults()
-        store_options = StoreOptions(self.ctx)
-        if "options" in self.sections:
-            store_options.declare(*self.sections["options"])
-        builder = ProductBuilder(self.ctx, store_options)
-        products: dict[str, Product] = {}
-        skus: dict[str, list[SkuEntry]] = {}
+    def build_pending(self) -> None:
+        """Build the products added so far; every store-wide block must be in by now."""
+        self.ctx.problems = self._deferred
+        if self._builder is None:
+            self._locations_built = self._locations()
+            self._defaults()
+            self._store_options = StoreOptions(self.ctx)
+            if "options" in self.sections:
+                self._store_options.declare(*self.sections["options"])
+            self._builder = ProductBuilder(self.ctx, self._store_options)
+        builder = self._builder
         # File by file, dropping each product's YAML once built: a file's values and
         # positions (most of the memory a large catalog takes while it loads) are
         # freed with its last product, not after the whole catalog is built.
         while self.products:
             slug = next(iter(self.products))
             view, data = self.products.pop(slug)
+            self._built_at[slug] = view.key_at(view.doc.data["products"], slug)
             product = builder.build(view, slug, data)
             del view, data
-            skus[slug] = builder.skus
+            self._skus[slug] = builder.skus
             if product is not None:
-                products[slug] = product
+                self._built[slug] = product
+
+    def build(self) -> DesiredState:
+        self.build_pending()
+        assert self._store_options is not None
+        locations, store_options = self._locations_built, self._store_options
+        products, skus = self._built, self._skus
         # SKUs in slug order, as before: it decides which variant a clash names first.
         for slug in sorted(skus):
             for sku, origin, path in skus[slug]:

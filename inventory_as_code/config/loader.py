@@ -21,6 +21,7 @@ Validation is offline: nothing here touches the network or credentials.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -39,7 +40,7 @@ from inventory_as_code.config.projectfile import (
     project_settings,
 )
 from inventory_as_code.config.schema import check_document
-from inventory_as_code.config.source import Reader
+from inventory_as_code.config.source import Reader, read_limited
 from inventory_as_code.config.warnings import state_warnings
 from inventory_as_code.errors import ConfigError
 from inventory_as_code.model import DesiredState
@@ -88,8 +89,9 @@ class Catalogue:
     ``check(site)`` gives a site's merged result; with ``keep=True`` the base's
     files are parsed once and shared by every site checked (a fleet: the
     documents are only read, never changed, by a check), so it may be called
-    from several threads. With ``keep=False`` (one site) nothing is kept, and
-    each product's YAML is freed as soon as it is built.
+    from several threads. With ``keep=False`` (one site) nothing is kept: a site
+    with no overlay has its products built while later files are read
+    (:func:`store_wide_first`), each file's YAML freed once its products are built.
     """
 
     def __init__(
@@ -101,13 +103,13 @@ class Catalogue:
         self._lock = threading.Lock()
         self._base: _Base | None = None
 
-    def base(self) -> _Base:
+    def base(self, site: str | None = None) -> _Base:
+        """The base catalogue read; with ``keep=False``, read for ``site``'s check alone."""
+        if not self.keep:
+            return _read_base(self.root, self.texts, one_site=True, site=site)
         with self._lock:
             if self._base is None:
-                base = _read_base(self.root, self.texts)
-                if not self.keep:
-                    return base
-                self._base = base
+                self._base = _read_base(self.root, self.texts)
             return self._base
 
     def base_documents(self) -> list[Document]:
@@ -122,7 +124,7 @@ class Catalogue:
         return settings.overlay(site) if settings is not None else None
 
     def check(self, site: str | None = None) -> ValidationResult:
-        return _Check(self.base(), site, release=not self.keep).run()
+        return _Check(self.base(site), site, release=not self.keep).run()
 
 
 @dataclass(slots=True)
@@ -140,9 +142,22 @@ class _Base:
     reader: Reader | None
     # When set, nothing more can be checked (no folder, no settings, no files).
     final: bool = False
+    # Read for one site with no overlay: the products built while the files were read
+    # (``docs`` stays empty), and the problems of building them, reported once every
+    # file could be read.
+    builder: ProjectBuilder | None = None
+    deferred: ProblemCollector | None = None
 
 
-def _read_base(root: Path, texts: Mapping[str, bytes] | None = None) -> _Base:
+def _read_base(
+    root: Path,
+    texts: Mapping[str, bytes] | None = None,
+    *,
+    one_site: bool = False,
+    site: str | None = None,
+) -> _Base:
+    """``one_site``: read for the check of ``site`` alone (None: the base catalogue);
+    otherwise the documents are kept for the checks of any number of sites."""
     problems = ProblemCollector()
     warnings = ProblemCollector(one_per_position=False)
     notes = ProblemCollector(one_per_position=False)
@@ -183,13 +198,26 @@ def _read_base(root: Path, texts: Mapping[str, bytes] | None = None) -> _Base:
             )
     reader = Reader(settings.limits, problems, notes, texts)
     base.reader = reader
-    for rel, doc in reader.documents(sources):
+    store_wide = len(sources)
+    listed = {source.rel: index for index, source in enumerate(sources)}
+    if one_site and settings.overlay(site) is None:
+        base.deferred = ProblemCollector()
+        base.builder = ProjectBuilder(problems, base.deferred)
+        sources, store_wide = store_wide_first(sources, settings.limits.max_file_bytes, texts)
+    for index, (rel, doc) in enumerate(reader.documents(sources)):
         base.files.append(rel)
         if doc is None:
             base.unreadable.append(rel)
             continue
         check_document(doc, problems)
-        base.docs.append(doc)
+        if base.builder is None:
+            base.docs.append(doc)
+            continue
+        base.builder.add(doc)
+        del doc
+        if index + 1 >= store_wide and not base.unreadable:
+            base.builder.build_pending()  # frees this file's YAML with its products
+    base.files.sort(key=lambda rel: listed.get(rel, len(listed)))  # as listed, not as read
     if not base.files and not len(problems):
         problems.add(
             "",
@@ -272,16 +300,25 @@ class _Check:
                     "fix the problems above, then validate again.",
                 )
             return self.result()
-        builder = ProjectBuilder(self.problems)
-        for doc in base.docs:
-            builder.add(doc)
-        if self.release:
-            base.docs.clear()
-        if over_builder is not None and overlay is not None:
-            merge_overlay(builder, over_builder, patches, overlay.folder)
-            check_merged(builder, self.problems)
-        del over_builder
-        state = builder.build()
+        if base.builder is not None and base.deferred is not None:
+            state = base.builder.build()
+            base.builder = None
+            self.problems.extend(base.deferred)
+            # As the project lists them (self.files), not in the order they were read.
+            position = {rel: index for index, rel in enumerate(self.files)}
+            files = sorted(state.files, key=lambda rel: position.get(rel, len(position)))
+            state = replace(state, files=tuple(files))
+        else:
+            builder = ProjectBuilder(self.problems)
+            for doc in base.docs:
+                builder.add(doc)
+            if self.release:
+                base.docs.clear()
+            if over_builder is not None and overlay is not None:
+                merge_overlay(builder, over_builder, patches, overlay.folder)
+                check_merged(builder, self.problems)
+            del over_builder
+            state = builder.build()
         for warning in state_warnings(state):
             self.warnings.add(
                 warning.file,
@@ -292,6 +329,35 @@ class _Check:
                 warning.hint,
             )
         return self.result(state)
+
+
+# A line that starts at column 0 and is not `products:` (nor blank, a comment or
+# indented): the file may hold a store-wide block, or anything else at its top.
+_MAYBE_STORE_WIDE = re.compile(rb"^(?!\Z|[ #\r\n]|products:[ \t]*(?:#[^\r\n]*)?\r?$)", re.M)
+
+
+def store_wide_first(
+    sources: list[SourceFile], limit: int, texts: Mapping[str, bytes] | None = None
+) -> tuple[list[SourceFile], int]:
+    """The files in reading order, those that may hold store-wide blocks first, and how many.
+
+    Products are built while the other files are read (``ProjectBuilder``),
+    which needs every ``locations``, ``defaults``, ``prune`` and ``options``
+    block first. A file counts as products only when each of its top-level
+    lines is ``products:``: any other (a block, flow style, a BOM, a
+    continuation at column 0) puts it first, which is always safe.
+    """
+    first: list[SourceFile] = []
+    rest: list[SourceFile] = []
+    for source in sources:
+        raw = (
+            texts[source.rel] if texts and source.rel in texts else read_limited(source.path, limit)
+        )
+        if isinstance(raw, bytes) and _MAYBE_STORE_WIDE.search(raw) is None:
+            rest.append(source)
+        else:
+            first.append(source)  # or unreadable: the reader reports it
+    return [*first, *rest], len(first)
 
 
 def state_of(result: ValidationResult) -> DesiredState:
