@@ -18,8 +18,10 @@ lag); one per 1,000 stock items, those of new products read by product and
 the others by id; one for locations when any was written, and one to look
 for a second location of the same name (a twin) where a location was
 written or new stock created (two when one is found: see
-:func:`_location_twins`). Ids are asked for up to 1,000 at a time (so a
-page is full), products 100 at a time.
+:func:`_location_twins`). Items are asked for by id up to 1,000 at a time
+(so a page is full), products 100 at a time, and the variants and stock of
+products 200 products a query (a longer filter would not fit the next page's
+cursor): a full read's cost when products have 5 variants or more.
 
 An object whose revision moved on after this run's own write (a sale a
 second later) is not compared: what it holds is no longer apply's doing.

@@ -238,10 +238,17 @@ def _variants_lag(product: dict[str, Any], variants: list[dict[str, Any]]) -> bo
 IN_FILTER_CHUNK = fetch.IN_CHUNK
 # Wix documents no limit on the values of `$in`; the reference calls lists over
 # ~100 untested (unconfirmed). Reads by id ask for a page's worth (1,000) at a
-# time, so that checking 15,000 items costs 15 reads, not 150, and the variants
-# and stock of many products are read in full pages (:func:`read_products`); if
-# Wix turned out to refuse long lists, this is the one number to lower.
+# time, so that checking 15,000 items costs 15 reads, not 150; if Wix turned
+# out to refuse long lists, this is the one number to lower.
 ITEM_ID_CHUNK = 1000
+# A read by product id that may run to a second page (the variants or the stock of
+# many products) carries its filter in the next page's cursor, and a cursor is at
+# most 16,000 characters (wix-api notes; the emulator encodes the filter in it, as
+# Wix's opaque cursors plausibly do: unconfirmed). 200 ids of 36 characters keep it
+# near 10,500 base64 characters; 1,000 made the read-back of a first apply of
+# 10,000 products fail on its second page. 200 products of 5 variants still fill
+# a page of variants, so such a read stays at a full read's cost.
+PAGED_ID_CHUNK = 200
 
 
 def read_products(client: WixClient, product_ids: Iterable[str]) -> dict[str, LiveProduct]:
@@ -249,15 +256,16 @@ def read_products(client: WixClient, product_ids: Iterable[str]) -> dict[str, Li
 
     Used by apply to verify revisions, to carry live variants along in
     updates and to read back what it wrote. Products are read 100 a call (a
-    page); their variants for up to 1,000 products a query, paged by 1,000, so
-    reading P products of V variants costs about ceil(P/100) + ceil(V/1000)
-    calls, what a full read of them costs. Lagging read-only variants fall back
-    to Get Product at once: apply reads products it has often just written,
-    where the projection certainly lags.
+    page); their variants for up to 200 products a query (``PAGED_ID_CHUNK``),
+    paged by 1,000, so reading P products of V variants costs about ceil(P/100)
+    + ceil(V/1000) calls, what a full read of them costs, when products have 5
+    variants or more (fewer: up to ceil(P/200) for the variants). Lagging
+    read-only variants fall back to Get Product at once: apply reads products
+    it has often just written, where the projection certainly lags.
     """
     ids = sorted(set(product_ids))
     found: dict[str, LiveProduct] = {}
-    for group in fetch.chunks(ids, ITEM_ID_CHUNK):
+    for group in fetch.chunks(ids, PAGED_ID_CHUNK):
         raw_products: list[dict[str, Any]] = []
         for chunk in fetch.chunks(group, IN_FILTER_CHUNK):
             raw_products += cast(
@@ -293,10 +301,10 @@ def read_inventory_items(
 def read_inventory_items_of_products(
     client: WixClient, product_ids: Iterable[str]
 ) -> list[LiveInventoryItem]:
-    """Every inventory item of some products: up to 1,000 products a query, paged by 1,000."""
+    """Every inventory item of some products: 200 products a query, paged by 1,000."""
     ids = sorted({p for p in product_ids if p})
     return [
         inventory_item_from_wix(raw)
-        for chunk in fetch.chunks(ids, ITEM_ID_CHUNK)
+        for chunk in fetch.chunks(ids, PAGED_ID_CHUNK)
         for raw in client.inventory.query({"productId": {"$in": chunk}})
     ]

@@ -9,7 +9,14 @@ by product and again by id. Now each object is read once, in full pages.
 from __future__ import annotations
 
 import math
+import uuid
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any, cast
 
+from inventory_as_code.emulator._paging import PageRequest, encode_cursor
+from inventory_as_code.live.reader import read_inventory_items_of_products, read_products
+from inventory_as_code.wix import WixClient
 from tests.apply.conftest import Shop
 
 PRODUCTS = 150  # two pages of products, 300 variants, 600 stock items
@@ -47,3 +54,30 @@ def test_reading_back_a_first_apply_costs_a_full_read_of_it(shop: Shop) -> None:
         for route in ("products.query", "variants.query", "inventory-items.query")
     )
     assert read_back <= bound, calls
+
+
+class _Recorder:
+    """A client whose queries record their filters and find nothing."""
+
+    def __init__(self) -> None:
+        self.filters: list[dict[str, Any]] = []
+
+    def query(self, filter: dict[str, Any], **_: Any) -> Iterator[Any]:
+        self.filters.append(filter)
+        return iter(())
+
+
+def test_reads_by_product_id_keep_the_next_pages_cursor_within_wixs_limit() -> None:
+    """The variants and stock of many products run to several pages, and the next page's
+    cursor carries the filter: at most 16,000 characters. With 1,000 product ids a
+    query, the read-back of a first apply of 10,000 products failed on its second page."""
+    recorder = _Recorder()
+    client = SimpleNamespace(products=recorder, variants=recorder, inventory=recorder)
+    ids = [str(uuid.UUID(int=n, version=4)) for n in range(1000)]
+    read_products(cast(WixClient, client), ids)
+    read_inventory_items_of_products(cast(WixClient, client), ids)
+    paged = [f for f in recorder.filters if "id" not in f]  # variants and stock by product
+    assert paged and {n for f in paged for n in f} == {"productData.productId", "productId"}
+    for filter in paged:
+        request = PageRequest(filter=filter, sort=[("id", True)], text=None, limit=1000)
+        assert len(encode_cursor(request, after=[ids[-1]])) <= 16000, len(str(filter))
