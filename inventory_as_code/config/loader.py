@@ -217,7 +217,9 @@ def _read_base(
         del doc
         if index + 1 >= store_wide and not base.unreadable:
             base.builder.build_pending()  # frees this file's YAML with its products
-    base.files.sort(key=lambda rel: listed.get(rel, len(listed)))  # as listed, not as read
+    # Named in the project's file order, not the order they were read in.
+    base.files.sort(key=lambda rel: listed.get(rel, len(listed)))
+    base.unreadable.sort(key=lambda rel: listed.get(rel, len(listed)))
     if not base.files and not len(problems):
         problems.add(
             "",
