@@ -45,7 +45,7 @@ import hmac
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -151,6 +151,32 @@ def path_for(project: Path, key: str) -> Path:
 # --- model <-> rows ---------------------------------------------------------------------
 
 
+def item_rows(
+    items: Iterable[LiveInventoryItem],
+    product_index: dict[str, int],
+    location_index: dict[str, int],
+    preorder_index: dict[LivePreorder, int],
+) -> Iterator[ItemRow]:
+    """The rows of ``items``; the indexes of their products, locations and preorder
+    settings are filled as the rows are made (one place for both writers)."""
+    for item in items:
+        p = product_index.setdefault(item.product_id, len(product_index))
+        loc = location_index.setdefault(item.location_id, len(location_index))
+        pre = preorder_index.setdefault(item.preorder, len(preorder_index))
+        quantity = item.quantity if item.tracking == "quantity" else None
+        yield ItemRow(
+            item.id,
+            item.revision,
+            p,
+            item.variant_id,
+            loc,
+            quantity,
+            item.in_stock,
+            pre,
+            item.updated,
+        )
+
+
 def _product_row(product: LiveProduct) -> ProductRow:
     return ProductRow(
         product.id,
@@ -226,25 +252,7 @@ def build(
     product_index: dict[str, int] = {}
     location_index: dict[str, int] = {}
     preorder_index: dict[LivePreorder, int] = {}
-    rows = []
-    for item in items:
-        p = product_index.setdefault(item.product_id, len(product_index))
-        loc = location_index.setdefault(item.location_id, len(location_index))
-        pre = preorder_index.setdefault(item.preorder, len(preorder_index))
-        quantity = item.quantity if item.tracking == "quantity" else None
-        rows.append(
-            ItemRow(
-                item.id,
-                item.revision,
-                p,
-                item.variant_id,
-                loc,
-                quantity,
-                item.in_stock,
-                pre,
-                item.updated,
-            )
-        )
+    rows = list(item_rows(items, product_index, location_index, preorder_index))
     return Snapshot(
         format=FORMAT,
         site=site,

@@ -24,10 +24,10 @@ import msgspec
 from inventory_as_code.live.model import LiveInventoryItem, LivePreorder, LiveProduct
 from inventory_as_code.live.snapshot import (
     FORMAT,
-    ItemRow,
     PreorderRow,
     Snapshot,
     _product_row,
+    item_rows,
     write_signed,
 )
 from inventory_as_code.live.snapshot_key import SnapshotKey
@@ -85,22 +85,16 @@ def save_store(
     location_index: dict[str, int] = {}
     preorder_index: dict[LivePreorder, int] = {}
 
-    def item_rows() -> Iterator[ItemRow]:
-        for item in items:
-            p = product_index.setdefault(item.product_id, len(product_index))
-            loc = location_index.setdefault(item.location_id, len(location_index))
-            pre = preorder_index.setdefault(item.preorder, len(preorder_index))
-            quantity = item.quantity if item.tracking == "quantity" else None
-            yield ItemRow(
-                item.id, item.revision, p, item.variant_id, loc, quantity, item.in_stock, pre
-            )
-
     def body() -> Iterator[bytes]:
         head = {"format": FORMAT, "site": site, "catalog": catalog}
         yield _map_header(len(Snapshot.__struct_fields__))
         for name, value in [*head.items(), ("since", since), ("full_at", full_at)]:
             yield _ENCODER.encode(name) + _ENCODER.encode(value)
-        yield from _array("items", len(items), item_rows())
+        yield from _array(
+            "items",
+            len(items),
+            item_rows(items, product_index, location_index, preorder_index),
+        )
         yield from _array("products", len(products), map(_product_row, products))
         # Filled while the items were written.
         yield _ENCODER.encode("product_ids") + _ENCODER.encode(list(product_index))

@@ -139,6 +139,8 @@ def test_a_store_written_as_it_is_encoded_reads_back_as_built(tmp_path: Path) ->
             4 if loc == "l1" else None,
             None if loc == "l1" else True,
             preorders[n % 2],
+            # Evidence for --explain-drift: lost by the first streamed writer.
+            updated=f"2026-12-{n % 28 + 1:02d}T10:00:00Z",
         )
         for n in range(700)
         for s in "SM"
@@ -149,3 +151,6 @@ def test_a_store_written_as_it_is_encoded_reads_back_as_built(tmp_path: Path) ->
     fields = {"site": "s" * 32, "catalog": "V3_CATALOG", "since": NOW, "full_at": NOW}
     save_store(path, key, **fields, products=products, items=items)
     assert snapshot.load(path, key) == snapshot.build(**fields, products=products, items=items)
+    assert {item.updated for item in snapshot.load(path, key).items} == {
+        item.updated for item in items
+    }
