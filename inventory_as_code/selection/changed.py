@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -40,8 +41,10 @@ from inventory_as_code.config.files import select_files
 from inventory_as_code.config.problems import Problem, ProblemCollector
 from inventory_as_code.config.projectfile import (
     PROJECT_CONFIG,
+    ProjectConfigError,
     ProjectSettings,
     project_settings,
+    read_project_config,
     settings_from_text,
 )
 from inventory_as_code.config.source import Unread, decode, is_foreign, read_limited, too_large
@@ -99,7 +102,8 @@ def changed_since(project: Path, ref: str, site: str | None = None) -> Selection
     root, base, commit = _locate(project, ref)
     try:
         with Objects(root) as objects:
-            old = _commit_side(root, base, commit, objects, ref, site)
+            old, old_toml = _commit_side(root, base, commit, objects, ref, site)
+            _check_run_settings(old_toml, project, site, ref)
             algorithm = _object_format(old)
             new = _working_side(project, old, algorithm, site)
             return _compare(old, new, objects, f"since {ref}")
@@ -143,15 +147,17 @@ def _first(problems: ProblemCollector) -> str:
 
 def _commit_side(
     root: Path, base: str, commit: str, objects: Objects, ref: str, site: str | None
-) -> dict[str, _Version]:
-    """The files a checkout of ``commit`` is read as (relative path -> version)."""
+) -> tuple[dict[str, _Version], str]:
+    """The files a checkout of ``commit`` is read as (relative path -> version), and
+    its ``inventory-as-code.toml``."""
     tree = CommitTree(str(root), commit, base, objects)
     folder = tree.nodes.get("" if base == "." else base)
     if folder is None or folder.mode != TREE:
         raise _Whole(f"the project folder did not exist at {ref}: planning everything")
     path = str(root) if base == "." else os.path.join(str(root), *base.split("/"))
     problems, quiet = ProblemCollector(), ProblemCollector(one_per_position=False)
-    settings = settings_from_text(_commit_toml(tree, path, objects, ref), problems, quiet)
+    toml = _commit_toml(tree, path, objects, ref)
+    settings = settings_from_text(toml, problems, quiet)
     if settings is None:
         raise _Whole(f"at {ref}, {PROJECT_CONFIG} could not be used: planning everything")
     # Every file of a commit is tracked, and git ignores no tracked file.
@@ -187,7 +193,38 @@ def _commit_side(
         versions[source.rel] = _Version(source.listed, node.oid, node=node)
     if total > limits.max_project_bytes:
         raise _Whole(f"at {ref} the project was over its size limit: planning everything")
-    return versions
+    return versions, toml
+
+
+# The keys of a [sites.NAME] table that say which Wix site it is: another site is
+# another store, planned whole (the overlay folder is compared through its files).
+_SITE_IDENTITY = ("site_id", "site_id_env", "base_url", "base_url_env", "local")
+
+
+def _check_run_settings(old_text: str, project: Path, site: str | None, ref: str) -> None:
+    """Which Wix site ``site`` is decides a plan as much as the YAML: pointed at
+    another store (``site_id``, ``local``, ...), the site is planned whole, even
+    when no YAML changed."""
+    if site is None:
+        return
+    try:
+        _, new_text = read_project_config(project)
+        old, new = tomllib.loads(old_text), tomllib.loads(new_text)
+    except (ProjectConfigError, tomllib.TOMLDecodeError):
+        raise _Whole(f"{PROJECT_CONFIG} could not be read: planning everything") from None
+    if _identity(old, site) != _identity(new, site):
+        raise _Whole(
+            f"[sites.{site}] of {PROJECT_CONFIG} names another Wix site than at {ref}: "
+            "planning everything"
+        )
+
+
+def _identity(data: Mapping[str, object], site: str) -> tuple[object, ...]:
+    sites = data.get("sites")
+    table = sites.get(site) if isinstance(sites, dict) else None
+    if not isinstance(table, dict):
+        return ()
+    return tuple(table.get(key) for key in _SITE_IDENTITY)
 
 
 def _commit_toml(tree: CommitTree, folder: str, objects: Objects, ref: str) -> str:

@@ -219,6 +219,34 @@ def test_changed_since_plans_only_the_site_whose_overlay_changed(fleet: Path) ->
     assert 'product["organic-cotton-tee"]' not in fr["markdown"]
 
 
+@pytest.mark.socket
+def test_changed_since_plans_a_site_whole_when_the_toml_points_it_at_another_store(
+    fleet: Path, server: tuple[Emulator, EmulatorServer]
+) -> None:
+    """No YAML changed, but the French site is now another Wix site: every product of
+    its catalogue is new there. The other sites stay untouched."""
+    _, running = server
+    (fleet / "inventory-as-code.toml").write_text(SERVER_TOML)
+    env = {"FLEET_KEY": "agency-key", "FLEET_URL": running.url}
+    applied = run_cli("apply", fleet, "--all-sites", "--auto-approve", env=env)
+    assert applied.code == 0, applied
+    _git(fleet, "init", "-q")
+    _git(fleet, "add", ".")
+    _git(fleet, "commit", "-qm", "three sites")
+    edit(fleet / "inventory-as-code.toml", 'site_id = "site-fr"', 'site_id = "site-fr-2"')
+    ran = run_cli(
+        "plan", fleet, "--all-sites", "--changed-since", "HEAD", "--format", "json", env=env
+    )
+    assert ran.code == 0, ran
+    report = json.loads(ran.out)
+    assert outcomes(report) == {"de": "untouched", "fr": "changes", "outlet": "untouched"}
+    (fr,) = [s for s in report["sites"] if s["name"] == "fr"]
+    assert "[sites.fr] of inventory-as-code.toml names another Wix site than at HEAD" in " ".join(
+        fr["notes"]
+    ), fr["notes"]
+    assert 'product["organic-cotton-tee"]' in fr["markdown"]  # the whole catalogue
+
+
 def test_fleet_refusals_and_a_site_that_does_not_validate(fleet: Path, tmp_path: Path) -> None:
     both: Ran = run_cli("plan", fleet, "--all-sites", "--site", "de")
     assert both.code == 2 and "--site and --all-sites cannot be combined" in both.err, both
