@@ -59,7 +59,7 @@ def saved_plan_selection(saved: Plan) -> Selection | None:
     for change in saved.changes:
         if change.kind in (Kind.LOCATION, Kind.OPTION):
             continue  # every location and option is read
-        slug = target_slug(change.address)
+        slug = _product_of(change.address)
         if slug is None:
             return None  # an address of no product: nothing to narrow to
         slugs.add(slug)
@@ -70,7 +70,15 @@ def saved_plan_selection(saved: Plan) -> Selection | None:
 
 def in_reach(change: Change, slugs: Collection[str]) -> bool:
     """Whether a narrowed read covers a change: a location, an option, or one of the products."""
-    return change.kind in (Kind.LOCATION, Kind.OPTION) or target_slug(change.address) in slugs
+    return change.kind in (Kind.LOCATION, Kind.OPTION) or _product_of(change.address) in slugs
+
+
+def _product_of(address: str) -> str | None:
+    """The product slug an address starts with. A refill (a move between two stock
+    items of one variant) is addressed as its destination's stock is."""
+    if address.startswith("refill["):
+        address = "stock" + address.removeprefix("refill")
+    return target_slug(address)
 
 
 def skus_of(desired: DesiredState, slugs: Iterable[str]) -> set[str]:

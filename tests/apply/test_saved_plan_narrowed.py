@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 from inventory_as_code.cli import main
 from inventory_as_code.emulator import Emulator, EmulatorServer, serve
 from inventory_as_code.plan.model import checksum
-from inventory_as_code.wix import WixClient
+from inventory_as_code.wix import Adjustment, WixClient
 from tests.e2e.cli import write_project
 
 pytestmark = [pytest.mark.socket]
@@ -195,3 +195,47 @@ def test_a_plan_of_a_location_alone_is_bound_and_applied(
     assert "products.query" not in {k for k, v in calls.items() if v > 1}, calls
     again = site("plan", str(site.shop), "--detailed-exitcode")
     assert again.exit_code == 0, again.output
+
+
+REFILLED = (
+    '  mug-0:\n    name: Mug 0\n    price: "10.00"\n    sku: MUG-0\n'
+    "    stock:\n"
+    "      Shop floor: {at_least: 10, refill_from: Depot}\n"
+    "      Depot: {policy: initial, quantity: 30}\n"
+)
+
+
+def test_a_reviewed_refill_is_applied_from_a_read_of_its_product(
+    server: tuple[Emulator, EmulatorServer], tmp_path: Path
+) -> None:
+    """A refill (a move between two stock items) is planned again from its product alone."""
+    shop = write_project(
+        tmp_path / "shop", {"inventory-as-code.toml": TOML, "store.yaml": WITH_DEPOT}
+    )
+    site = Site(*server, shop, site="refill-site")
+    (shop / "mugs.yaml").write_text(mugs(range(1, MUGS)) + REFILLED)
+    assert site("apply", str(shop), "--auto-approve").exit_code == 0
+    with WixClient(api_key="k", site_id=site.site, base_url=site.url) as client:
+        floor = {str(loc["id"]): str(loc["name"]) for loc in client.locations.query_stores()}
+        (item,) = [
+            i
+            for i in client.inventory.query()
+            if i["product"]["variantSku"] == "MUG-0" and floor[str(i["locationId"])] != "Depot"
+        ]
+        client.inventory.bulk_decrement([Adjustment(6, inventory_item_id=str(item["id"]))])
+    plan_file = tmp_path / "plan.json"
+    data = site.plan(plan_file)
+    assert [c["kind"] for c in data["changes"]] == ["move"], data["changes"]
+
+    result, calls = site.apply(plan_file)
+    assert result.exit_code == 0, result.output
+    assert sum(calls.values()) <= 20, calls
+    assert calls["products.query"] == 1, calls  # mug-0's page, not the store's three
+    with WixClient(api_key="k", site_id=site.site, base_url=site.url) as client:
+        stock = {
+            floor[str(i["locationId"])]: i["quantity"]
+            for i in client.inventory.query()
+            if i["product"]["variantSku"] == "MUG-0"
+        }
+    # 30 at the Depot: 10 moved by the first apply (the floor started empty), 6 now.
+    assert stock == {"Depot": 14, floor[str(item["locationId"])]: 10}, stock
