@@ -52,7 +52,13 @@ from inventory_as_code.live.reader import (
     read_options,
 )
 from inventory_as_code.live.records import join_products
-from inventory_as_code.live.snapshot import Snapshot, SnapshotError, items_of, product_of
+from inventory_as_code.live.snapshot import (
+    Snapshot,
+    SnapshotError,
+    drained,
+    items_of,
+    product_of,
+)
 from inventory_as_code.wix import WixClient
 from inventory_as_code.wix._exceptions import WixAPIError
 
@@ -184,7 +190,9 @@ def _items_of_products(
 
 
 def _products(snapshot: Snapshot, fresh: dict[str, LiveProduct]) -> dict[str, LiveProduct]:
-    products = {row.id: product_of(row) for row in snapshot.products if row.id not in fresh}
+    products = {
+        row.id: product_of(row) for row in drained(snapshot.products) if row.id not in fresh
+    }
     products.update(fresh)
     slugs = [p.slug for p in products.values()]
     if len(set(slugs)) != len(slugs):

@@ -48,6 +48,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
@@ -123,6 +124,9 @@ class PreorderRow(msgspec.Struct, frozen=True, gc=False, array_like=True):
     message: str | None
     limit: int | None
     counter: int
+
+
+_Row = TypeVar("_Row")
 
 
 class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -267,33 +271,48 @@ def build(
     )
 
 
-def items_of(snapshot: Snapshot) -> list[LiveInventoryItem]:
-    """The stock items, rebuilt; SnapshotError if an index points nowhere."""
+def drained(rows: list[_Row]) -> Iterator[_Row]:
+    """``rows`` in order, each let go of by the list as it is taken.
+
+    A refresh builds the store from a snapshot's rows; taken this way, each
+    row is freed as its live object is made (they share their strings), so
+    the rows and the store are not both whole in memory (about 30 MB at
+    10,000 products). The list is empty afterwards.
+    """
+    rows.reverse()
+    while rows:
+        yield rows.pop()
+
+
+def items_of(snapshot: Snapshot) -> Iterator[LiveInventoryItem]:
+    """The stock items, rebuilt, taking the snapshot's item rows (:func:`drained`);
+    SnapshotError if an index points nowhere."""
     preorders = [LivePreorder(p.enabled, p.message, p.limit, p.counter) for p in snapshot.preorders]
-    out = []
+    # One string for equal values: a variant's id is in each of its items, and a bulk
+    # write stamps many items with one revision and one date (decoded apart, each a copy).
+    shared: dict[str, str] = {}
     try:
-        for row in snapshot.items:
+        for row in drained(snapshot.items):
             if min(row.product, row.location, row.preorder) < 0:
                 raise IndexError(row.id)
-            out.append(
+            yield (
                 LiveInventoryItem(
                     id=row.id,
-                    revision=row.revision,
+                    revision=shared.setdefault(row.revision, row.revision),
                     product_id=snapshot.product_ids[row.product],
-                    variant_id=row.variant_id,
+                    variant_id=shared.setdefault(row.variant_id, row.variant_id),
                     location_id=snapshot.location_ids[row.location],
                     tracking="quantity" if row.quantity is not None else "in_stock",
                     quantity=row.quantity,
                     in_stock=None if row.quantity is not None else bool(row.in_stock),
                     preorder=preorders[row.preorder],
-                    updated=row.updated,
+                    updated=shared.setdefault(row.updated, row.updated),
                 )
             )
     except IndexError:
         raise SnapshotError(
             "the snapshot's stock items point at entries it does not have"
         ) from None
-    return out
 
 
 # --- the file ---------------------------------------------------------------------------

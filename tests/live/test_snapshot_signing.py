@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from inventory_as_code.emulator import Emulator
@@ -154,3 +155,34 @@ def test_a_store_written_as_it_is_encoded_reads_back_as_built(tmp_path: Path) ->
     assert {item.updated for item in snapshot.load(path, key).items} == {
         item.updated for item in items
     }
+
+
+def test_a_refresh_takes_the_snapshot_rows_as_it_builds_the_store() -> None:
+    """Issue 22 (a plan with a snapshot at most 250 MB): each row is let go of as its stock
+    item is built, and equal strings decoded apart (a variant's id in each of its items)
+    become one."""
+    rows = [
+        snapshot.ItemRow(f"i{n}", "1", 0, f"v{n // 3}", n % 3, n, None, 0, "2026-12-01")
+        for n in range(9)
+    ]
+    saved = snapshot.Snapshot(
+        format=snapshot.FORMAT,
+        site="s",
+        catalog="V3_CATALOG",
+        since=NOW,
+        full_at=NOW,
+        products=[],
+        product_ids=["p"],
+        location_ids=["l0", "l1", "l2"],
+        preorders=[snapshot.PreorderRow(False, None, None, 0)],
+        # Each value its own copy, as the decoder makes them.
+        items=[
+            msgspec.msgpack.decode(msgspec.msgpack.encode(r), type=snapshot.ItemRow) for r in rows
+        ],
+    )
+    items = list(snapshot.items_of(saved))
+    assert [i.id for i in items] == [f"i{n}" for n in range(9)]  # in the snapshot's order
+    assert [i.quantity for i in items] == list(range(9))
+    assert saved.items == []  # every row taken
+    assert items[0].variant_id is items[2].variant_id
+    assert items[0].updated is items[8].updated
