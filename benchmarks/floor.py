@@ -24,7 +24,8 @@ loop itself (the harness also measures the whole process, start-up included).
 Issue 22's floor for a plan adds the YAML: ``--yaml PROJECT`` also loads every
 ``*.yaml`` file of the project with PyYAML's ``CSafeLoader`` (libyaml building
 plain dicts: no positions, no checks), each document let go once loaded, and
-pages are decoded with ``orjson`` when it is installed (``--decoder``). That
+pages are decoded with ``orjson`` when it is installed (``pip install -e '.[bench]'``;
+``--decoder``). That
 is the least any tool must spend to read the same store and the same YAML.
 """
 
@@ -42,7 +43,7 @@ import httpx
 
 try:
     import orjson
-except ImportError:  # a benchmark-only dependency: pip install orjson
+except ImportError:  # a benchmark-only dependency: pip install -e '.[bench]'
     orjson = None
 
 READS = (
