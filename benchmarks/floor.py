@@ -25,8 +25,8 @@ Issue 22's floor for a plan adds the YAML: ``--yaml PROJECT`` also loads every
 ``*.yaml`` file of the project with PyYAML's ``CSafeLoader`` (libyaml building
 plain dicts: no positions, no checks), each document let go once loaded, and
 pages are decoded with ``orjson`` when it is installed (``pip install -e '.[bench]'``;
-``--decoder``). That
-is the least any tool must spend to read the same store and the same YAML.
+``--decoder``). That is the least any tool must spend to read the same store
+and the same YAML.
 """
 
 from __future__ import annotations
