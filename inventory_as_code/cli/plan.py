@@ -33,6 +33,7 @@ from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan, RuleTrip
 from inventory_as_code.plan.plan_json import buffered, document_json_chunks, plan_json_chunks
+from inventory_as_code.plan.render_entries import PlanView
 from inventory_as_code.plan.render_markdown import (
     GITHUB_COMMENT_LIMIT,
     code_span,
@@ -199,6 +200,7 @@ def print_plan(
     detailed: bool,
     max_length: int,
     json_body: Mapping[str, Any] | Iterable[tuple[str, Any]] | None,
+    view: PlanView | None = None,
 ) -> None:
     """The plan on stdout: shared by `plan` and `show`.
 
@@ -219,10 +221,11 @@ def print_plan(
         return
     assert plan is not None
     if fmt == "markdown":
-        text = render_markdown(plan, title=plan_title(plan), limit=max_length, detailed=detailed)
+        title = plan_title(plan)
+        text = render_markdown(plan, title=title, limit=max_length, detailed=detailed, view=view)
         click.echo(text, nl=False)
     else:
-        make_console().print(render_text(plan, detailed=detailed), end="")
+        make_console().print(render_text(plan, detailed=detailed, view=view), end="")
 
 
 @click.command("plan")

@@ -12,6 +12,7 @@ from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_cons
 from inventory_as_code.cli.plan import print_plan, rendering_options
 from inventory_as_code.plan.saved import PLAN_KEY_ENV, PlanFileError, is_signed, plan_key
 from inventory_as_code.plan.saved_stream import read_saved_plan
+from inventory_as_code.plan.streamed_view import streamed_plan
 
 
 @click.command("show")
@@ -58,8 +59,10 @@ def show_command(planfile: Path, fmt: str, detailed: bool, max_length: int) -> N
             print_plan(None, fmt, detailed=detailed, max_length=max_length, json_body=members)
             return
         try:
-            plan = saved.plan()
+            # Its changes read as they are rendered; a plan in another order is built whole.
+            streamed = streamed_plan(saved)
+            plan, view = (saved.plan(), None) if streamed is None else streamed
         except PlanFileError as exc:
             make_console(stderr=True).print(f"Refused: {safe_text(str(exc))}")
             raise SystemExit(EXIT_REFUSED) from None
-        print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None)
+        print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None, view=view)

@@ -54,6 +54,7 @@ class _Cursor:
         self._chunks = iter(chunks)
         self.buf = ""
         self.pos = 0
+        self.base = 0  # characters dropped before ``buf``: ``base + pos`` is the offset
         self.eof = False
 
     def _more(self, wanted: int) -> bool:
@@ -62,6 +63,7 @@ class _Cursor:
             return False
         if self.pos:  # what was read is dropped: the window stays about a chunk wide
             self.buf = self.buf[self.pos :]
+            self.base += self.pos
             self.pos = 0
         parts = [self.buf]
         got = 0
@@ -87,6 +89,31 @@ class _Cursor:
             if not self._more(CHUNK_CHARS):
                 return ""
 
+    def skip_to(self, offset: int) -> None:
+        """Move to the character ``offset`` of the text without decoding what is before it."""
+        while self.base + len(self.buf) <= offset:
+            self.base += len(self.buf)
+            self.buf, self.pos = "", 0
+            if not self._more(CHUNK_CHARS):
+                raise NotStreamable("the text ends before the offset")
+        self.pos = offset - self.base
+
+    def items(self) -> Iterator[tuple[int, Any]]:
+        """From the first item of a list on: each item with its offset, to the list's end."""
+        while True:
+            self.peek()
+            yield self.base + self.pos, self.value()
+            # Compact JSON has no space between an item and what follows it.
+            pos, buf = self.pos, self.buf
+            after = buf[pos] if pos < len(buf) else ""
+            if after in ("", " ", "\t", "\n", "\r"):
+                after = self.peek()
+            self.pos += 1
+            if after == "]":
+                return
+            if after != ",":
+                raise NotStreamable("expected ',' or ']' in a list")
+
     def expect(self, char: str) -> None:
         if self.peek() != char:
             raise NotStreamable(f"expected {char!r}")
@@ -94,7 +121,8 @@ class _Cursor:
 
     def value(self) -> Any:
         """The JSON value at the cursor, decoded by the json module's scanner."""
-        self.peek()
+        if self.pos >= len(self.buf) or self.buf[self.pos] in _WHITESPACE:
+            self.peek()
         wanted = CHUNK_CHARS
         while True:
             try:
@@ -117,33 +145,37 @@ class _Cursor:
 class ChangeItems:
     """The items of the document's ``changes`` list, each decoded as it is reached.
 
-    Iterated once, before the next member is read.
+    Iterated once, before the next member is read; ``offset`` is where the
+    last item given starts (for :func:`changes_from`).
     """
 
     def __init__(self, cursor: _Cursor) -> None:
         self._cursor = cursor
         self._started = False
         self.count = 0
+        self.offset = 0
 
     def __iter__(self) -> Iterator[Any]:
         if self._started:
             return
         self._started = True
-        cursor = self._cursor
-        cursor.expect("[")
-        if cursor.peek() == "]":
-            cursor.pos += 1
+        self._cursor.expect("[")
+        if self._cursor.peek() == "]":
+            self._cursor.pos += 1
             return
-        while True:
-            item = cursor.value()
+        for offset, item in self._cursor.items():
+            self.offset = offset
             self.count += 1
             yield item
-            after = cursor.peek()
-            cursor.pos += 1
-            if after == "]":
-                return
-            if after != ",":
-                raise NotStreamable("expected ',' or ']' in changes")
+
+
+def changes_from(chunks: Iterable[str], offset: int) -> Iterator[Any]:
+    """The changes from the one at character ``offset`` (a :attr:`ChangeItems.offset` of the
+    same text) to the end of the list."""
+    cursor = _Cursor(chunks)
+    cursor.skip_to(offset)
+    for _, item in cursor.items():
+        yield item
 
 
 def document_members(chunks: Iterable[str]) -> Iterator[tuple[str, Any]]:

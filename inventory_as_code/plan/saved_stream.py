@@ -28,13 +28,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import io
 import json
+import os
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from inventory_as_code.plan.change_sections import Sections
 from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.plan_json import CHECKSUM, SIGNED
 from inventory_as_code.plan.plan_shape import (
@@ -45,6 +48,7 @@ from inventory_as_code.plan.plan_shape import (
 from inventory_as_code.plan.plan_stream import (
     ChangeItems,
     NotStreamable,
+    changes_from,
     decoded,
     document_members,
 )
@@ -69,14 +73,29 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def _blocks(handle: BinaryIO) -> Iterator[bytes]:
+class _Positioned(io.RawIOBase):
+    """The file from its start, read at positions of its own: the readers of one open file
+    do not move each other (:mod:`.streamed_view` reads it at several places at once)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = os.pread(self._fd, len(buffer), self._at)
+        buffer[: len(data)] = data
+        self._at += len(data)
+        return len(data)
+
+
+def _blocks(fd: int) -> Iterator[bytes]:
     """The file's bytes from its start, gunzipped when it is compressed (as :mod:`.saved`)."""
-    handle.seek(0)
-    compressed = handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC
-    handle.seek(0)
-    source: BinaryIO | gzip.GzipFile = handle
-    if compressed:
-        source = gzip.GzipFile(fileobj=handle, mode="rb")
+    source: BinaryIO | gzip.GzipFile = io.BufferedReader(_Positioned(fd), BLOCK_BYTES)
+    if os.pread(fd, len(GZIP_MAGIC), 0) == GZIP_MAGIC:
+        source = gzip.GzipFile(fileobj=source, mode="rb")
     total = 0
     try:
         while block := source.read(BLOCK_BYTES):
@@ -86,6 +105,10 @@ def _blocks(handle: BinaryIO) -> Iterator[bytes]:
             yield block
     except (OSError, EOFError, zlib.error):
         raise NotStreamable("damaged compressed plan") from None
+
+
+def text_of(fd: int) -> Iterator[str]:
+    return decoded(_blocks(fd))
 
 
 class _Seal:
@@ -114,12 +137,22 @@ class SavedPlan:
     path: Path
     others: dict[str, Any]  # every member but ``changes``, in the file's order
     change_count: int
-    _read_again: Callable[[], Members] = field(repr=False)
-    _close: Callable[[], None] = field(repr=False, default=lambda: None)
+    # Where each kind of change is (None: read whole, not from the file).
+    sections: Sections | None = None
+    fd: int | None = field(default=None, repr=False)
+    _data: dict[str, Any] | None = field(default=None, repr=False)
 
     def members(self) -> Members:
         """Every member in the file's order; ``changes`` as an iterable read as it goes."""
-        return self._read_again()
+        if self.fd is None:
+            assert self._data is not None
+            return iter(self._data.items())
+        return document_members(text_of(self.fd))
+
+    def changes_from(self, offset: int) -> Iterator[Any]:
+        """The changes from the one at ``offset`` (see :attr:`sections`) to the last."""
+        assert self.fd is not None
+        return changes_from(text_of(self.fd), offset)
 
     def plan(self) -> Plan:
         """The plan, its changes built as they are read (the file's dicts are not kept)."""
@@ -132,25 +165,24 @@ class SavedPlan:
             raise malformed(self.path, exc) from None
 
     def close(self) -> None:
-        self._close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def read_saved_plan(path: Path, key: bytes | None = None) -> SavedPlan:
     """The plan file, checked as :func:`.saved.read_plan_file` checks it, not yet rendered."""
-    handle = open_regular(path)
+    with open_regular(path) as handle:
+        fd = os.dup(handle.fileno())
     try:
-        others, count = _check_streamed(path, handle, key)
+        others, count, sections = _check_streamed(path, fd, key)
     except NotStreamable:
-        handle.close()
+        os.close(fd)
         return _whole(path, key)
     except BaseException:
-        handle.close()
+        os.close(fd)
         raise
-
-    def read_again() -> Members:
-        return document_members(decoded(_blocks(handle)))
-
-    return SavedPlan(path, others, count, read_again, handle.close)
+    return SavedPlan(path, others, count, sections, fd)
 
 
 def _whole(path: Path, key: bytes | None) -> SavedPlan:
@@ -159,16 +191,17 @@ def _whole(path: Path, key: bytes | None) -> SavedPlan:
     changes = data.get("changes")
     others = {name: value for name, value in data.items() if name != "changes"}
     count = len(changes) if isinstance(changes, list) else 0
-    return SavedPlan(path, others, count, lambda: iter(data.items()))
+    return SavedPlan(path, others, count, _data=data)
 
 
-def _check_streamed(path: Path, handle: BinaryIO, key: bytes | None) -> tuple[dict[str, Any], int]:
+def _check_streamed(path: Path, fd: int, key: bytes | None) -> tuple[dict[str, Any], int, Sections]:
     """The first pass: every check, in :func:`.saved.checked_document`'s order of refusals."""
     seal = _Seal(key)
     others: dict[str, Any] = {}
     problem: PlanShapeError | None = None  # the first member that is wrong, in file order
     count = 0
     has_changes = False
+    sections = Sections()
 
     def check(name: str, value: Any, index: int | None = None) -> None:
         nonlocal problem
@@ -181,7 +214,7 @@ def _check_streamed(path: Path, handle: BinaryIO, key: bytes | None) -> tuple[di
             except PlanShapeError as exc:
                 problem = exc
 
-    for name, value in document_members(decoded(_blocks(handle))):
+    for name, value in document_members(text_of(fd)):
         if name != "changes":
             others[name] = value
             check(name, value)
@@ -198,6 +231,7 @@ def _check_streamed(path: Path, handle: BinaryIO, key: bytes | None) -> tuple[di
                 seal.update(b",")
             seal.update(_canonical(change))
             check(name, change, index)
+            sections.add(value.offset, change)
         seal.update(b"]")
         count = value.count
     rest = {name: value for name, value in others.items() if name != "checksum"}
@@ -214,4 +248,4 @@ def _check_streamed(path: Path, handle: BinaryIO, key: bytes | None) -> tuple[di
     if problem is not None:
         raise shape_refusal(path, problem)
     check_seal(path, others.get("checksum", ""), key, seal.expected)
-    return others, count
+    return others, count, sections
