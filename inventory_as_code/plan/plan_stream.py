@@ -103,16 +103,20 @@ class _Cursor:
         while True:
             self.peek()
             yield self.base + self.pos, self.value()
-            # Compact JSON has no space between an item and what follows it.
-            pos, buf = self.pos, self.buf
-            after = buf[pos] if pos < len(buf) else ""
-            if after in ("", " ", "\t", "\n", "\r"):
-                after = self.peek()
-            self.pos += 1
-            if after == "]":
+            if self.ended("]"):
                 return
-            if after != ",":
-                raise NotStreamable("expected ',' or ']' in a list")
+
+    def ended(self, close: str) -> bool:
+        """After an item of a list or object: True at its ``close``, False at a comma."""
+        # Compact JSON has no space between an item and what follows it.
+        pos, buf = self.pos, self.buf
+        after = buf[pos] if pos < len(buf) else ""
+        if after in ("", " ", "\t", "\n", "\r"):
+            after = self.peek()
+        self.pos += 1
+        if after not in (close, ","):
+            raise NotStreamable(f"expected ',' or {close!r}")
+        return after == close
 
     def expect(self, char: str) -> None:
         if self.peek() != char:
@@ -207,11 +211,7 @@ def document_members(chunks: Iterable[str]) -> Iterator[tuple[str, Any]]:
                     pass
             else:
                 yield name, cursor.value()
-            after = cursor.peek()
-            cursor.pos += 1
-            if after == "}":
+            if cursor.ended("}"):
                 break
-            if after != ",":
-                raise NotStreamable("expected ',' or '}'")
     if cursor.peek() != "":
         raise NotStreamable("text after the document")

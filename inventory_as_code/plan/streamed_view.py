@@ -95,22 +95,10 @@ class _Groups:
             for index, reader in enumerate(readers):
                 head = heads[index]
                 while head is not None and slug_of(head) == group.slug:
-                    _add(group, head)
+                    group.add(head)
                     head = next(reader, None)
                 heads[index] = head
             yield group
-
-
-def _add(group: ProductGroup, change: Change) -> None:
-    # As plan_view files a change of a product.
-    if change.kind is Kind.PRODUCT:
-        group.product = change
-    elif change.kind is Kind.VARIANT:
-        group.variants.append(change)
-    elif change.kind is Kind.MOVE:
-        group.moves.append(change)
-    else:
-        group.stock.append(change)
 
 
 def streamed_plan(saved: SavedPlan) -> tuple[Plan, PlanView] | None:

@@ -170,8 +170,8 @@ def test_the_seal_computed_change_by_change_is_the_whole_documents(
                 assert new_show(path, fmt, detailed, key) == expected
 
 
-def _tampered(good: dict[str, Any]) -> dict[str, Callable[[Path], None]]:
-    def edit(change: Callable[[dict[str, Any]], None], reseal: bool = False) -> Any:
+def _tampered(good: dict[str, Any]) -> dict[str, Callable[[Path], object]]:
+    def edit(change: Callable[[dict[str, Any]], object], reseal: bool = False) -> Any:
         def write(path: Path) -> None:
             data = json.loads(json.dumps(good))
             change(data)
