@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -32,6 +33,7 @@ from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.guard_rails import blocking_rails
 from inventory_as_code.plan.model import Plan, RuleTrip
 from inventory_as_code.plan.plan_json import buffered, document_json_chunks, plan_json_chunks
+from inventory_as_code.plan.render_entries import PlanView
 from inventory_as_code.plan.render_markdown import (
     GITHUB_COMMENT_LIMIT,
     code_span,
@@ -192,24 +194,38 @@ def rendering_options(command: F) -> F:
 
 
 def print_plan(
-    plan: Plan, fmt: str, *, detailed: bool, max_length: int, json_body: object | None
+    plan: Plan | None,
+    fmt: str,
+    *,
+    detailed: bool,
+    max_length: int,
+    json_body: Mapping[str, Any] | Iterable[tuple[str, Any]] | None,
+    view: PlanView | None = None,
 ) -> None:
-    """The plan on stdout: shared by `plan` and `show`."""
+    """The plan on stdout: shared by `plan` and `show`.
+
+    ``json_body``: a saved plan's JSON as read (show), a mapping or its members
+    in order; with it, ``--format json`` needs no ``plan``.
+    """
     if fmt == "json":
         # Change by change: a big plan as one string would take gigabytes.
         encode = partial(safe_json, indent=2)
-        if isinstance(json_body, dict):  # a saved plan (show): as it was read
+        if json_body is not None:  # a saved plan (show): as it was read
             chunks = document_json_chunks(json_body, encode, indent=2)
         else:
+            assert plan is not None
             chunks = plan_json_chunks(plan, encode, indent=2)
         for chunk in buffered(chunks):
             click.echo(chunk, nl=False)
         click.echo("")
-    elif fmt == "markdown":
-        text = render_markdown(plan, title=plan_title(plan), limit=max_length, detailed=detailed)
+        return
+    assert plan is not None
+    if fmt == "markdown":
+        title = plan_title(plan)
+        text = render_markdown(plan, title=title, limit=max_length, detailed=detailed, view=view)
         click.echo(text, nl=False)
     else:
-        make_console().print(render_text(plan, detailed=detailed), end="")
+        make_console().print(render_text(plan, detailed=detailed, view=view), end="")
 
 
 @click.command("plan")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -9,13 +10,9 @@ import click
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.cli._common import EXIT_REFUSED, handle_errors, make_console
 from inventory_as_code.cli.plan import print_plan, rendering_options
-from inventory_as_code.plan.saved import (
-    PLAN_KEY_ENV,
-    PlanFileError,
-    is_signed,
-    plan_key,
-    read_plan_file,
-)
+from inventory_as_code.plan.saved import PLAN_KEY_ENV, PlanFileError, is_signed, plan_key
+from inventory_as_code.plan.saved_stream import read_saved_plan
+from inventory_as_code.plan.streamed_view import streamed_plan
 
 
 @click.command("show")
@@ -46,12 +43,26 @@ def show_command(planfile: Path, fmt: str, detailed: bool, max_length: int) -> N
     """
     key = plan_key()
     try:
-        plan, data = read_plan_file(planfile, key=key)
+        # Checked change by change, then read again as it is rendered: a big plan is never
+        # held whole as JSON (plan.saved_stream).
+        saved = read_saved_plan(planfile, key=key)
     except PlanFileError as exc:
         make_console(stderr=True).print(f"Refused: {safe_text(str(exc))}")
         raise SystemExit(EXIT_REFUSED) from None
-    if key is None and is_signed(data):
-        make_console(stderr=True).print(
-            f"Note: the plan is signed; set {PLAN_KEY_ENV} to check the signature."
-        )
-    print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=data)
+    with closing(saved):
+        if key is None and is_signed(saved.others):
+            make_console(stderr=True).print(
+                f"Note: the plan is signed; set {PLAN_KEY_ENV} to check the signature."
+            )
+        if fmt == "json":
+            members = saved.members()
+            print_plan(None, fmt, detailed=detailed, max_length=max_length, json_body=members)
+            return
+        try:
+            # Its changes read as they are rendered; a plan in another order is built whole.
+            streamed = streamed_plan(saved)
+            plan, view = (saved.plan(), None) if streamed is None else streamed
+        except PlanFileError as exc:
+            make_console(stderr=True).print(f"Refused: {safe_text(str(exc))}")
+            raise SystemExit(EXIT_REFUSED) from None
+        print_plan(plan, fmt, detailed=detailed, max_length=max_length, json_body=None, view=view)

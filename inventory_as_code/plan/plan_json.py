@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 from inventory_as_code.plan.model import Plan, change_to_dict
@@ -101,9 +101,13 @@ def plan_json_chunks(
     yield pad(0) + "}"
 
 
-def document_json_chunks(data: Mapping[str, Any], encode: Encode, *, indent: int) -> Iterator[str]:
+def document_json_chunks(
+    data: Mapping[str, Any] | Iterable[tuple[str, Any]], encode: Encode, *, indent: int
+) -> Iterator[str]:
     """The text of ``encode(data)`` (a plan file's JSON as read), a change at a time.
 
+    ``data`` may also be its members in order, with ``changes`` any iterable
+    (``show`` of a big plan reads them as it writes them, :mod:`.saved_stream`).
     ``show --format json`` of a first plan of 10,000 products was one string
     of about 100 MB built from it, and its copy on the way out.
     """
@@ -114,18 +118,25 @@ def document_json_chunks(data: Mapping[str, Any], encode: Encode, *, indent: int
     def nested(value: Any, level: int) -> str:
         return encode(value).replace("\n", pad(level))
 
-    if not data:
-        yield "{}"
-        return
-    for index, (name, value) in enumerate(data.items()):
+    members = data.items() if isinstance(data, Mapping) else data
+    index = -1
+    for index, (name, value) in enumerate(members):
         yield ("{" if index == 0 else ",") + pad(1) + encode(name) + ": "
-        if name == "changes" and isinstance(value, list) and value:
+        if name == "changes" and _is_list(value):
+            number = -1
             for number, change in enumerate(value):
                 yield ("[" if number == 0 else ",") + pad(2) + nested(change, 2)
-            yield pad(1) + "]"
+            yield "[]" if number < 0 else pad(1) + "]"
         else:
             yield nested(value, 1)
-    yield pad(0) + "}"
+    yield "{}" if index < 0 else pad(0) + "}"
+
+
+def _is_list(value: Any) -> bool:
+    """A list, or the lazily read list of changes (any iterable that is not a JSON value)."""
+    return isinstance(value, list) or (
+        isinstance(value, Iterable) and not isinstance(value, str | dict)
+    )
 
 
 def buffered(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[str]:

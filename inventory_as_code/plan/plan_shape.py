@@ -151,19 +151,24 @@ def _object(
                 missing.parts.append(name)
                 raise missing
         for key, item in value.items():
-            check = members.get(key)
-            try:
-                if check is not None:
-                    check(item)
-                elif closed:
-                    raise PlanShapeError("not a member of a saved plan")
-                else:
-                    _json(item, 1)
-            except PlanShapeError as exc:
-                exc.parts.append(key)
-                raise
+            _member(members, closed, key, item)
 
     return checked
+
+
+def _member(members: Mapping[str, Check], closed: bool, key: str, item: Any) -> None:
+    """One member of an object checked by :func:`_object`."""
+    check = members.get(key)
+    try:
+        if check is not None:
+            check(item)
+        elif closed:
+            raise PlanShapeError("not a member of a saved plan")
+        else:
+            _json(item, 1)
+    except PlanShapeError as exc:
+        exc.parts.append(key)
+        raise
 
 
 def _one_of(allowed: tuple[str, ...]) -> Check:
@@ -271,71 +276,86 @@ _ACCEPTED = _optional(
         {"entry": _text, "reason": _text, "max": _whole}, ("entry", "reason", "max"), closed=True
     )
 )
-_DOCUMENT = _object(
-    {
-        "site": _text,
-        "metadata": _object({}),
-        "changes": _list_of(_CHANGE, "a list of changes"),
-        "notes": _list_of(
-            _object(
-                {"code": _text, "message": _text, "address": _text},
-                ("code", "message"),
-                closed=True,
-            ),
-            "a list of notes",
+_DOCUMENT_MEMBERS: dict[str, Check] = {
+    "site": _text,
+    "metadata": _object({}),
+    "changes": _list_of(_CHANGE, "a list of changes"),
+    "notes": _list_of(
+        _object(
+            {"code": _text, "message": _text, "address": _text},
+            ("code", "message"),
+            closed=True,
         ),
-        "guard_rails": _list_of(
-            _object(
-                {
-                    "code": _text,
-                    "message": _text,
-                    "addresses": _TEXTS,
-                    "kind": _text,
-                    "accepted": _ACCEPTED,
-                },
-                ("code", "message"),
-                closed=True,
-            ),
-            "a list of guard rails",
+        "a list of notes",
+    ),
+    "guard_rails": _list_of(
+        _object(
+            {
+                "code": _text,
+                "message": _text,
+                "addresses": _TEXTS,
+                "kind": _text,
+                "accepted": _ACCEPTED,
+            },
+            ("code", "message"),
+            closed=True,
         ),
-        "rules": _list_of(
-            _object(
-                {
-                    "name": _text,
-                    "level": _one_of(("advisory", "soft", "hard")),
-                    "message": _text,
-                    "scope": _one_of(("change", "plan")),
-                    "count": _whole,
-                    "addresses": _TEXTS,
-                    "errors": _list_of(
-                        _object({"address": _text, "message": _text}, ("address", "message")),
-                        "a list of rule errors",
-                    ),
-                    "accepted": _ACCEPTED,
-                },
-                ("name", "level", "message"),
-                closed=True,
-            ),
-            "a list of tripped rules",
+        "a list of guard rails",
+    ),
+    "rules": _list_of(
+        _object(
+            {
+                "name": _text,
+                "level": _one_of(("advisory", "soft", "hard")),
+                "message": _text,
+                "scope": _one_of(("change", "plan")),
+                "count": _whole,
+                "addresses": _TEXTS,
+                "errors": _list_of(
+                    _object({"address": _text, "message": _text}, ("address", "message")),
+                    "a list of rule errors",
+                ),
+                "accepted": _ACCEPTED,
+            },
+            ("name", "level", "message"),
+            closed=True,
         ),
-        "unresolved": _list_of(
-            _object(
-                {
-                    "address": _text,
-                    "field": _text,
-                    "live": _json,
-                    "desired": _json,
-                    "reason": _text,
-                },
-                ("address", "field", "live", "desired", "reason"),
-                closed=True,
-            ),
-            "a list of unresolved differences",
+        "a list of tripped rules",
+    ),
+    "unresolved": _list_of(
+        _object(
+            {
+                "address": _text,
+                "field": _text,
+                "live": _json,
+                "desired": _json,
+                "reason": _text,
+            },
+            ("address", "field", "live", "desired", "reason"),
+            closed=True,
         ),
-    }
-)
+        "a list of unresolved differences",
+    ),
+}
+_DOCUMENT = _object(_DOCUMENT_MEMBERS)
 
 
 def check_plan_document(data: Any) -> None:
     """Raise :class:`PlanShapeError` at the first member the tool would not have written."""
     _DOCUMENT(data)
+
+
+# A plan read member by member (:mod:`.saved_stream`): the same checks, in the same order,
+# so the first member that is wrong is the one check_plan_document names.
+def check_plan_member(name: str, value: Any) -> None:
+    """One member of the document but for a ``changes`` list (see :func:`check_plan_change`)."""
+    _member(_DOCUMENT_MEMBERS, False, name, value)
+
+
+def check_plan_change(index: int, change: Any) -> None:
+    """The item ``index`` of the document's ``changes`` list."""
+    try:
+        _CHANGE(change)
+    except PlanShapeError as exc:
+        exc.parts += [index, "changes"]
+        raise

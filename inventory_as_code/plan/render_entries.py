@@ -67,6 +67,17 @@ class ProductGroup:
         product = [self.product] if self.product else []
         return product + self.variants + self.stock + self.moves
 
+    def add(self, change: Change) -> None:
+        """A change of this product (not a deletion: those are shown apart)."""
+        if change.kind is Kind.PRODUCT:
+            self.product = change
+        elif change.kind is Kind.VARIANT:
+            self.variants.append(change)
+        elif change.kind is Kind.MOVE:
+            self.moves.append(change)
+        else:
+            self.stock.append(change)
+
 
 @dataclass(frozen=True, slots=True)
 class PlanView:
@@ -101,14 +112,7 @@ def plan_view(plan: Plan) -> PlanView:
         else:
             slug = slug_of(change)
             group = groups.get(slug) or groups.setdefault(slug, ProductGroup(slug))
-            if change.kind is Kind.PRODUCT:
-                group.product = change
-            elif change.kind is Kind.VARIANT:
-                group.variants.append(change)
-            elif change.kind is Kind.MOVE:
-                group.moves.append(change)
-            else:
-                group.stock.append(change)
+            group.add(change)
     ordered = sorted(groups.values(), key=lambda g: g.slug)
     return PlanView(tuple(deletions), tuple(locations), tuple(ordered), tuple(options))
 

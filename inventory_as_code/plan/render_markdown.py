@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 from inventory_as_code.plan.model import Action, Change, Kind, Plan
 from inventory_as_code.plan.render_chart import stock_chart
@@ -298,12 +299,14 @@ def _changes(view: PlanView) -> Iterable[Change]:
         yield from group.changes
 
 
-def _body(view: PlanView, level: int, detailed: bool, room: int) -> tuple[list[str], str]:
+def _body(
+    view: PlanView, level: int, detailed: bool, room: int, summarised: Callable[[], list[Entry]]
+) -> tuple[list[str], str]:
     """The changes at one fitting level, and a note of what was left out ('' if nothing)."""
     locations = [detail_entry(c) for c in view.store_wide]
     if level == 1 and detailed:
         return _block("**Every change**", detail_entries(view)), ""
-    summaries = summary_entries(view.products)
+    summaries = summarised()
     if level == 1:
         count = view.changes
         every = _folded(f"Every change, one per object ({count:,})", detail_entries(view))
@@ -328,10 +331,19 @@ def _body(view: PlanView, level: int, detailed: bool, room: int) -> tuple[list[s
 
 
 def render_markdown(
-    plan: Plan, *, title: str = "", limit: int = GITHUB_COMMENT_LIMIT, detailed: bool = False
+    plan: Plan,
+    *,
+    title: str = "",
+    limit: int = GITHUB_COMMENT_LIMIT,
+    detailed: bool = False,
+    view: PlanView | None = None,
 ) -> str:
-    """The comment, at the most detailed level that fits ``limit`` (see the module docstring)."""
-    view = plan_view(plan)
+    """The comment, at the most detailed level that fits ``limit`` (see the module docstring).
+
+    ``view``: as for :func:`.render_text.render_text`.
+    """
+    if view is None:
+        view = plan_view(plan)
     head = [MARKER, f"### {title or 'inventory-as-code plan'}", "", f"**{summary_line(plan)}**", ""]
     rest = _rails(plan) + _rules(plan) + _unresolved(plan) + _drift(plan) + _counts(plan)
     rest += stock_chart(stock_by_location(plan))
@@ -347,12 +359,14 @@ def render_markdown(
         deletions = _deletions(view, max(limit - fixed - 2_000, 0))
     fixed += github_length("\n".join(deletions))
     overview = _overview(view)
+    # Made once for levels 2 and 3: a saved plan's products are read from its file.
+    summarised = cache(lambda: summary_entries(view.products))
     for level in (1, 2, 3):
         top = overview if level == 3 or len(view.products) >= OVERVIEW_MIN_PRODUCTS else []
         room = limit - fixed - github_length("\n".join(top))
         if level == 1 and sum(len(c.address) + 4 for c in _changes(view)) > room:
             continue  # cannot fit: one line per object is more than the room; skip building it
-        body, note = _body(view, level, detailed, room)
+        body, note = _body(view, level, detailed, room, summarised)
         if level == 3 or github_length("\n".join(top + body)) <= room:
             break
     if note:

@@ -11,7 +11,7 @@ plan, and a Markdown comment that cannot hold every product keeps them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from inventory_as_code.plan.render_common import (
     signed,
     slug_of,
 )
-from inventory_as_code.plan.render_entries import Line, PlanView, rename_note
+from inventory_as_code.plan.render_entries import Line, PlanView, ProductGroup, rename_note
 from inventory_as_code.plan.render_summary import by_field, field_lines_for, place_counts
 
 # From this many products on, a plan opens with the overview.
@@ -106,16 +106,34 @@ def _products(noun: str) -> Callable[[Sequence[Change]], str]:
     return on
 
 
-def _new_products(view: PlanView) -> list[Line]:
-    new = [g for g in view.products if g.product and g.product.action is Action.CREATE]
+def _is_new(group: ProductGroup) -> bool:
+    return group.product is not None and group.product.action is Action.CREATE
+
+
+def _split_new(
+    groups: Iterable[ProductGroup], existing: list[ProductGroup]
+) -> Iterator[ProductGroup]:
+    """The groups of new products; the others are put in ``existing`` on the way."""
+    for group in groups:
+        if _is_new(group):
+            yield group
+        else:
+            existing.append(group)
+
+
+def _new_products(groups: Iterable[ProductGroup]) -> list[Line]:
+    # Counted a group at a time: a first plan is all new products (see .streamed_view).
+    new = variants = stock = units = 0
+    for group in groups:
+        new += 1
+        variants += len(group.variants)
+        stock += len(group.stock)
+        units += sum(_count(c.after) for c in group.stock)
     if not new:
         return []
-    variants = sum(len(g.variants) for g in new)
-    stock = [c for g in new for c in g.stock]
-    units = sum(_count(c.after) for c in stock)
     text = (
-        f"{plural(len(new), 'new product')}: {plural(variants, 'variant')}, "
-        f"{plural(len(stock), 'stock item')}, {plural(units, 'unit')}"
+        f"{plural(new, 'new product')}: {plural(variants, 'variant')}, "
+        f"{plural(stock, 'stock item')}, {plural(units, 'unit')}"
     )
     return [Line(text, action=Action.CREATE)]
 
@@ -143,8 +161,9 @@ def _locations(view: PlanView) -> list[Line]:
 
 def overview_lines(view: PlanView) -> list[Line]:
     """Store-wide statements for everything but deletions (they have their own section)."""
-    lines = _locations(view) + _new_products(view)
-    existing = [g for g in view.products if not (g.product and g.product.action is Action.CREATE)]
+    existing: list[ProductGroup] = []
+    # One pass over the products, which a saved plan reads from its file (.streamed_view).
+    lines = _locations(view) + _new_products(_split_new(view.products, existing))
     products = [g.product for g in existing if g.product]
     renamed = [p for p in products if rename_note(p)]
     if renamed:

@@ -183,9 +183,16 @@ def _rules(plan: Plan, text: Text) -> None:
         text.append("\n")
 
 
-def render_text(plan: Plan, *, show_notes: bool = True, detailed: bool = False) -> Text:
-    """The plan for a terminal; ``detailed`` lists every object instead of summaries."""
-    view = plan_view(plan)
+def render_text(
+    plan: Plan, *, show_notes: bool = True, detailed: bool = False, view: PlanView | None = None
+) -> Text:
+    """The plan for a terminal; ``detailed`` lists every object instead of summaries.
+
+    ``view``: the plan's :func:`plan_view`, when the caller has it (a saved plan read as it
+    is rendered, :mod:`.streamed_view`).
+    """
+    if view is None:
+        view = plan_view(plan)
     text = Text()
     _top(plan, view, text)
     drift = drift_report(plan, limit=None if detailed else MAX_DRIFT_LINES)

@@ -35,7 +35,7 @@ import re
 import stat
 import subprocess
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -162,8 +162,8 @@ def _gunzip(packed: bytes, path: Path) -> bytes:
     return raw
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_PLAN_BYTES; a FIFO or device is refused.
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file of at most MAX_PLAN_BYTES, open for reading; a FIFO or device is refused.
 
     Opened without blocking: opening a FIFO for reading would otherwise wait
     for a writer forever.
@@ -172,14 +172,22 @@ def _read_regular(path: Path) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise PlanFileError(f"{path}: not a saved plan ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise PlanFileError(f"{path}: not a saved plan (not a regular file)")
-        if info.st_size > MAX_PLAN_BYTES:
-            raise PlanFileError(
-                f"{path}: not a saved plan (larger than {MAX_PLAN_BYTES // 2**30} GiB)"
-            )
+    handle = os.fdopen(fd, "rb")
+    info = os.fstat(handle.fileno())
+    problem = ""
+    if not stat.S_ISREG(info.st_mode):
+        problem = "not a regular file"
+    elif info.st_size > MAX_PLAN_BYTES:
+        problem = f"larger than {MAX_PLAN_BYTES // 2**30} GiB"
+    if problem:
+        handle.close()
+        raise PlanFileError(f"{path}: not a saved plan ({problem})")
+    return handle
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_PLAN_BYTES (see :func:`open_regular`)."""
+    with open_regular(path) as handle:
         return handle.read(MAX_PLAN_BYTES + 1)
 
 
@@ -225,24 +233,62 @@ def read_plan_file(path: Path, key: bytes | None = None) -> tuple[Plan, dict[str
     so (:func:`is_signed`). Apply still executes only what the checked-out
     YAML produces, so that is safe, only less strict.
     """
+    data = checked_document(path, key)
+    try:
+        return Plan.from_dict(data), data
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise malformed(path, exc) from None
+
+
+def checked_document(path: Path, key: bytes | None = None) -> dict[str, Any]:
+    """The file's JSON, read whole, after the checks of :func:`read_plan_file`."""
     data = _load(path)
+    check_version(path, data)
+    try:
+        # Before the checksum: an attacker can recompute it, and nothing below may crash.
+        check_plan_document(data)
+    except PlanShapeError as exc:
+        raise shape_refusal(path, exc) from None
+    check_seal(path, data.get("checksum", ""), key, lambda with_key: _seal_of(data, with_key))
+    return dict(data)
+
+
+def _seal_of(data: Mapping[str, Any], key: bytes | None) -> str:
+    return checksum(data) if key is None else sign(data, key)
+
+
+# The checks and refusals below are shared with the reader of big plans (:mod:`.saved_stream`),
+# which computes the same seal change by change.
+
+
+def check_version(path: Path, data: Any) -> None:
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise PlanFileError(
             f"{path}: not a saved plan of this version (format_version "
             f"{data.get('format_version') if isinstance(data, dict) else '?'}, "
             f"expected {FORMAT_VERSION}); make a new one with plan --out"
         )
-    try:
-        # Before the checksum: an attacker can recompute it, and nothing below may crash.
-        check_plan_document(data)
-    except PlanShapeError as exc:
-        raise PlanFileError(
-            f"{path}: malformed plan ({exc}); the tool never writes that. Make a new plan "
-            "with plan --out."
-        ) from None
-    seal = str(data.get("checksum", ""))
+
+
+def shape_refusal(path: Path, exc: PlanShapeError) -> PlanFileError:
+    return PlanFileError(
+        f"{path}: malformed plan ({exc}); the tool never writes that. Make a new plan "
+        "with plan --out."
+    )
+
+
+def malformed(path: Path, exc: Exception) -> PlanFileError:
+    return PlanFileError(f"{path}: malformed plan ({exc})")
+
+
+def check_seal(
+    path: Path, found: Any, key: bytes | None, expected: Callable[[bytes | None], str]
+) -> None:
+    """``found`` is the file's ``checksum``; ``expected(key)`` the signature with a key, the
+    checksum with None, of what the file holds."""
+    seal = str(found)
     if seal.startswith(SIGNED):
-        if key is not None and not hmac.compare_digest(seal, sign(data, key)):
+        if key is not None and not hmac.compare_digest(seal, expected(key)):
             raise PlanFileError(
                 f"{path}: bad signature: the plan was changed after it was made, or signed "
                 f"with another key than the one in {PLAN_KEY_ENV}. Make a new plan with "
@@ -253,12 +299,8 @@ def read_plan_file(path: Path, key: bytes | None = None) -> tuple[Plan, dict[str
             f"{path}: the plan is not signed, but {PLAN_KEY_ENV} is set, so only signed plans "
             f"are accepted. Make the plan with the same {PLAN_KEY_ENV} set."
         )
-    elif seal != checksum(data):
+    elif seal != expected(None):
         raise PlanFileError(
             f"{path}: checksum mismatch: the plan was changed after it was made. "
             "Make a new plan with plan --out and review it."
         )
-    try:
-        return Plan.from_dict(data), data
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise PlanFileError(f"{path}: malformed plan ({exc})") from None
