@@ -331,8 +331,13 @@ class Plan:
 
 def canonical(body: Mapping[str, Any]) -> bytes:
     """The bytes a checksum or signature covers: everything but the checksum itself."""
-    payload = {k: v for k, v in body.items() if k != "checksum"}
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return canonical_json({k: v for k, v in body.items() if k != "checksum"})
+
+
+def canonical_json(value: Any) -> bytes:
+    """One value as :func:`canonical` encodes it (keys sorted: a plan's seal can be
+    computed member by member, change by change, as :mod:`.saved_stream` does)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def checksum(body: Mapping[str, Any]) -> str:

@@ -29,7 +29,6 @@ import gzip
 import hashlib
 import hmac
 import io
-import json
 import os
 import zlib
 from collections.abc import Iterator
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from inventory_as_code.plan.change_sections import Sections
-from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.model import Plan, canonical_json
 from inventory_as_code.plan.plan_json import CHECKSUM, SIGNED
 from inventory_as_code.plan.plan_shape import (
     PlanShapeError,
@@ -66,11 +65,6 @@ from inventory_as_code.plan.saved import (
 BLOCK_BYTES = 1 << 20
 
 Members = Iterator[tuple[str, Any]]
-
-
-def _canonical(value: Any) -> bytes:
-    # The options of model.canonical: keep them alike.
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 class _Positioned(io.RawIOBase):
@@ -222,14 +216,14 @@ def _check_streamed(path: Path, fd: int, key: bytes | None) -> tuple[dict[str, A
         has_changes = True
         seal.update(b'{"changes":')
         if not isinstance(value, ChangeItems):
-            seal.update(_canonical(value))
+            seal.update(canonical_json(value))
             check(name, value)
             continue
         seal.update(b"[")
         for index, change in enumerate(value):
             if index:
                 seal.update(b",")
-            seal.update(_canonical(change))
+            seal.update(canonical_json(change))
             check(name, change, index)
             sections.add(value.offset, change)
         seal.update(b"]")
@@ -240,10 +234,10 @@ def _check_streamed(path: Path, fd: int, key: bytes | None) -> tuple[dict[str, A
         # had to be hashed before the changes.
         if any(name < "changes" for name in rest):
             raise NotStreamable("a member sorted before changes")
-        tail = _canonical(rest)
+        tail = canonical_json(rest)
         seal.update(b"}" if tail == b"{}" else b"," + tail[1:])
     else:
-        seal.update(_canonical(rest))
+        seal.update(canonical_json(rest))
     check_version(path, others)
     if problem is not None:
         raise shape_refusal(path, problem)
