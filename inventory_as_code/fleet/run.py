@@ -336,9 +336,9 @@ class Fleet:
         except PlanFileError as exc:
             _refuse(run, str(exc))
             return False
-        saved = digest(read)  # what the binding needs of it (plan.saved_digest)
-        del read
-        if key is None and is_signed(data):
+        saved, signed = digest(read), is_signed(data)  # what the binding needs of it
+        del read, data  # (plan.saved_digest): the rest goes before the YAML is loaded
+        if key is None and signed:
             run.result.notes += (
                 f"{source} is signed, but {PLAN_KEY_ENV} is not set here, so the signature is "
                 "not checked; it is applied only where the checked-out YAML makes the same "
