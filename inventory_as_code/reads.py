@@ -30,8 +30,9 @@ from inventory_as_code.live.reader import ProgressCallback
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState, FrozenMap, MoveKind
 from inventory_as_code.plan.addresses import product_address
-from inventory_as_code.plan.model import Change, Kind, Plan
+from inventory_as_code.plan.model import Change, Kind
 from inventory_as_code.plan.options import OptionPlanner
+from inventory_as_code.plan.saved_digest import SavedPlan
 from inventory_as_code.selection import Selection, target_slug
 from inventory_as_code.wix import WixClient
 
@@ -49,7 +50,7 @@ def slugs_to_read(selection: Selection, desired: DesiredState) -> set[str]:
     return slugs
 
 
-def saved_plan_selection(saved: Plan) -> Selection | None:
+def saved_plan_selection(saved: SavedPlan) -> Selection | None:
     """The products a saved plan's changes name (by address), or None: read everything.
 
     Addresses, not keys: the binding lines the saved plan up with the fresh

@@ -30,9 +30,10 @@ from inventory_as_code.live.place import Refresh, SnapshotPlace
 from inventory_as_code.live.targeted import TargetedRead
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings
-from inventory_as_code.plan.model import Change, Kind, Note, Plan
+from inventory_as_code.plan.model import Kind, Note, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.saved import plan_metadata
+from inventory_as_code.plan.saved_digest import SavedChange, SavedPlan
 from inventory_as_code.plan.targets import UnknownTargetError, explain_unknown, known_addresses
 from inventory_as_code.reads import (
     in_reach,
@@ -184,7 +185,7 @@ def with_move_records(client: WixClient, desired: DesiredState, live: LiveStore)
 def replan_for_saved(
     client: WixClient,
     project: Path,
-    saved: Plan,
+    saved: SavedPlan,
     *,
     site_id: str,
     guard_rails: GuardRailSettings,
@@ -360,7 +361,7 @@ def apply_plan(
     progress: Callable[[int, int, Batch], None] | None = None,
     all_or_nothing: bool = False,
     check_after: bool = True,
-    skipped: tuple[Change, ...] = (),
+    skipped: tuple[SavedChange, ...] = (),
 ) -> ApplyReport:
     """Execute exactly ``plan``; see :mod:`inventory_as_code.apply.executor` for the rules.
 
@@ -384,11 +385,11 @@ def apply_plan(
             )
     else:
         report = _apply(client, plan, progress, all_or_nothing, check_after)
-    for change in skipped:
+    for left in skipped:
         report.set(
             Outcome(
-                change.address,
-                change.action,
+                left.address,
+                left.action,
                 Status.STALE,
                 NOT_IN_CURRENT_PLAN,
                 "not made by a plan of the checked-out YAML against the store now (applied "

@@ -38,9 +38,10 @@ from inventory_as_code.apply.check_options import check_option, check_users
 from inventory_as_code.apply.location_twins import LOCATION_EXISTS, inventory_twins
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
-from inventory_as_code.live.model import LiveProduct
+from inventory_as_code.live.model import LiveInventoryItem, LiveProduct
 from inventory_as_code.live.normalize import business_location_from_wix
 from inventory_as_code.live.reader import (
+    PAGED_ID_CHUNK,
     read_inventory_items,
     read_inventory_items_of_products,
     read_products,
@@ -77,6 +78,10 @@ def verify(run: Run) -> list[Mismatch]:
         + _location_twins(run, applied, locations)
     )
 
+
+# Products read back and checked at a time (a multiple of the reads' 200-product queries,
+# so windows cost no call more): what a window holds is let go before the next.
+READ_WINDOW = 10 * PAGED_ID_CHUNK
 
 OptionUsers = list[tuple[Change, dict[str, Any], dict[str, str]]]
 
@@ -123,7 +128,11 @@ def _options(run: Run, applied: list[Change]) -> tuple[list[Mismatch], OptionUse
 def _products(
     run: Run, applied: list[Change], also: set[str]
 ) -> tuple[list[Mismatch], dict[str, LiveProduct]]:
-    """Products written, checked; and the products read (``also``: ids to read too)."""
+    """Products written, checked; and the products of ``also`` (ids to read too), read.
+
+    Read and checked :data:`READ_WINDOW` products at a time, so that no more of
+    them are held at once (the queries are the same: windows are cut where the
+    reads cut their queries)."""
     groups: dict[str, list[Change]] = defaultdict(list)
     deleted: list[Change] = []
     for change in applied:
@@ -135,61 +144,119 @@ def _products(
     ids.update({c.keys["slug"]: c.keys["product_id"] for c in deleted})
     if not ids and not also:
         return [], {}
-    found = read_products(run.client, set(ids.values()) | also)
-    out: list[Mismatch] = []
-    for change in deleted:
-        if change.keys["product_id"] in found:
-            out.append(Mismatch(change.address, "exists", False, True, True))
-    for slug, changes in groups.items():
-        product = found.get(ids.get(slug, ""))
-        if product is None:
-            out.append(Mismatch(changes[0].address, "exists", True, False, True))
-        elif not _moved_on(run, product.id, product.revision):
-            out += check_product(changes, run.before_products.get(slug), product, run.options)
-    return out, found
+    # Where each check's mismatches go, in the order they were listed before windows.
+    found_out: dict[int, list[Mismatch]] = {}
+    checks: dict[str, list[tuple[int, Change | list[Change], str]]] = defaultdict(list)
+    for index, change in enumerate(deleted):
+        checks[change.keys["product_id"]].append((index, change, ""))
+    for index, (slug, changes) in enumerate(groups.items(), start=len(deleted)):
+        product_id = ids.get(slug, "")
+        if product_id:
+            checks[product_id].append((index, changes, slug))
+        else:
+            found_out[index] = [Mismatch(changes[0].address, "exists", True, False, True)]
+    wanted = sorted(set(ids.values()) | also)
+    kept: dict[str, LiveProduct] = {}
+    for start in range(0, len(wanted), READ_WINDOW):
+        window = wanted[start : start + READ_WINDOW]
+        found = read_products(run.client, window)
+        for product_id in window:
+            product = found.get(product_id)
+            for index, what, slug in checks.get(product_id, ()):
+                if isinstance(what, Change):  # a deleted product
+                    found_out[index] = (
+                        [Mismatch(what.address, "exists", False, True, True)] if product else []
+                    )
+                elif product is None:
+                    found_out[index] = [Mismatch(what[0].address, "exists", True, False, True)]
+                elif _moved_on(run, product.id, product.revision):
+                    found_out[index] = []
+                else:
+                    found_out[index] = check_product(
+                        what, run.before_products.get(slug), product, run.options
+                    )
+        kept.update({pid: product for pid, product in found.items() if pid in also})
+    return [m for index in sorted(found_out) for m in found_out[index]], kept
+
+
+ItemKey = tuple[str, Any]  # ("id", item id) or ("place", (variant id, location id))
+
+
+def _item_key(run: Run, change: Change) -> ItemKey:
+    """How a stock change's item is found among the items read back."""
+    if change.action is Action.DELETE:
+        return ("id", change.keys["inventory_item_id"])
+    if change.observed is not None:
+        return ("id", change.observed.id)
+    if change.address in run.created_items:
+        return ("id", run.created_items[change.address])
+    return (
+        "place",
+        (run.ids.variant(change) or "", run.ids.locations.get(change.keys["location"])),
+    )
 
 
 def _stock(run: Run, applied: list[Change]) -> list[Mismatch]:
+    """Stock written, checked. The stock of new products is read by product (all of it
+    in full pages), :data:`READ_WINDOW` products at a time, and checked window by
+    window; that of other products by item id: each item once, a full read's cost for
+    what was written, and never every item held at once."""
     stock = [c for c in applied if c.kind is Kind.STOCK]
     if not stock:
         return []
     new_products = {
         c.keys["slug"] for c in applied if c.kind is Kind.PRODUCT and c.action is Action.CREATE
     }
-    # The stock of new products is read by product (all of it in full pages), that of
-    # other products by item id: each item once, a full read's cost for what was written.
-    of_new = read_inventory_items_of_products(
-        run.client, {run.ids.products[s] for s in new_products if s in run.ids.products}
-    )
-    by_place = {(i.variant_id, i.location_id): i for i in of_new}
-    by_id = {i.id: i for i in of_new}
+    new_ids = sorted({run.ids.products[s] for s in new_products if s in run.ids.products})
     wanted = {c.observed.id for c in stock if c.observed is not None}
     wanted |= {
         run.created_items[c.address]
         for c in stock
         if c.address in run.created_items and c.keys["slug"] not in new_products
     }
-    wanted -= by_id.keys()
-    if wanted:
-        by_id.update(read_inventory_items(run.client, wanted))
-    out: list[Mismatch] = []
-    for change in stock:
-        if change.action is Action.DELETE:
-            if change.keys["inventory_item_id"] in by_id:
-                out.append(Mismatch(change.address, "exists", False, True, True))
-            continue
-        if change.observed is not None:
-            item = by_id.get(change.observed.id)
-        elif change.address in run.created_items:
-            item = by_id.get(run.created_items[change.address])
+    # A new product's stock is checked with its product's window; the rest at the end.
+    in_window: dict[str, list[int]] = defaultdict(list)
+    others: list[int] = []
+    for index, change in enumerate(stock):
+        product_id = run.ids.products.get(change.keys["slug"], "")
+        if change.keys["slug"] in new_products and product_id:
+            in_window[product_id].append(index)
         else:
-            place = (run.ids.variant(change) or "", run.ids.locations.get(change.keys["location"]))
-            item = by_place.get(place)  # type: ignore[arg-type]
-        if item is None:
-            out.append(Mismatch(change.address, "exists", True, False, True))
-        elif not _moved_on(run, item.id, item.revision):
-            out += check_item(change, item)
-    return out
+            others.append(index)
+    other_keys = {_item_key(run, stock[i]) for i in others}
+    other_found: dict[ItemKey, LiveInventoryItem] = {}
+    out: dict[int, list[Mismatch]] = {}
+    for start in range(0, len(new_ids), READ_WINDOW):
+        window = new_ids[start : start + READ_WINDOW]
+        found: dict[ItemKey, LiveInventoryItem] = {}
+        for item in read_inventory_items_of_products(run.client, window):
+            for key in (("id", item.id), ("place", (item.variant_id, item.location_id))):
+                found[key] = item
+                if key in other_keys:
+                    other_found[key] = item
+            wanted.discard(item.id)
+        for product_id in window:
+            for index in in_window.get(product_id, ()):
+                out[index] = _check_stock(run, stock[index], found)
+    if wanted:
+        for item_id, item in read_inventory_items(run.client, wanted).items():
+            other_found.setdefault(("id", item_id), item)
+    for index in others:
+        out[index] = _check_stock(run, stock[index], other_found)
+    return [m for index in sorted(out) for m in out[index]]
+
+
+def _check_stock(
+    run: Run, change: Change, found: dict[ItemKey, LiveInventoryItem]
+) -> list[Mismatch]:
+    item = found.get(_item_key(run, change))
+    if change.action is Action.DELETE:
+        return [] if item is None else [Mismatch(change.address, "exists", False, True, True)]
+    if item is None:
+        return [Mismatch(change.address, "exists", True, False, True)]
+    if _moved_on(run, item.id, item.revision):
+        return []
+    return check_item(change, item)
 
 
 def _locations(

@@ -25,8 +25,10 @@ not attempted.
 from __future__ import annotations
 
 import enum
+import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,11 @@ from rich.text import Text
 from inventory_as_code._terminal import safe_text
 from inventory_as_code.plan.model import Action
 from inventory_as_code.plan.render_common import format_value
+
+
+def _indented(value: Any) -> str:
+    return json.dumps(value, indent=2)
+
 
 _REPORT_START = re.compile(rb'\A\s*\{\s*"summary"\s*:')
 
@@ -106,6 +113,10 @@ class ApplyReport:
         return 1 if counts[Status.FAILED] or counts[Status.UNKNOWN] else 4
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.head_dict(), "outcomes": [_outcome_dict(o) for o in self.sorted_outcomes()]}
+
+    def head_dict(self) -> dict[str, Any]:
+        """What ``to_dict`` holds before ``outcomes``, its last key."""
         counts = self.counts()
         return {
             "summary": {status.value: counts[status] for status in Status},
@@ -126,17 +137,36 @@ class ApplyReport:
                 }
                 for i in self.inconsistencies
             ],
-            "outcomes": [
-                {
-                    "address": o.address,
-                    "action": o.action.value,
-                    "status": o.status.value,
-                    **({"code": o.code} if o.code else {}),
-                    **({"message": o.message} if o.message else {}),
-                }
-                for o in sorted(self.outcomes.values(), key=lambda o: o.address)
-            ],
         }
+
+    def sorted_outcomes(self) -> list[Outcome]:
+        return sorted(self.outcomes.values(), key=lambda o: o.address)
+
+    def json_chunks(self, dumps: Callable[[Any], str] = _indented) -> Iterator[str]:
+        """The text of ``dumps(self.to_dict())`` (``dumps``: a ``json.dumps`` with
+        ``indent=2``), outcome by outcome: a first apply of 20,000 products has 420,000
+        of them, and their dicts and the one string would all be held at once."""
+        head = dumps(self.head_dict())
+        yield head[: -len("\n}")]
+        outcomes = self.sorted_outcomes()
+        if not outcomes:
+            yield ',\n  "outcomes": []\n}'
+            return
+        yield ',\n  "outcomes": [\n    '
+        for index, outcome in enumerate(outcomes):
+            text = dumps(_outcome_dict(outcome)).replace("\n", "\n    ")
+            yield text if index == 0 else ",\n    " + text
+        yield "\n  ]\n}"
+
+
+def _outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "address": outcome.address,
+        "action": outcome.action.value,
+        "status": outcome.status.value,
+        **({"code": outcome.code} if outcome.code else {}),
+        **({"message": outcome.message} if outcome.message else {}),
+    }
 
 
 _STYLES = {

@@ -11,7 +11,6 @@ acceptances.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -40,8 +39,10 @@ from inventory_as_code.cli.fleet import check_fleet_flags, fleet_apply, fleet_op
 from inventory_as_code.cli.plan import make_plan, rules_refusal
 from inventory_as_code.fleet.run import FleetOptions
 from inventory_as_code.plan.guard_rails import blocking_rails
-from inventory_as_code.plan.model import Change, Plan
+from inventory_as_code.plan.model import Plan
+from inventory_as_code.plan.plan_json import buffered
 from inventory_as_code.plan.render_text import render_text
+from inventory_as_code.plan.saved_digest import SavedChange
 from inventory_as_code.rules.evaluate import blocking_rules
 from inventory_as_code.wix import WixClient
 from inventory_as_code.workflow import NOT_IN_CURRENT_PLAN as NOT_IN_CURRENT_PLAN
@@ -74,7 +75,7 @@ def _execute(
     check_after: bool,
     report_json: Path | None,
     fmt: str,
-    skipped: tuple[Change, ...] = (),
+    skipped: tuple[SavedChange, ...] = (),
 ) -> None:
     report = apply_plan(
         client,
@@ -92,12 +93,18 @@ def _finish(
 ) -> NoReturn:
     """Print the report (unless ``quiet`` in text), write ``--report-json``, exit with its code."""
     if fmt == "json":
-        click.echo(safe_json(report.to_dict(), indent=2))
+        # Written as it is encoded: a report of 420,000 outcomes is never one string.
+        for chunk in buffered(report.json_chunks(lambda value: safe_json(value, indent=2))):
+            click.echo(chunk, nl=False)
+        click.echo("")
     elif not quiet:
         make_console().print(render_report(report), end="")
     if report_json is not None:
         try:
-            report_json.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+            with report_json.open("w", encoding="utf-8") as out:
+                for chunk in buffered(report.json_chunks()):
+                    out.write(chunk)
+                out.write("\n")
         except OSError as exc:
             # After the writes: the outcome above stands, and must not end in a traceback.
             fail(
@@ -259,7 +266,7 @@ def apply_command(
     )
     # With --format json, stdout holds the report alone: everything else goes to stderr.
     out = make_console(stderr=fmt == "json")
-    skipped: tuple[Change, ...] = ()
+    skipped: tuple[SavedChange, ...] = ()
     if source.is_file():
         plan, binding, client, target = bound_saved_plan(source, project or Path("."), site)
         skipped = binding.skipped

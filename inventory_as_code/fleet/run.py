@@ -34,7 +34,7 @@ from inventory_as_code.plan.binding import (
 )
 from inventory_as_code.plan.feasibility import PlanRefused
 from inventory_as_code.plan.guard_rails import blocking_rails
-from inventory_as_code.plan.model import Change, Plan
+from inventory_as_code.plan.model import Plan
 from inventory_as_code.plan.render_markdown import GITHUB_COMMENT_LIMIT, code_span, render_markdown
 from inventory_as_code.plan.render_text import summary_line
 from inventory_as_code.plan.saved import (
@@ -44,6 +44,7 @@ from inventory_as_code.plan.saved import (
     plan_key,
     read_plan_file,
 )
+from inventory_as_code.plan.saved_digest import SavedChange, digest
 from inventory_as_code.rules.evaluate import blocking_rules, with_rules
 from inventory_as_code.rules.load import load_rules
 from inventory_as_code.rules.spec import Rule
@@ -86,7 +87,7 @@ class SiteRun:
     client: WixClient | None = None
     target: Target | None = None
     report: ApplyReport | None = None
-    skipped: tuple[Change, ...] = ()
+    skipped: tuple[SavedChange, ...] = ()
     started: float = field(default_factory=time.monotonic)
     keep: bool = False  # the client stays open for the apply that follows the plan
 
@@ -331,11 +332,13 @@ class Fleet:
         source = folder / entry.file
         key = plan_key()
         try:
-            saved, data = read_plan_file(source, key=key)
+            read, data = read_plan_file(source, key=key)
         except PlanFileError as exc:
             _refuse(run, str(exc))
             return False
-        if key is None and is_signed(data):
+        saved, signed = digest(read), is_signed(data)  # what the binding needs of it
+        del read, data  # (plan.saved_digest): the rest goes before the YAML is loaded
+        if key is None and signed:
             run.result.notes += (
                 f"{source} is signed, but {PLAN_KEY_ENV} is not set here, so the signature is "
                 "not checked; it is applied only where the checked-out YAML makes the same "

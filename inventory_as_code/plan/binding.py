@@ -37,7 +37,6 @@ checked-out project (:func:`rails_for`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,9 +45,15 @@ from inventory_as_code.errors import InventoryAsCodeError
 from inventory_as_code.live.model import LiveStore
 from inventory_as_code.model import DesiredState
 from inventory_as_code.plan.guard_rails import GuardRailSettings, check_guard_rails
-from inventory_as_code.plan.model import Action, Change, GuardRail, Kind, Plan
-from inventory_as_code.plan.refills import RULE_KEYS
+from inventory_as_code.plan.model import Action, Change, GuardRail, Plan
 from inventory_as_code.plan.renames import apply_moves
+from inventory_as_code.plan.saved_digest import (
+    SavedChange,
+    SavedPlan,
+    bound_after,
+    ids_of,
+    normal,
+)
 
 SHOWN_DIFFERENCES = 5
 # The name site.resolve_site gives a site chosen by WIX_API_KEY/WIX_SITE_ID, not by --site.
@@ -74,7 +79,7 @@ class Difference:
 @dataclass(frozen=True, slots=True)
 class Binding:
     changes: tuple[Change, ...]  # to execute
-    skipped: tuple[Change, ...]  # saved changes the fresh plan does not make
+    skipped: tuple[SavedChange, ...]  # saved changes the fresh plan does not make
     differences: tuple[Difference, ...]  # when any: execute nothing
     unreviewed: tuple[Change, ...]  # fresh changes the saved plan does not hold
     # Saved changes that observed other objects than the store holds at their
@@ -82,24 +87,11 @@ class Binding:
     foreign: tuple[Difference, ...] = ()
 
 
-# Ids a change holds of the objects it was planned against (observed.id aside).
-ID_KEYS = (
-    "product_id",
-    "variant_id",
-    "location_id",
-    "inventory_item_id",
-    "wix_location_id",
-    "stores_location_id",
-    "source_item_id",
-    "source_location_id",
-)
-
-
-def bind(saved: Plan, fresh: Plan) -> Binding:
+def bind(saved: SavedPlan, fresh: Plan) -> Binding:
     fresh_by_key = {(c.address, c.action): c for c in fresh.changes}
     seen: set[tuple[str, Action]] = set()
     changes: list[Change] = []
-    skipped: list[Change] = []
+    skipped: list[SavedChange] = []
     differences: list[Difference] = []
     foreign: list[Difference] = []
     for change in saved.changes:
@@ -114,22 +106,24 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
             foreign.append(Difference(change.address, change.action, other))
         if now is None:
             skipped.append(change)
-        elif _normal(_bound_after(change)) != _normal(_bound_after(now)):
+        elif change.bound != normal(bound_after(now)):
             differences.append(
-                Difference(change.address, change.action, _describe(change.after, now.after))
+                Difference(
+                    change.address, change.action, _describe(change.after_value(), now.after)
+                )
             )
-        elif (change.observed is None) != (now.observed is None):
+        elif (change.revision is None) != (now.observed is None):
             differences.append(
                 Difference(
                     change.address,
                     change.action,
                     "the plan "
-                    + ("has no" if change.observed is None else "has a")
+                    + ("has no" if change.revision is None else "has a")
                     + " revision to check, the YAML now "
                     + ("has one" if now.observed is not None else "has none"),
                 )
             )
-        elif now.observed is not None and change.observed is not None:
+        elif now.observed is not None and change.revision is not None:
             # The saved `before` is what the reviewers read: a stale change is explained
             # against it ("quantity 4 -> 2 since the plan"), not against the fresh read,
             # which already holds the sale. Bodies are built from the fresh observed values.
@@ -137,7 +131,7 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
                 replace(
                     now,
                     before=change.before,
-                    observed=replace(now.observed, revision=change.observed.revision),
+                    observed=replace(now.observed, revision=change.revision),
                 )
             )
         else:
@@ -147,29 +141,17 @@ def bind(saved: Plan, fresh: Plan) -> Binding:
     return Binding(tuple(changes), tuple(skipped), tuple(differences), unreviewed, tuple(foreign))
 
 
-def _bound_after(change: Change) -> Any:
-    """What must be the same on both sides: ``after``; for a move, the rule it makes true
-    (its units are recomputed from the counts when it is made, as a top-up's are), or the
-    records a finish acts on."""
-    if change.kind is Kind.MOVE and change.after is not None:
-        keys = (*RULE_KEYS, "resume")
-        return {k: change.after[k] for k in keys if k in change.after}
-    return change.after
-
-
-def _other_object(saved: Change, fresh: Change) -> str | None:
+def _other_object(saved: SavedChange, fresh: Change) -> str | None:
     """How the saved change's object differs from the one at its address now, if it does.
 
     Ids are the store's own: a plan made against another site holds that
     site's ids, and revisions (small counters) may well coincide. An id the
     saved change lacks is not compared (the object did not exist then).
     """
-    pairs = [(key, saved.keys.get(key), fresh.keys.get(key)) for key in ID_KEYS]
-    if saved.observed is not None and fresh.observed is not None:
-        pairs.append(("observed id", saved.observed.id, fresh.observed.id))
-    for name, was, now in pairs:
-        if was is not None and now is not None and str(was) != str(now):
-            return f"{name} {_short(was, 40)} in the plan, {_short(now, 40)} in the store"
+    now = ids_of(fresh)
+    for name, was in saved.ids:
+        if name in now and str(was) != str(now[name]):
+            return f"{name} {_short(was, 40)} in the plan, {_short(now[name], 40)} in the store"
     return None
 
 
@@ -191,13 +173,8 @@ def executable_plan(fresh: Plan, binding: Binding, rails: Iterable[GuardRail]) -
     )
 
 
-def _normal(value: Any) -> str:
-    """One text for equal values, whether read from JSON (lists) or planned (tuples)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-
-
 def _short(value: Any, limit: int = 60) -> str:
-    text = _normal(value)
+    text = normal(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -207,14 +184,14 @@ def _describe(saved: Any, fresh: Any) -> str:
         parts = [
             f"{key}: plan {_short(saved.get(key))}, YAML now {_short(fresh.get(key))}"
             for key in keys
-            if _normal(saved.get(key)) != _normal(fresh.get(key))
+            if normal(saved.get(key)) != normal(fresh.get(key))
         ]
         more = f"; and {len(parts) - 3} more field(s)" if len(parts) > 3 else ""
         return "; ".join(parts[:3]) + more
     return f"plan {_short(saved)}, YAML now {_short(fresh)}"
 
 
-def check_made_for(saved: Plan, source: str, site_id: str, site_name: str) -> None:
+def check_made_for(saved: SavedPlan, source: str, site_id: str, site_name: str) -> None:
     """Refuse a plan whose site id, or the site name it was made with, is not this run's.
 
     ``source`` names the file in the message; ``site_id``/``site_name``: the
@@ -239,7 +216,7 @@ def check_made_for(saved: Plan, source: str, site_id: str, site_name: str) -> No
 
 
 def bound_to(
-    saved: Plan,
+    saved: SavedPlan,
     fresh: Plan,
     desired: DesiredState,
     live: LiveStore,
@@ -291,7 +268,7 @@ def binding_notes(binding: Binding) -> list[str]:
 
 
 def _made_elsewhere(
-    source: str, saved: Plan, site_id: str, site_name: str, binding: Binding
+    source: str, saved: SavedPlan, site_id: str, site_name: str, binding: Binding
 ) -> str:
     shown = [f"  {d}" for d in binding.foreign[:SHOWN_DIFFERENCES]]
     more = len(binding.foreign) - len(shown)
