@@ -72,6 +72,9 @@ class Run:
             keys = change.keys
             if "location_id" in keys and "location" in keys:
                 self.ids.locations[keys["location"]] = keys["location_id"]
+            # A refill's other end: its source may be named by no other change of the plan.
+            if "source_location_id" in keys and "source" in keys:
+                self.ids.locations[keys["source"]] = keys["source_location_id"]
             if "product_id" in keys:
                 self.ids.products[keys["slug"]] = keys["product_id"]
             if "variant_id" in keys:

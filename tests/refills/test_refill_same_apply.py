@@ -126,3 +126,26 @@ def test_the_contract_finds_the_items_of_variants_with_two_options(tmp_path: Pat
         assert problems_against_plan(plan, before, snapshot(s.client)) == []
         assert s.units("TEE-M-Black") == {"Main": 2, "Outlet": 3}
         assert s.plan().in_sync
+
+
+def test_a_refill_whose_source_no_other_change_names_finds_its_source(tmp_path: Path) -> None:
+    """Main created and refilled from an Outlet the plan does not otherwise touch: the
+    move learns the Outlet's id from its own keys (it was not attempted: 'its stock at
+    both locations must exist first'; found by the contract property test)."""
+    only_outlet = BEFORE.replace("      Main: false\n", "").replace("Outlet: true", "Outlet: 5")
+    with shop(tmp_path, only_outlet) as s:
+        assert s.apply().exit_code == 0
+        s.write(
+            only_outlet.replace(
+                "      Outlet: 5\n",
+                "      Outlet: {quantity: 0, policy: initial}\n"
+                "      Main: {at_least: 2, refill_from: Outlet}\n",
+            )
+        )
+        plan = s.plan()
+        assert [c.kind for c in plan.changes] == [Kind.STOCK, Kind.MOVE], plan.changes
+        before = snapshot(s.client)
+        assert s.apply(plan).exit_code == 0
+        assert problems_against_plan(plan, before, snapshot(s.client)) == []
+        assert s.units() == {"Main": 2, "Outlet": 3}
+        assert s.plan().in_sync
