@@ -18,10 +18,8 @@ from typing import Any
 
 from inventory_as_code._gc import paused_gc
 from inventory_as_code._memory import return_freed_memory
-from inventory_as_code.apply.calls import Batch, compile_from_metadata
-from inventory_as_code.apply.executor import Executor
-from inventory_as_code.apply.preflight import preflight_stale
-from inventory_as_code.apply.report import ApplyReport, Outcome, Status
+from inventory_as_code.apply.entry import NOT_IN_CURRENT_PLAN as NOT_IN_CURRENT_PLAN
+from inventory_as_code.apply.entry import apply_plan as apply_plan
 from inventory_as_code.config import load_project
 from inventory_as_code.live import LiveStore, ReadStats, read_live_store
 from inventory_as_code.live.fetch import IN_CHUNK
@@ -33,7 +31,7 @@ from inventory_as_code.plan.guard_rails import GuardRailSettings
 from inventory_as_code.plan.model import Kind, Note, Plan
 from inventory_as_code.plan.planner import PlanOptions, build_plan
 from inventory_as_code.plan.saved import plan_metadata
-from inventory_as_code.plan.saved_digest import SavedChange, SavedPlan
+from inventory_as_code.plan.saved_digest import SavedPlan
 from inventory_as_code.plan.targets import UnknownTargetError, explain_unknown, known_addresses
 from inventory_as_code.reads import (
     in_reach,
@@ -349,93 +347,3 @@ def _plan(
         "live_option_counts": {s: len(live.products[s].options) for s in known},
     }
     return replace(plan, metadata=metadata), live
-
-
-NOT_IN_CURRENT_PLAN = "NOT_IN_CURRENT_PLAN"
-
-
-def apply_plan(
-    client: WixClient,
-    plan: Plan,
-    *,
-    progress: Callable[[int, int, Batch], None] | None = None,
-    all_or_nothing: bool = False,
-    check_after: bool = True,
-    skipped: tuple[SavedChange, ...] = (),
-) -> ApplyReport:
-    """Execute exactly ``plan``; see :mod:`inventory_as_code.apply.executor` for the rules.
-
-    ``skipped``: changes of a saved plan that the binding did not keep
-    (:mod:`.plan.binding`): never sent, reported stale; with
-    ``all_or_nothing`` any of them refuses the whole plan.
-    """
-    if plan.empty:
-        report = ApplyReport()
-    elif all_or_nothing and skipped:
-        # Something the plan would change already moved: nothing at all is sent.
-        report = ApplyReport(refused=True)
-        for change in plan.changes:
-            report.set(
-                Outcome(
-                    change.address,
-                    change.action,
-                    Status.NOT_ATTEMPTED,
-                    message="all-or-nothing: other objects moved since the plan",
-                )
-            )
-    else:
-        report = _apply(client, plan, progress, all_or_nothing, check_after)
-    for left in skipped:
-        report.set(
-            Outcome(
-                left.address,
-                left.action,
-                Status.STALE,
-                NOT_IN_CURRENT_PLAN,
-                "not made by a plan of the checked-out YAML against the store now (applied "
-                "already, or the YAML or the store changed since the plan); not sent",
-            )
-        )
-    return report
-
-
-def _apply(
-    client: WixClient,
-    plan: Plan,
-    progress: Callable[[int, int, Batch], None] | None,
-    all_or_nothing: bool,
-    check_after: bool,
-) -> ApplyReport:
-    default_location = plan.metadata.get("default_location")
-    calls = compile_from_metadata(plan)
-    if all_or_nothing:
-        stale = preflight_stale(client, plan)
-        if stale:
-            report = ApplyReport(planned_write_calls=calls.total, refused=True)
-            for change in plan.changes:
-                if change.address in stale:
-                    outcome = Outcome(
-                        change.address,
-                        change.action,
-                        Status.STALE,
-                        "REVISION_MISMATCH",
-                        stale[change.address],
-                    )
-                else:
-                    outcome = Outcome(
-                        change.address,
-                        change.action,
-                        Status.NOT_ATTEMPTED,
-                        message="all-or-nothing: other objects moved since the plan",
-                    )
-                report.set(outcome)
-            return report
-    executor = Executor(
-        client,
-        plan,
-        calls,
-        default_location=default_location,
-        progress=progress,
-        check_after=check_after,
-    )
-    return executor.run()
