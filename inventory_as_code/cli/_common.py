@@ -36,6 +36,9 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_PARTIAL = 3
 EXIT_REFUSED = 4
+# The reader of the output went away (`| head`): 128 + SIGPIPE, as a shell reports a
+# command that signal ended (git, grep and the rest).
+EXIT_BROKEN_PIPE = 141
 
 # Set (to anything) to let an unexpected error end in its Python traceback.
 DEBUG_VARIABLE = "INVENTORY_AS_CODE_DEBUG"
@@ -165,6 +168,13 @@ CLICK_OWN = (click.ClickException, click.exceptions.Exit, click.Abort)
 def exit_on_exception(exc: Exception) -> NoReturn:
     """The package's own errors: their message, exit 1. Anything else is a bug: one clear
     paragraph and exit 1 instead of 60 lines of Python, the traceback one variable away."""
+    if isinstance(exc, BrokenPipeError):
+        # Whoever read the output stopped reading (`| head`): stop quietly, as Unix tools
+        # do. The tool's own network errors are the client's, never a bare BrokenPipeError.
+        # stdout is pointed at /dev/null so that Python's flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
     if not isinstance(exc, InventoryAsCodeError) and os.environ.get(DEBUG_VARIABLE):
         raise exc
     console = make_console(stderr=True)

@@ -18,7 +18,15 @@ import pytest
 
 from inventory_as_code import docs_url
 from inventory_as_code.plan.model import checksum
-from tests.e2e.cli import applied, copy_project, run_cli, sell, timeless, write_project
+from tests.e2e.cli import (
+    applied,
+    copy_project,
+    run_cli,
+    sell,
+    start_cli,
+    timeless,
+    write_project,
+)
 
 STORE = """\
 locations:
@@ -378,3 +386,27 @@ def test_init_exits_0_then_1_rather_than_overwrite(tmp_path: Path) -> None:
         ".github/workflows/apply.yml already exist(s) in new. init only starts new projects; "
         "move those files away or edit them by hand.\n"
     ), again
+
+
+def test_output_into_a_reader_that_stops_ends_quietly_with_141(tmp_path: Path) -> None:
+    """`plan --format json | head`: the reader goes away mid-output. The tool stops as
+    Unix tools do (128 + SIGPIPE), without an 'internal error' paragraph."""
+    mugs = "".join(
+        f'  mug-{n}:\n    name: Mug {n}\n    price: "10.00"\n    sku: MUG-{n}\n'
+        f"    stock: {{Main: 5}}\n"
+        for n in range(400)
+    )
+    shop = write_project(
+        tmp_path / "shop",
+        {"store.yaml": "locations:\n  Main: {default: true}\n", "mugs.yaml": "products:\n" + mugs},
+    )
+    running = start_cli("plan", shop, "--format", "json")
+    stdout, stderr = running.process.stdout, running.process.stderr
+    assert stdout is not None and stderr is not None
+    stdout.readline()  # the output (about 600 KB) is far more than a pipe holds
+    stdout.close()
+    code = running.process.wait(timeout=120)
+    with stderr:
+        err = stderr.read()
+    assert code == 141, err
+    assert "internal error" not in err and "Traceback" not in err, err
