@@ -174,6 +174,15 @@ def exit_on_exception(exc: Exception) -> NoReturn:
         # stdout is pointed at /dev/null so that Python's flush at exit does not fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        try:  # stderr may be the same closed pipe (2>&1 | head)
+            print(
+                "Stopped: the program reading the output went away. If this was apply, "
+                "`inventory-as-code plan` shows what the store holds now.",
+                file=sys.stderr,
+                flush=True,
+            )
+        except OSError:
+            os.dup2(devnull, sys.stderr.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
     if not isinstance(exc, InventoryAsCodeError) and os.environ.get(DEBUG_VARIABLE):
         raise exc

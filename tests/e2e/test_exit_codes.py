@@ -410,3 +410,4 @@ def test_output_into_a_reader_that_stops_ends_quietly_with_141(tmp_path: Path) -
         err = stderr.read()
     assert code == 141, err
     assert "internal error" not in err and "Traceback" not in err, err
+    assert "Stopped: the program reading the output went away." in err
