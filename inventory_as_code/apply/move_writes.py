@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from inventory_as_code.apply.codes import is_revision_conflict
 from inventory_as_code.apply.report import Status
 from inventory_as_code.apply.run import Run
+from inventory_as_code.live.model import LiveInventoryItem
 from inventory_as_code.live.move_records import MoveState, read_move_records, record_name
 from inventory_as_code.live.reader import read_inventory_items
 from inventory_as_code.plan.model import Change
@@ -56,6 +57,19 @@ def next_revision(revision: str) -> str:
         return str(int(revision) + 1)
     except ValueError:
         return ""
+
+
+def landed(leg: Leg, item: LiveInventoryItem | None) -> bool | None:
+    """Whether a leg's write whose answer was lost landed, judged from its item now:
+    False, never (still at the revision it guarded); True, it did (one revision on,
+    holding what was written); None, the item changed since and nobody can tell."""
+    if item is None:
+        return None
+    if item.revision == leg.guard:
+        return False
+    if item.revision == next_revision(leg.guard) and item.quantity == leg.quantity:
+        return True
+    return None
 
 
 def refused_as_stale(item: BulkItemResult) -> bool:
@@ -190,14 +204,10 @@ def _settle(run: Run, unsure: list[Leg], again: list[Leg]) -> list[Leg]:
         again.clear()
         return []
     for leg in unsure:
-        item = now.get(leg.destination)
-        if item is not None and item.revision == leg.guard:
+        found = landed(leg, now.get(leg.destination))
+        if found is False:
             again.append(leg)  # it never landed: send it again
-        elif (
-            item is not None
-            and item.revision == next_revision(leg.guard)
-            and item.quantity == leg.quantity
-        ):
+        elif found:
             done.append(leg)  # the answer was lost; it landed
         else:
             run.set(

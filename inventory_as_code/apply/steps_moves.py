@@ -42,7 +42,7 @@ from inventory_as_code.apply.move_writes import (
     Leg,
     delete,
     give,
-    next_revision,
+    landed,
     refused_as_stale,
     rename,
 )
@@ -311,14 +311,10 @@ def _take(run: Run, legs: list[Leg]) -> tuple[list[Leg], list[Leg]]:
     if unsure:
         now = read_inventory_items(run.client, [leg.source for leg in unsure])
         for leg in unsure:
-            item_now = now.get(leg.source)
-            if item_now is not None and item_now.revision == leg.guard:
+            found = landed(leg, now.get(leg.source))
+            if found is False:
                 retry.append(leg)  # it never landed
-            elif (
-                item_now is not None
-                and item_now.revision == next_revision(leg.guard)
-                and item_now.quantity == leg.quantity
-            ):
+            elif found:
                 taken.append(leg)  # the answer was lost; it landed
             else:
                 run.set(

@@ -319,7 +319,7 @@ class Plan:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         return cls(
-            changes=tuple(_change_from_dict(c) for c in data.get("changes", [])),
+            changes=tuple(change_from_dict(c) for c in data.get("changes", [])),
             notes=tuple(Note(**n) for n in data.get("notes", [])),
             guard_rails=tuple(_rail_from_dict(g) for g in data.get("guard_rails", [])),
             site=str(data.get("site", "")),
@@ -442,7 +442,7 @@ def change_to_dict(change: Change) -> dict[str, Any]:
     return out
 
 
-def _change_from_dict(data: Mapping[str, Any]) -> Change:
+def change_from_dict(data: Mapping[str, Any]) -> Change:
     observed = data.get("observed")
     return Change(
         kind=Kind(data["kind"]),

@@ -23,21 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, cast
+from typing import cast
 
 from inventory_as_code.plan.change_sections import DELETE, GROUPED
-from inventory_as_code.plan.model import Action, Change, Kind, Plan, _change_from_dict
+from inventory_as_code.plan.model import Action, Change, Kind, Plan, change_from_dict
 from inventory_as_code.plan.render_common import slug_of
 from inventory_as_code.plan.render_entries import PlanView, ProductGroup
 from inventory_as_code.plan.saved import malformed
 from inventory_as_code.plan.saved_stream import SavedPlan
 
 _STORE_WIDE = (Kind.LOCATION.value, Kind.OPTION.value)
-
-
-def _change(data: Any) -> Change:
-    # What Plan.from_dict makes of each change (without making a Plan for each).
-    return _change_from_dict(data)
 
 
 class _Changes:
@@ -53,7 +48,7 @@ class _Changes:
         for name, value in self._saved.members():
             if name == "changes":
                 for data in value:
-                    yield _change(data)
+                    yield change_from_dict(data)
                 return
 
 
@@ -66,7 +61,7 @@ def _run(saved: SavedPlan, kind: str) -> Iterator[Change]:
     for number, data in enumerate(saved.changes_from(run.offset)):
         if number == run.count:
             return
-        yield _change(data)
+        yield change_from_dict(data)
 
 
 class _Groups:
@@ -122,9 +117,9 @@ def streamed_plan(saved: SavedPlan) -> tuple[Plan, PlanView] | None:
                 continue
             for data in value:
                 if data.get("action") == DELETE:
-                    deletions.append(_change(data))
+                    deletions.append(change_from_dict(data))
                 elif data.get("kind") in _STORE_WIDE:
-                    change = _change(data)
+                    change = change_from_dict(data)
                     (locations if change.kind is Kind.LOCATION else options).append(change)
     else:  # the runs of locations and options only, at the start of the plan
         locations = list(_run(saved, Kind.LOCATION.value))
